@@ -1,0 +1,13 @@
+// Three kinds of tests (STYLE.md): *.spec.ts pure and fast, *.int-spec.ts against real
+// Postgres and Kafka, *.e2e-spec.ts against the four running services over HTTP.
+const preset = require('./jest.preset');
+
+const roots = ['<rootDir>/apps', '<rootDir>/libs'];
+
+module.exports = {
+  projects: [
+    { ...preset, displayName: 'unit', roots, testMatch: ['**/*.spec.ts'] },
+    { ...preset, displayName: 'int', roots, testMatch: ['**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.js', slowTestThreshold: 60 },
+    { ...preset, displayName: 'e2e', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tests'], testMatch: ['**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.js', slowTestThreshold: 300 },
+  ],
+};

@@ -1,0 +1,106 @@
+import type { Band, Decimal } from '@msb/money';
+
+export const VISIT_TYPES = ['INPATIENT', 'OUTPATIENT_CHRONIC', 'OUTPATIENT'] as const;
+export type VisitType = (typeof VISIT_TYPES)[number];
+
+/** Assistance categories (救助对象类别), in the usual order of priority. */
+export const CATEGORIES = [
+  'EXTREME_POVERTY', // 特困人员
+  'MINIMUM_LIVING', // 低保对象
+  'POVERTY_MONITORED', // 返贫致贫监测对象 / 建档立卡
+  'LOW_INCOME', // 低保边缘 / 低收入
+  'ILLNESS_POVERTY', // 因病致贫重病患者
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const ITEM_CATEGORIES = ['A', 'B', 'C'] as const; // 甲类 / 乙类 / 丙类
+export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
+
+export const HOSPITAL_LEVELS = [1, 2, 3] as const;
+export type HospitalLevel = (typeof HOSPITAL_LEVELS)[number];
+
+/** A date as YYYY-MM-DD; compared as a string, which orders correctly. */
+export type IsoDate = string;
+
+export interface ClaimItem {
+  code: string;
+  category: ItemCategory;
+  amount: Decimal;
+  selfPayRatio?: Decimal;
+  ciEligible?: boolean;
+}
+
+/** One version of a claim, as the hospital submitted it. */
+export interface Claim {
+  claimId: string;
+  version: number;
+  personId: string;
+  region: string;
+  hospital: { id: string; level: HospitalLevel; inRegion: boolean };
+  visitType: VisitType;
+  admissionDate?: IsoDate;
+  serviceDate: IsoDate;
+  diagnosis: string[];
+  items: ClaimItem[];
+}
+
+export interface DeductibleAndRate {
+  deductible: Decimal; // 起付线
+  rate: Decimal; // 报销比例
+}
+
+export type LevelTable = Record<HospitalLevel, DeductibleAndRate>;
+
+export interface BasicPolicy {
+  annualCap: Decimal; // 年度最高支付限额
+  outpatientAnnualCap?: Decimal;
+  offRegionRateCut?: Decimal; // 异地就医 rate cut
+  repeatAdmissionDeductibleFactor?: Decimal;
+  classBSelfPayRatio: Decimal; // 乙类先行自付比例
+  inpatient: LevelTable;
+  outpatientChronic: LevelTable;
+  outpatient: LevelTable;
+}
+
+export interface Tilt {
+  categories: Category[];
+  thresholdFactor: Decimal;
+  rateBonus: Decimal;
+  noCap: boolean;
+}
+
+export interface CriticalIllnessPolicy {
+  threshold: Decimal;
+  bands: Band[];
+  annualCap?: Decimal;
+  visitTypes: VisitType[];
+  tilt?: Tilt;
+}
+
+export interface AssistanceCategoryPolicy {
+  threshold: Decimal;
+  bands: Band[];
+  annualCap?: Decimal;
+}
+
+export interface AssistancePolicy {
+  priority: Category[];
+  visitTypes: VisitType[];
+  categories: Partial<Record<Category, AssistanceCategoryPolicy>>;
+}
+
+/** An eligibility decision of civil affairs (救助对象认定). */
+export interface Grant {
+  grantId: string;
+  personId: string;
+  category: Category;
+  validFrom: IsoDate;
+  validTo?: IsoDate;
+  revoked: boolean;
+}
+
+export interface PersonYearKey {
+  region: string;
+  personId: string;
+  year: number;
+}
