@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { hospitalLevel, itemCategory, visitType } from './domain-values';
-import { amount, icd10, identifier, isoDate, rate, regionCode } from './primitives';
+import { amount, icd10, identifier, isoDate, rate, regionCode, required } from './primitives';
 
 export const claimItemSchema = z.strictObject({
-  code: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  code: z.string({ error: required('must be a string') }).min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
   category: itemCategory,
   amount,
   selfPayRatio: rate.optional(),
-  ciEligible: z.boolean({ error: 'must be true or false' }).optional(),
+  ciEligible: z.boolean({ error: required('must be true or false') }).optional(),
 });
 
 export const hospitalSchema = z.strictObject({
   id: identifier,
   level: hospitalLevel,
-  inRegion: z.boolean({ error: 'must be true or false' }),
+  inRegion: z.boolean({ error: required('must be true or false') }),
 });
 
 /** A claim as a hospital submits it (DOMAIN.md "A claim"). */
@@ -26,8 +26,8 @@ export const claimSchema = z
     visitType,
     admissionDate: isoDate.optional(),
     serviceDate: isoDate,
-    diagnosis: z.array(icd10, { error: 'must be a list of ICD-10 codes' }).min(1, 'must list at least one diagnosis').max(20, 'must list at most 20 diagnoses'),
-    items: z.array(claimItemSchema, { error: 'must be a list of items' }).min(1, 'must list at least one item').max(2000, 'must list at most 2000 items'),
+    diagnosis: z.array(icd10, { error: required('must be a list of ICD-10 codes') }).min(1, 'must list at least one diagnosis').max(20, 'must list at most 20 diagnoses'),
+    items: z.array(claimItemSchema, { error: required('must be a list of items') }).min(1, 'must list at least one item').max(2000, 'must list at most 2000 items'),
   })
   .superRefine((claim, ctx) => {
     if (claim.visitType === 'INPATIENT' && claim.admissionDate === undefined) {

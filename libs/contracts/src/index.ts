@@ -8,3 +8,4 @@ export * from './envelope';
 export * from './topics';
 export * from './registry';
 export * from './scenario.schema';
+export * from './canonical';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** An error message that says "is required" when the value is missing, `otherwise` when it has the wrong type. */
+export const required = (otherwise: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : otherwise);
+
 /** Money on the wire: a string with at most two decimals, never negative, never a JSON number. */
 export const amount = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string such as "1234.50"') })
@@ -40,7 +43,7 @@ export const regionCode = z
   .regex(/^[A-Za-z0-9]{2,12}$/, 'must be 2 to 12 letters or digits, e.g. "440300"');
 
 export const policyYear = z
-  .number({ error: 'must be a year such as 2024' })
+  .number({ error: required('must be a year such as 2024') })
   .int('must be a whole year')
   .min(1900, 'must be 1900 or later')
   .max(2199, 'must be 2199 or earlier');

@@ -9,3 +9,4 @@ export * from './person-year';
 export * from './wire';
 export * from './facts';
 export * from './scenario-facts';
+export * from './payments';

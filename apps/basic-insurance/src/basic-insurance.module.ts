@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { RUNTIME, ServiceRuntime } from '@msb/platform';
+import { CorrectClaimController } from './claims/correct-claim/correct-claim.controller';
+import { CorrectClaimHandler } from './claims/correct-claim/correct-claim.handler';
+import { ReverseClaimController } from './claims/reverse-claim/reverse-claim.controller';
+import { ReverseClaimHandler } from './claims/reverse-claim/reverse-claim.handler';
+import { SubmitClaimController } from './claims/submit-claim/submit-claim.controller';
+import { SubmitClaimHandler } from './claims/submit-claim/submit-claim.handler';
+import { DownstreamDecisions } from './downstream/downstream-decisions';
+import { BasicPersonYears } from './person-years/basic-person-years';
+import { BasicPolicies } from './policies/basic-policies';
+import { GetBasicPolicyController } from './policies/get-policy/get-policy.controller';
+import { PutBasicPolicyController } from './policies/put-policy/put-policy.controller';
+import { PutBasicPolicyHandler } from './policies/put-policy/put-policy.handler';
+import { BasicRecalculation } from './recalculation/basic-recalculation';
+import { GetLedgerController } from './slips/get-ledger/get-ledger.controller';
+import { GetLedgerHandler } from './slips/get-ledger/get-ledger.handler';
+import { GetSlipController } from './slips/get-slip/get-slip.controller';
+import { GetSlipHandler } from './slips/get-slip/get-slip.handler';
+import { SlipView } from './slips/slip.view';
+
+@Module({})
+export class BasicInsuranceModule {
+  static register(runtime: ServiceRuntime): DynamicModule {
+    return {
+      module: BasicInsuranceModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [
+        PutBasicPolicyController,
+        GetBasicPolicyController,
+        SubmitClaimController,
+        CorrectClaimController,
+        ReverseClaimController,
+        GetSlipController,
+        GetLedgerController,
+      ],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        BasicPolicies,
+        BasicPersonYears,
+        SlipView,
+        DownstreamDecisions,
+        BasicRecalculation,
+        PutBasicPolicyHandler,
+        SubmitClaimHandler,
+        CorrectClaimHandler,
+        ReverseClaimHandler,
+        GetSlipHandler,
+        GetLedgerHandler,
+      ],
+      exports: [DownstreamDecisions, BasicRecalculation, SlipView],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { Body, Controller, Headers, HttpCode, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { claimSchema } from '@msb/contracts';
+import { correlationIdFrom, idParam, Problem, validate } from '@msb/platform';
+import { ClaimAccepted } from '../submit-claim/submit-claim.command';
+import { CorrectClaimCommand } from './correct-claim.command';
+
+@Controller()
+export class CorrectClaimController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Put('claims/:claimId')
+  @HttpCode(202)
+  async correct(@Param('claimId') claimId: string, @Body() body: unknown, @Headers() headers: Record<string, string | undefined>): Promise<ClaimAccepted> {
+    const id = idParam('claimId', claimId);
+    const claim = validate(claimSchema, body);
+    if (claim.claimId !== id) throw Problem.invalid('The body names another claim than the path', [{ path: '/claimId', message: `must be ${id}, as in the path` }]);
+    return this.commands.execute(new CorrectClaimCommand(claim, correlationIdFrom(headers), new Date()));
+  }
+}

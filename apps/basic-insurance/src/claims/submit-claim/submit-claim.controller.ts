@@ -1,0 +1,18 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { claimSchema } from '@msb/contracts';
+import { correlationIdFrom, validate } from '@msb/platform';
+import { ClaimAccepted, SubmitClaimCommand } from './submit-claim.command';
+
+@Controller()
+export class SubmitClaimController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('claims')
+  @HttpCode(202)
+  async submit(@Body() body: unknown, @Headers() headers: Record<string, string | undefined>): Promise<Omit<ClaimAccepted, 'version'>> {
+    const claim = validate(claimSchema, body);
+    const accepted: ClaimAccepted = await this.commands.execute(new SubmitClaimCommand(claim, correlationIdFrom(headers), new Date()));
+    return { claimId: accepted.claimId, status: accepted.status };
+  }
+}

@@ -1,0 +1,7 @@
+export class GetLedgerQuery {
+  constructor(
+    readonly region: string,
+    readonly personId: string,
+    readonly year: number,
+  ) {}
+}

@@ -1,0 +1,3 @@
+export class GetSlipQuery {
+  constructor(readonly claimId: string) {}
+}

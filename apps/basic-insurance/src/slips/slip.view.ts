@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { money, print, sum, ZERO } from '@msb/money';
+import { RUNTIME, ServiceRuntime } from '@msb/platform';
+import { conservationProblems } from '@msb/settlement';
+
+export type SlipStatus = 'PENDING' | 'SETTLED' | 'REVERSED';
+
+export interface Adjustment {
+  payer: 'basic' | 'criticalIllness' | 'assistance';
+  version: number;
+  amount: string;
+  reason: string;
+  at: string;
+}
+
+/** 一站式结算单: what each payer has paid on the claim, adjustments included. */
+export interface Slip {
+  claimId: string;
+  personId: string;
+  region: string;
+  year: number;
+  version: number;
+  status: SlipStatus;
+  total: string;
+  policyScope: string;
+  basic: string;
+  criticalIllness: string;
+  assistance: string;
+  selfPay: string;
+  adjustments: Adjustment[];
+}
+
+export interface Ledger {
+  region: string;
+  personId: string;
+  year: number;
+  basic: string;
+  criticalIllness: string;
+  assistance: string;
+  total: string;
+  selfPay: string;
+  tilted: boolean;
+  assistanceCategory: string | null;
+  settled: boolean;
+  claims: Slip[];
+}
+
+interface SlipRow {
+  claim_id: string;
+  person_id: string;
+  region: string;
+  year: number;
+  version: number;
+  status: 'LIVE' | 'REVERSED';
+  total: string;
+  policy_scope: string;
+  basic: string;
+  critical_illness: string;
+  assistance: string;
+  revision: number;
+  ci_revision: number;
+  ci_basic_revision: number;
+  assistance_basic_revision: number;
+  assistance_ci_revision: number;
+  tilted: boolean;
+  assistance_category: string | null;
+}
+
+const SLIP_COLUMNS = `c.claim_id, c.person_id, c.region, c.year, c.version, c.status, c.total::text, c.policy_scope::text,
+  c.basic::text, c.critical_illness::text, c.assistance::text, p.revision, p.ci_revision, p.ci_basic_revision,
+  p.assistance_basic_revision, p.assistance_ci_revision, p.tilted, p.assistance_category`;
+
+/**
+ * A person-year is settled when 大病 decided on basic's latest revision and assistance
+ * decided on that same 大病 decision: all three payers have then decided on the latest
+ * version of every claim, and their amounts belong together.
+ */
+function personYearSettled(r: SlipRow): boolean {
+  return r.ci_basic_revision === r.revision && r.assistance_basic_revision === r.revision && r.assistance_ci_revision === r.ci_revision;
+}
+
+@Injectable()
+export class SlipView {
+  constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}
+
+  private toSlip(r: SlipRow, adjustments: Adjustment[]): Slip {
+    const settled = personYearSettled(r);
+    const live = r.status === 'LIVE';
+    const total = money(r.total);
+    const basic = money(r.basic);
+    const criticalIllness = money(r.critical_illness);
+    const assistance = money(r.assistance);
+    const selfPay = total.minus(basic).minus(criticalIllness).minus(assistance);
+    const status: SlipStatus = !settled ? 'PENDING' : live ? 'SETTLED' : 'REVERSED';
+    if (status === 'SETTLED') {
+      const problems = conservationProblems({ claimId: r.claim_id, total, basic, criticalIllness, assistance, selfPay });
+      if (problems.length > 0) this.runtime.log.error({ claimId: r.claim_id, problems }, 'conservation violated on a settled slip');
+    }
+    return {
+      claimId: r.claim_id,
+      personId: r.person_id,
+      region: r.region,
+      year: r.year,
+      version: r.version,
+      status,
+      total: print(total),
+      policyScope: print(money(r.policy_scope)),
+      basic: print(basic),
+      criticalIllness: print(criticalIllness),
+      assistance: print(assistance),
+      selfPay: print(selfPay),
+      adjustments,
+    };
+  }
+
+  private async adjustments(claimIds: string[]): Promise<Map<string, Adjustment[]>> {
+    const rows = await this.runtime.db.query<{ claim_id: string; payer: Adjustment['payer']; version: number; amount: string; reason: string; at: Date }>(
+      'SELECT claim_id, payer, version, amount::text, reason, at FROM adjustments WHERE claim_id = ANY($1::text[]) ORDER BY id',
+      [claimIds],
+    );
+    const byClaim = new Map<string, Adjustment[]>();
+    for (const r of rows) {
+      const list = byClaim.get(r.claim_id) ?? [];
+      list.push({ payer: r.payer, version: r.version, amount: print(money(r.amount)), reason: r.reason, at: r.at.toISOString() });
+      byClaim.set(r.claim_id, list);
+    }
+    return byClaim;
+  }
+
+  async slip(claimId: string): Promise<Slip | undefined> {
+    const [row] = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1`, [claimId]);
+    if (!row) return undefined;
+    const adjustments = await this.adjustments([claimId]);
+    return this.toSlip(row, adjustments.get(claimId) ?? []);
+  }
+
+  async status(claimId: string): Promise<{ version: number; status: SlipStatus } | undefined> {
+    const [row] = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1`, [claimId]);
+    if (!row) return undefined;
+    const slip = this.toSlip(row, []);
+    return { version: slip.version, status: slip.status };
+  }
+
+  async ledger(region: string, personId: string, year: number): Promise<Ledger | undefined> {
+    const rows = await this.runtime.db.query<SlipRow>(
+      `SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id)
+       WHERE c.region = $1 AND c.person_id = $2 AND c.year = $3 ORDER BY c.service_date, c.claim_id`,
+      [region, personId, year],
+    );
+    if (rows.length === 0) return undefined;
+    const adjustments = await this.adjustments(rows.map((r) => r.claim_id));
+    const claims = rows.map((r) => this.toSlip(r, adjustments.get(r.claim_id) ?? []));
+    const live = claims.filter((_, i) => rows[i].status === 'LIVE');
+    const total = (f: (s: Slip) => string) => print(live.length ? sum(live.map((s) => money(f(s)))) : ZERO);
+    return {
+      region,
+      personId,
+      year,
+      basic: total((s) => s.basic),
+      criticalIllness: total((s) => s.criticalIllness),
+      assistance: total((s) => s.assistance),
+      total: total((s) => s.total),
+      selfPay: total((s) => s.selfPay),
+      tilted: rows[0].tilted,
+      assistanceCategory: rows[0].assistance_category,
+      settled: personYearSettled(rows[0]),
+      claims,
+    };
+  }
+}

@@ -1,0 +1,216 @@
+import { AnyEnvelope, decodeMessage, deadLetterTopic, EventType, TypedEnvelope } from '@msb/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Database, isInfrastructureError, sleep, Tx } from './database';
+import { claimInbox } from './inbox';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type MessageHandler<T extends EventType = EventType> = (tx: Tx, envelope: TypedEnvelope<T>, context: MessageContext) => Promise<void>;
+export type MessageHandlers = { [T in EventType]?: MessageHandler<T> };
+
+export interface ConsumerRunnerOptions {
+  kafka: Kafka;
+  db: Database;
+  producer: Producer;
+  logger: Logger;
+  /** Kafka consumer group; also the inbox's consumer name. */
+  groupId: string;
+  /** Full (prefixed) topic names to subscribe to. */
+  topics: string[];
+  /** Handlers by event type. Valid events of other types on these topics are acknowledged and skipped. */
+  handlers: MessageHandlers;
+  fromBeginning?: boolean;
+  /** Messages per database transaction. */
+  chunkSize?: number;
+  /** Attempts for a message that fails on its own before it is dead-lettered. */
+  maxAttempts?: number;
+  backoffMs?: number;
+  partitionsConsumedConcurrently?: number;
+  /** Called after each committed chunk with the envelopes it processed (e.g. to wake follow-up work). */
+  afterCommit?: (envelopes: AnyEnvelope[]) => void;
+}
+
+interface Decoded {
+  message: KafkaMessage;
+  envelope?: AnyEnvelope;
+  failure?: { reason: string; detail: string };
+  id: string;
+}
+
+/**
+ * The one way every service consumes Kafka. Per chunk of a batch: decode and validate,
+ * dead-letter what is invalid, then in ONE database transaction claim the inbox and run the
+ * handlers; commit the offsets only after that transaction commits. A chunk that fails is
+ * retried message by message with backoff; a message that still fails goes to
+ * `<topic>.dlt` with its reason in headers, and consumption carries on. Database outages
+ * are waited out, never dead-lettered.
+ */
+export class ConsumerRunner {
+  private consumer?: Consumer;
+  private readonly log: Logger;
+  processed = 0;
+  deadLettered = 0;
+  lastActivity = 0;
+
+  constructor(private readonly options: ConsumerRunnerOptions) {
+    this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30000,
+      rebalanceTimeout: 60000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: 2 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 10000 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  private decode(message: KafkaMessage, topic: string, partition: number): Decoded {
+    const fallbackId = `${topic}:${partition}:${message.offset}`;
+    const result = decodeMessage(message.value);
+    if (!result.ok) return { message, failure: { reason: result.reason, detail: result.detail }, id: fallbackId };
+    return { message, envelope: result.envelope, id: result.envelope.id };
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const chunkSize = this.options.chunkSize ?? 200;
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(i, i + chunkSize).map((m) => this.decode(m, batch.topic, batch.partition));
+      const processed = await this.processChunk(batch.topic, batch.partition, chunk);
+      const last = chunk[chunk.length - 1].message.offset;
+      resolveOffset(last);
+      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      this.processed += chunk.length;
+      this.lastActivity = Date.now();
+      if (processed.length > 0) this.options.afterCommit?.(processed);
+      await heartbeat();
+    }
+  }
+
+  /** Returns the envelopes whose handlers ran and committed. */
+  private async processChunk(topic: string, partition: number, chunk: Decoded[]): Promise<AnyEnvelope[]> {
+    const invalid = chunk.filter((d) => d.failure);
+    for (const d of invalid) {
+      await this.sendToDeadLetter(topic, partition, d, d.failure!.reason, d.failure!.detail);
+    }
+    // One occurrence per message id (a re-published outbox row may appear twice in one batch).
+    const seen = new Set<string>();
+    const valid = chunk.filter((d) => d.envelope && !seen.has(d.id) && seen.add(d.id));
+    try {
+      return await this.options.db.transaction(async (tx) => {
+        await this.recordDeadLetters(tx, topic, partition, invalid);
+        return this.handle(tx, topic, partition, valid);
+      });
+    } catch (error) {
+      if (isInfrastructureError(error)) throw error; // kafkajs retries the batch from the committed offset
+      this.log.warn({ err: error, topic, partition, size: valid.length }, 'chunk failed; processing its messages one by one');
+    }
+    const done: AnyEnvelope[] = [];
+    await this.options.db.transaction((tx) => this.recordDeadLetters(tx, topic, partition, invalid));
+    for (const d of valid) done.push(...(await this.processAlone(topic, partition, d)));
+    return done;
+  }
+
+  private async handle(tx: Tx, topic: string, partition: number, messages: Decoded[]): Promise<AnyEnvelope[]> {
+    const fresh = await claimInbox(tx, this.options.groupId, messages.map((d) => d.id));
+    const done: AnyEnvelope[] = [];
+    for (const d of messages) {
+      if (!fresh.has(d.id)) continue;
+      const envelope = d.envelope!;
+      const handler = this.options.handlers[envelope.type] as MessageHandler | undefined;
+      if (handler) await handler(tx, envelope as TypedEnvelope<EventType>, { topic, partition, offset: d.message.offset });
+      done.push(envelope);
+    }
+    return done;
+  }
+
+  private async processAlone(topic: string, partition: number, d: Decoded): Promise<AnyEnvelope[]> {
+    const attempts = this.options.maxAttempts ?? 4;
+    const backoff = this.options.backoffMs ?? 200;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        return await this.options.db.transaction((tx) => this.handle(tx, topic, partition, [d]));
+      } catch (error) {
+        if (isInfrastructureError(error)) throw error;
+        lastError = error;
+        this.log.warn({ err: error, topic, partition, offset: d.message.offset, type: d.envelope?.type, attempt }, 'message failed');
+        if (attempt < attempts) await sleep(backoff * 2 ** (attempt - 1));
+      }
+    }
+    const detail = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
+    await this.sendToDeadLetter(topic, partition, d, 'PROCESSING_FAILED', detail);
+    await this.options.db.transaction(async (tx) => {
+      await claimInbox(tx, this.options.groupId, [d.id]);
+      await this.recordDeadLetters(tx, topic, partition, [{ ...d, failure: { reason: 'PROCESSING_FAILED', detail } }]);
+    });
+    return [];
+  }
+
+  private async sendToDeadLetter(topic: string, partition: number, d: Decoded, reason: string, detail: string): Promise<void> {
+    this.log.error({ topic, partition, offset: d.message.offset, reason, detail: detail.slice(0, 500) }, 'message dead-lettered');
+    await this.options.producer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: d.message.key,
+          value: d.message.value,
+          headers: {
+            ...d.message.headers,
+            'dlt-reason': reason,
+            'dlt-detail': detail.slice(0, 4000),
+            'dlt-original-topic': topic,
+            'dlt-original-partition': String(partition),
+            'dlt-original-offset': d.message.offset,
+            'dlt-consumer-group': this.options.groupId,
+            'dlt-failed-at': new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    this.deadLettered += 1;
+  }
+
+  private async recordDeadLetters(tx: Tx, topic: string, partition: number, list: Decoded[]): Promise<void> {
+    if (list.length === 0) return;
+    await tx.execute(
+      `INSERT INTO dead_letters (consumer, topic, partition, "offset", message_id, reason, detail)
+       SELECT $1, $2, $3, o, m, r, d FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[]) AS t(o, m, r, d)
+       ON CONFLICT DO NOTHING`,
+      [
+        this.options.groupId,
+        topic,
+        partition,
+        list.map((d) => d.message.offset),
+        list.map((d) => d.id),
+        list.map((d) => d.failure!.reason),
+        list.map((d) => d.failure!.detail.slice(0, 4000)),
+      ],
+    );
+  }
+}

@@ -1,0 +1,10 @@
+export * from './database';
+export * from './event-store';
+export * from './envelopes';
+export * from './inbox';
+export * from './kafka';
+export * from './outbox';
+export * from './consumer-runner';
+export * from './status';
+export { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
+export * from './snapshot-store';

@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { TopicName } from '@msb/contracts';
+import type { MigrationInterface } from 'typeorm';
+import { ConfigError, loadConfig, ServiceConfig } from './config';
+import { createLogger, NestPinoLogger } from './logger';
+import { buildOpenApi, RouteDoc } from './openapi';
+import { OPENAPI_DOCUMENT, OpsController, PARKED_COUNTER, ParkedCounter, RUNTIME } from './ops.controller';
+import { fastifyErrorProblem, Problem, ProblemFilter, sendProblem } from './problem';
+import { ServiceRuntime } from './runtime';
+
+export interface ServiceDefinition {
+  service: string;
+  title: string;
+  description: string;
+  port: number;
+  database: string;
+  migrations: (new () => MigrationInterface)[];
+  produces: TopicName[];
+  consumes: TopicName[];
+  routes: RouteDoc[];
+  /** The app's own module, given the runtime (its database, Kafka, outbox). */
+  module: (runtime: ServiceRuntime) => DynamicModule;
+  /** Called once HTTP is up: start consumers and background work here. */
+  start: (app: INestApplication, runtime: ServiceRuntime) => Promise<void>;
+  /** Parked work for /status. */
+  parked?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
+  /** Stop background work before the runtime stops (after HTTP intake has stopped). */
+  stop?: (app: INestApplication) => Promise<void>;
+}
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  runtime: ServiceRuntime;
+  config: ServiceConfig;
+  shutdown: (signal?: string) => Promise<void>;
+}
+
+/**
+ * Start a service: config validated, database migrated, topics ensured, outbox relay
+ * running, HTTP listening, consumers started. SIGTERM/SIGINT stop intake first, let the
+ * consumers finish the batch in hand, flush the outbox, then close everything and exit.
+ */
+export async function runService(def: ServiceDefinition, options: { exitOnSignal?: boolean } = {}): Promise<RunningService> {
+  let config: ServiceConfig;
+  try {
+    config = loadConfig(def.service, { port: def.port, database: def.database });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${def.service}: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(def.service, config.LOG_LEVEL);
+  const runtime = new ServiceRuntime({ config, logger, migrations: def.migrations, produces: def.produces, consumes: def.consumes });
+  await runtime.start();
+
+  let parkedCounter: ParkedCounter = async () => 0;
+  const document = buildOpenApi(def.title, def.description, config.PORT, def.routes);
+
+  @Module({
+    imports: [def.module(runtime)],
+    controllers: [OpsController],
+    providers: [
+      { provide: RUNTIME, useValue: runtime },
+      { provide: OPENAPI_DOCUMENT, useValue: document },
+      { provide: PARKED_COUNTER, useValue: () => parkedCounter() },
+    ],
+  })
+  class RootModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
+  app.useGlobalFilters(new ProblemFilter(logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.setErrorHandler((error, _request, reply) => {
+    const problem = fastifyErrorProblem(error as { statusCode?: number; code?: string; message: string });
+    if (problem) return sendProblem(reply, problem);
+    logger.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'The request could not be completed; it has been logged.' });
+  });
+  // While shutting down, refuse new writes so that nothing is accepted that cannot be finished.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (runtime.isStopping && request.method !== 'GET') sendProblem(reply, Problem.unavailable('The service is shutting down; retry shortly').body);
+  });
+  await app.init();
+  await app.listen(config.PORT, config.HOST);
+  if (def.parked) parkedCounter = def.parked(app, runtime);
+  await def.start(app, runtime);
+  logger.info({ port: config.PORT, database: new URL(config.databaseUrl).pathname.slice(1), topicPrefix: config.TOPIC_PREFIX }, `${def.service} ready`);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (signal?: string): Promise<void> =>
+    (closing ??= (async () => {
+      logger.info({ signal }, 'shutting down: intake stopped, finishing work in hand');
+      runtime.markStopping();
+      // stop intake: no new connections; in-flight requests complete
+      const closeHttp = app.getHttpAdapter().getInstance().close();
+      await def.stop?.(app).catch((e) => logger.error({ err: e }, 'background stop failed'));
+      await runtime.stop().catch((e) => logger.error({ err: e }, 'runtime stop failed'));
+      await closeHttp.catch(() => undefined);
+      await app.close().catch(() => undefined);
+      logger.info('stopped');
+    })());
+
+  if (options.exitOnSignal !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        void shutdown(signal).finally(() => process.exit(0));
+      });
+    }
+  }
+  return { app, runtime, config, shutdown };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The one config loader: every setting a service reads comes from the environment,
+ * is validated at start, and a bad value stops the service with a list of every problem.
+ */
+export const baseConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:19092'),
+  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(6),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  INSTANCE_ID: z.string().default(`${process.pid}`),
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export interface ServiceConfig extends BaseConfig {
+  service: string;
+  /** The full database URL: DATABASE_URL's server with this service's own database. */
+  databaseUrl: string;
+  brokers: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Load the config of `service`. DATABASE_URL names the server; when it has no database in
+ * its path, the service's own database (`defaultDatabase`, or DATABASE_NAME) is used.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  service: string,
+  defaults: { port: number; database: string },
+  extra?: S,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig & z.infer<S> {
+  const schema = extra ? baseConfigSchema.extend(extra.shape) : baseConfigSchema;
+  const parsed = schema.safeParse({ PORT: String(defaults.port), ...env });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const base = parsed.data as BaseConfig;
+  const url = new URL(base.DATABASE_URL);
+  if (url.pathname === '' || url.pathname === '/') url.pathname = `/${env.DATABASE_NAME ?? defaults.database}`;
+  return {
+    ...(parsed.data as z.infer<S>),
+    ...base,
+    service,
+    databaseUrl: url.toString(),
+    brokers: base.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,11 @@
+export * from './config';
+export * from './logger';
+export * from './problem';
+export * from './openapi';
+export * from './runtime';
+export * from './ops.controller';
+export * from './bootstrap';
+export * from './recalculation';
+export { Recalculations1732400000050 } from './migrations/1732400000050-recalculations';
+export * from './policy-store';
+export * from './http';

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: Record<string, string>;
+  responses: Record<number, string>;
+}
+
+const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+
+export const OPS_ROUTES: RouteDoc[] = [
+  { method: 'get', path: '/health', summary: 'Liveness and readiness of the database and the Kafka connection', responses: { 200: 'ready', 503: 'not ready' } },
+  { method: 'get', path: '/status', summary: 'consumerLag, outboxPending, parked: zero lag and zero outbox means caught up', responses: { 200: 'status' } },
+  { method: 'get', path: '/docs', summary: 'This OpenAPI document', responses: { 200: 'OpenAPI 3.1' } },
+];
+
+/** An OpenAPI 3.1 document built from the routes and their zod schemas. */
+export function buildOpenApi(title: string, description: string, port: number, routes: RouteDoc[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of [...routes, ...OPS_ROUTES]) {
+    const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = Object.entries(route.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+    const responses: Record<string, unknown> = {};
+    for (const [code, text] of Object.entries(route.responses)) {
+      responses[code] =
+        Number(code) >= 400
+          ? { description: text, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+          : { description: text, content: { 'application/json': {} } };
+    }
+    (paths[openApiPath] ??= {})[route.method] = {
+      summary: route.summary,
+      parameters: [...params, ...query],
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { unrepresentable: 'any', io: 'input' }) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title, description, version: '1.0.0' },
+    servers: [{ url: `http://127.0.0.1:${port}` }],
+    paths,
+    components: { schemas: { Problem: problemSchema } },
+  };
+}

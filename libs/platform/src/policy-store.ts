@@ -1,0 +1,107 @@
+import { contentHash, EventType, personKey, TopicName } from '@msb/contracts';
+import { appendToStream, enqueue, envelope, Tx } from '@msb/eventing';
+import { Problem } from './problem';
+import { scheduleRecalculation } from './recalculation';
+
+export interface PolicyRevision<Dto, Terms> {
+  region: string;
+  year: number;
+  revision: number;
+  dto: Dto;
+  terms: Terms;
+  recordedAt: string;
+}
+
+export interface PolicyStoreOptions<Dto, Terms> {
+  /** "basic", "critical-illness", "assistance": names the policy stream. */
+  payer: string;
+  source: string;
+  eventType: EventType;
+  topic: TopicName;
+  parse: (dto: Dto) => Terms;
+}
+
+export interface PutPolicyResult {
+  region: string;
+  year: number;
+  revision: number;
+  created: boolean;
+}
+
+/**
+ * One agency's section of the region-year policies, versioned: every change is a new
+ * revision (never an edit), recorded as an event, published, and followed by a bulk
+ * recalculation of the region-year. Deciders hold a shared lock on the region-year while
+ * they decide, a revision takes it exclusively: no decision uses a revision that a
+ * recalculation already passed by.
+ */
+export class PolicyStore<Dto, Terms> {
+  private readonly cache = new Map<string, PolicyRevision<Dto, Terms>>();
+
+  constructor(private readonly options: PolicyStoreOptions<Dto, Terms>) {}
+
+  private lockKey(region: string, year: number): string {
+    return `${this.options.payer}-policy:${region}:${year}`;
+  }
+
+  /** Shared lock for deciders (in their transaction). */
+  async lockShared(tx: Tx, region: string, year: number): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.lockKey(region, year)]);
+  }
+
+  async latest(tx: Pick<Tx, 'query'>, region: string, year: number): Promise<PolicyRevision<Dto, Terms> | undefined> {
+    const [row] = await tx.query<{ revision: number; policy: Dto; recorded_at: Date }>(
+      'SELECT revision, policy, recorded_at FROM policies WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1',
+      [region, year],
+    );
+    if (!row) return undefined;
+    const key = `${region}|${year}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.revision === row.revision) return cached;
+    const revision = { region, year, revision: row.revision, dto: row.policy, terms: this.options.parse(row.policy), recordedAt: row.recorded_at.toISOString() };
+    this.cache.set(key, revision);
+    return revision;
+  }
+
+  async put(
+    tx: Tx,
+    input: { region: string; year: number; dto: Dto; expectedRevision?: number; now: Date; correlationId?: string },
+  ): Promise<PutPolicyResult> {
+    const { region, year, dto, now } = input;
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey(region, year)]);
+    const hash = contentHash(dto);
+    const [current] = await tx.query<{ revision: number; content_hash: string }>(
+      'SELECT revision, content_hash FROM policies WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1',
+      [region, year],
+    );
+    const currentRevision = current?.revision ?? 0;
+    if (input.expectedRevision !== undefined && input.expectedRevision !== currentRevision) {
+      throw Problem.conflict(`the policy of ${region}/${year} is at revision ${currentRevision}, not ${input.expectedRevision}; read it again and resubmit`);
+    }
+    if (current && current.content_hash === hash) return { region, year, revision: currentRevision, created: false };
+    const revision = currentRevision + 1;
+    await tx.execute('INSERT INTO policies (region, year, revision, content_hash, policy, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      region,
+      year,
+      revision,
+      hash,
+      JSON.stringify(dto),
+      now,
+    ]);
+    const data = { region, year, revision, policy: dto };
+    const message = envelope({
+      type: this.options.eventType,
+      source: this.options.source,
+      subject: `${region}:${year}`,
+      data,
+      time: now,
+      correlationId: input.correlationId,
+    });
+    await appendToStream(tx, this.lockKey(region, year), currentRevision, [
+      { type: 'PolicyRevised', data, eventId: message.id, metadata: { correlationId: message.correlationId } },
+    ]);
+    await enqueue(tx, [{ topic: this.options.topic, key: personKey(region, '*'), envelope: message }]);
+    await scheduleRecalculation(tx, region, year, revision);
+    return { region, year, revision, created: true };
+  }
+}
