@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { RUNTIME, ServiceRuntime } from '@msb/platform';
+import { basicPolicySchema } from '@msb/contracts';
+import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { CorrectClaimController } from './claims/correct-claim/correct-claim.controller';
 import { CorrectClaimHandler } from './claims/correct-claim/correct-claim.handler';
 import { ReverseClaimController } from './claims/reverse-claim/reverse-claim.controller';
@@ -10,9 +11,6 @@ import { SubmitClaimHandler } from './claims/submit-claim/submit-claim.handler';
 import { DownstreamDecisions } from './downstream/downstream-decisions';
 import { BasicPersonYears } from './person-years/basic-person-years';
 import { BasicPolicies } from './policies/basic-policies';
-import { GetBasicPolicyController } from './policies/get-policy/get-policy.controller';
-import { PutBasicPolicyController } from './policies/put-policy/put-policy.controller';
-import { PutBasicPolicyHandler } from './policies/put-policy/put-policy.handler';
 import { BasicRecalculation } from './recalculation/basic-recalculation';
 import { GetLedgerController } from './slips/get-ledger/get-ledger.controller';
 import { GetLedgerHandler } from './slips/get-ledger/get-ledger.handler';
@@ -27,8 +25,7 @@ export class BasicInsuranceModule {
       module: BasicInsuranceModule,
       imports: [CqrsModule.forRoot()],
       controllers: [
-        PutBasicPolicyController,
-        GetBasicPolicyController,
+        policyController(basicPolicySchema, 'basic'),
         SubmitClaimController,
         CorrectClaimController,
         ReverseClaimController,
@@ -42,7 +39,9 @@ export class BasicInsuranceModule {
         SlipView,
         DownstreamDecisions,
         BasicRecalculation,
-        PutBasicPolicyHandler,
+        { provide: POLICY_STORE, useExisting: BasicPolicies },
+        { provide: POLICY_RECALCULATION, useExisting: BasicRecalculation },
+        PutPolicyHandler,
         SubmitClaimHandler,
         CorrectClaimHandler,
         ReverseClaimHandler,

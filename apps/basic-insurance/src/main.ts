@@ -24,7 +24,6 @@ export function startBasicInsurance() {
     parked: () => async () => 0,
     start: async (app, runtime) => {
       const downstream = app.get(DownstreamDecisions);
-      app.get(BasicRecalculation).worker.start();
       await runtime.startConsumer({
         group: 'basic-insurance.slips',
         topics: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
@@ -34,7 +33,7 @@ export function startBasicInsurance() {
         },
       });
     },
-    stop: async (app) => app.get(BasicRecalculation).worker.stop(),
+    recalculation: (app) => app.get(BasicRecalculation).worker,
   });
 }
 

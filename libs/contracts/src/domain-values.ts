@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { required } from './primitives';
 
 export const VISIT_TYPES = ['INPATIENT', 'OUTPATIENT_CHRONIC', 'OUTPATIENT'] as const;
+export type VisitTypeName = (typeof VISIT_TYPES)[number];
 export const visitType = z.enum(VISIT_TYPES, { error: required(`must be one of ${VISIT_TYPES.join(', ')}`) });
 
 /** 特困, 低保, 监测/建档立卡, 低保边缘/低收入, 因病致贫. */
 export const CATEGORIES = ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'POVERTY_MONITORED', 'LOW_INCOME', 'ILLNESS_POVERTY'] as const;
+export type Category = (typeof CATEGORIES)[number];
 export const category = z.enum(CATEGORIES, { error: required(`must be one of ${CATEGORIES.join(', ')}`) });
 
 /** 甲类 / 乙类 / 丙类. */

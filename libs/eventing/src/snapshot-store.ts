@@ -41,6 +41,15 @@ export class SnapshotStore<S> {
     return new Map(rows.map((r) => [r.stream_id, { streamId: r.stream_id, version: r.version, state: r.state }]));
   }
 
+  /** The next batch of a region-year's person-years after `cursor`, not locked (to read other rows first). */
+  async regionYearBatch(tx: Tx, region: string, year: number, cursor: string, limit: number): Promise<{ streamId: string; personId: string }[]> {
+    const rows = await tx.query<{ stream_id: string; person_id: string }>(
+      `SELECT stream_id, person_id FROM ${this.table} WHERE region = $1 AND year = $2 AND stream_id > $3 ORDER BY stream_id LIMIT $4`,
+      [region, year, cursor, limit],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, personId: r.person_id }));
+  }
+
   /** Lock the person-years of a region-year after `cursor`, a batch at a time (bulk recalculation). */
   async lockRegionYearBatch(tx: Tx, region: string, year: number, cursor: string, limit: number): Promise<Snapshot<S>[]> {
     const rows = await tx.query<{ stream_id: string; version: number; state: S }>(

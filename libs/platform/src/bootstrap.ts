@@ -10,6 +10,7 @@ import { buildOpenApi, RouteDoc } from './openapi';
 import { OPENAPI_DOCUMENT, OpsController, PARKED_COUNTER, ParkedCounter, RUNTIME } from './ops.controller';
 import { fastifyErrorProblem, Problem, ProblemFilter, sendProblem } from './problem';
 import { ServiceRuntime } from './runtime';
+import type { RecalculationWorker } from './recalculation';
 
 export interface ServiceDefinition {
   service: string;
@@ -27,6 +28,8 @@ export interface ServiceDefinition {
   start: (app: INestApplication, runtime: ServiceRuntime) => Promise<void>;
   /** Parked work for /status. */
   parked?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
+  /** The bulk recalculation worker, whose progress /status shows. */
+  recalculation?: (app: INestApplication) => RecalculationWorker;
   /** Stop background work before the runtime stops (after HTTP intake has stopped). */
   stop?: (app: INestApplication) => Promise<void>;
 }
@@ -89,6 +92,11 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await app.init();
   await app.listen(config.PORT, config.HOST);
   if (def.parked) parkedCounter = def.parked(app, runtime);
+  if (def.recalculation) {
+    const worker = def.recalculation(app);
+    runtime.recalculation = worker;
+    worker.start();
+  }
   await def.start(app, runtime);
   logger.info({ port: config.PORT, database: new URL(config.databaseUrl).pathname.slice(1), topicPrefix: config.TOPIC_PREFIX }, `${def.service} ready`);
 
@@ -99,6 +107,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
       runtime.markStopping();
       // stop intake: no new connections; in-flight requests complete
       const closeHttp = app.getHttpAdapter().getInstance().close();
+      await runtime.recalculation?.stop().catch((e) => logger.error({ err: e }, 'recalculation stop failed'));
       await def.stop?.(app).catch((e) => logger.error({ err: e }, 'background stop failed'));
       await runtime.stop().catch((e) => logger.error({ err: e }, 'runtime stop failed'));
       await closeHttp.catch(() => undefined);

@@ -9,3 +9,7 @@ export * from './recalculation';
 export { Recalculations1732400000050 } from './migrations/1732400000050-recalculations';
 export * from './policy-store';
 export * from './http';
+export * from './person-year-repository';
+export * from './payments-projection';
+export * from './region-year-recalculation';
+export * from './policy-http';

@@ -15,6 +15,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { MigrationInterface } from 'typeorm';
 import type { ServiceConfig } from './config';
+import type { RecalculationWorker } from './recalculation';
 
 export interface ConsumerSpec {
   /** Group name without prefix; one group per service and purpose. */
@@ -58,6 +59,8 @@ export class ServiceRuntime {
   readonly log: Logger;
   private readonly consumers: { spec: ConsumerSpec; runner: ConsumerRunner }[] = [];
   private kafkaUp = false;
+  /** The service's bulk recalculation worker, if it has one (its progress shows in /status). */
+  recalculation?: RecalculationWorker;
   private stopping = false;
   private stopped = false;
 
@@ -149,11 +152,14 @@ export class ServiceRuntime {
     for (const { spec } of this.consumers) {
       lag += await consumerLag(this.admin, this.group(spec.group), spec.topics.map((t) => this.topic(t)));
     }
+    const open = this.recalculation ? await this.recalculation.open() : [];
     return {
       consumerLag: lag,
       outboxPending: await outboxPending(this.db),
       parked: await parked(),
       deadLettered: await deadLetterCount(this.db),
+      recalculating: open.length,
+      recalculations: open.map((j) => ({ region: j.region, year: j.year, policyRevision: j.policyRevision, status: j.status, processed: j.processed, total: j.total, changed: j.changed })),
       consumed: this.consumers.reduce((n, c) => n + c.runner.processed, 0),
       published: this.relay.published,
     };

@@ -39,7 +39,7 @@ export class CorrectClaimHandler implements ICommandHandler<CorrectClaimCommand,
       if (existing.latest_hash === contentHash(claim)) return false;
       const policy = await this.policies.latest(tx, claim.region, year);
       if (!policy) throw Problem.notPayable(`there is no basic policy for region ${claim.region} in ${year}`);
-      await this.personYears.execute(tx, personYearOf(claim), { type: 'CorrectClaim', data: { claim, policy: { revision: policy.revision, terms: policy.terms } }, metadata: { now } }, { correlationId });
+      await this.personYears.run(tx, personYearOf(claim), { type: 'CorrectClaim', data: { claim, policy: { revision: policy.revision, terms: policy.terms } }, metadata: { now } }, { correlationId });
       return true;
     });
     if (changed) this.runtime.relay.poke();

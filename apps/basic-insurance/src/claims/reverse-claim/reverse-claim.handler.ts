@@ -26,7 +26,7 @@ export class ReverseClaimHandler implements ICommandHandler<ReverseClaimCommand,
       const policy = await this.policies.latest(tx, known.region, known.year);
       if (!policy) throw Problem.notPayable(`there is no basic policy for region ${known.region} in ${known.year}`);
       const key = { region: known.region, personId: known.person_id, year: known.year };
-      await this.personYears.execute(tx, key, { type: 'ReverseClaim', data: { claimId, reason, policy: { revision: policy.revision, terms: policy.terms } }, metadata: { now } }, { correlationId });
+      await this.personYears.run(tx, key, { type: 'ReverseClaim', data: { claimId, reason, policy: { revision: policy.revision, terms: policy.terms } }, metadata: { now } }, { correlationId });
     });
     this.runtime.relay.poke();
     const slip = await this.slips.status(claimId);

@@ -43,7 +43,7 @@ export class SubmitClaimHandler implements ICommandHandler<SubmitClaimCommand, C
         return { repeated: true as const };
       }
       try {
-        await this.personYears.execute(tx, personYearOf(claim), { type: 'SubmitClaim', data: { claim, policy: { revision: policy.revision, terms: policy.terms } }, metadata: { now } }, { correlationId });
+        await this.personYears.run(tx, personYearOf(claim), { type: 'SubmitClaim', data: { claim, policy: { revision: policy.revision, terms: policy.terms } }, metadata: { now } }, { correlationId });
       } catch (error) {
         // the same claim id submitted concurrently for another person-year: retry, then it is found above
         if (pgCode(error) === '23505' && String((error as Error).message).includes('claims_pkey')) throw new ConcurrencyError(`claim ${claim.claimId} submitted concurrently`);

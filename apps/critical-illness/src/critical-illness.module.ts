@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { criticalIllnessPolicySchema } from '@msb/contracts';
+import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { CriticalIllnessInputs } from './inputs/ci-inputs';
+import { CriticalIllnessLedgerController } from './ledgers/ci-ledger.controller';
+import { CriticalIllnessPersonYears } from './person-years/ci-person-years';
+import { CriticalIllnessPolicies } from './policies/ci-policies';
+import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation';
+import { FundReportController } from './reports/fund-report.controller';
+
+@Module({})
+export class CriticalIllnessModule {
+  static register(runtime: ServiceRuntime): DynamicModule {
+    return {
+      module: CriticalIllnessModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [policyController(criticalIllnessPolicySchema, '大病'), CriticalIllnessLedgerController, FundReportController],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        CriticalIllnessPolicies,
+        CriticalIllnessPersonYears,
+        CriticalIllnessInputs,
+        CriticalIllnessRecalculation,
+        { provide: POLICY_STORE, useExisting: CriticalIllnessPolicies },
+        { provide: POLICY_RECALCULATION, useExisting: CriticalIllnessRecalculation },
+        PutPolicyHandler,
+      ],
+      exports: [CriticalIllnessInputs, CriticalIllnessRecalculation],
+    };
+  }
+}

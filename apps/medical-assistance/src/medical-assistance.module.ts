@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { assistancePolicySchema } from '@msb/contracts';
+import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { EligibilityController } from './eligibility/eligibility.controller';
+import { Grants } from './eligibility/grants';
+import { AssistanceInputs } from './inputs/assistance-inputs';
+import { AssistanceLedgerController } from './ledgers/assistance-ledger.controller';
+import { AssistancePersonYears } from './person-years/assistance-person-years';
+import { AssistancePolicies } from './policies/assistance-policies';
+import { AssistanceRecalculation } from './recalculation/assistance-recalculation';
+
+@Module({})
+export class MedicalAssistanceModule {
+  static register(runtime: ServiceRuntime): DynamicModule {
+    return {
+      module: MedicalAssistanceModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [policyController(assistancePolicySchema, 'assistance'), EligibilityController, AssistanceLedgerController],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        AssistancePolicies,
+        AssistancePersonYears,
+        Grants,
+        AssistanceInputs,
+        AssistanceRecalculation,
+        { provide: POLICY_STORE, useExisting: AssistancePolicies },
+        { provide: POLICY_RECALCULATION, useExisting: AssistanceRecalculation },
+        PutPolicyHandler,
+      ],
+      exports: [AssistanceInputs, AssistanceRecalculation],
+    };
+  }
+}

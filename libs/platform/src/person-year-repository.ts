@@ -1,0 +1,125 @@
+import type { PersonYearRef } from '@msb/contracts';
+import { enqueue, NewEvent, OutgoingMessage, personYearStreamId, Snapshot, SnapshotChange, SnapshotStore, Tx } from '@msb/eventing';
+
+export interface CommandContext {
+  correlationId?: string;
+  causationId?: string | null;
+}
+
+/** A decider in the emmett shape: pure, over one person-year. */
+export interface PersonYearDecider<S, C, E extends { type: string; data: unknown }> {
+  /** "basic", "critical-illness", "assistance": the stream prefix. */
+  payer: string;
+  initialState: (key: PersonYearRef) => S;
+  decide: (command: C, state: S) => E[];
+  evolve: (state: S, event: E) => S;
+  revisionOf: (state: S) => number;
+  parkedOf: (state: S) => boolean;
+  /** The integration message an event becomes, if any (its envelope id becomes the stored event id). */
+  toMessage: (event: E, key: PersonYearRef, now: Date, context: CommandContext) => OutgoingMessage | undefined;
+}
+
+export interface Decided<S, E> {
+  key: PersonYearRef;
+  before: S;
+  state: S;
+  events: E[];
+  at: Date;
+}
+
+export interface DecisionItem<S, C> {
+  key: PersonYearRef;
+  snapshot: Snapshot<S> | undefined;
+  command: C;
+  now: Date;
+  context: CommandContext;
+}
+
+/**
+ * Runs a payer's person-year decider against stored person-years, in the caller's
+ * transaction: lock the snapshots, decide, append the events, write the snapshots, update
+ * the payer's read models (`project`) and put the integration events in the outbox.
+ */
+export class PersonYearRepository<S, C, E extends { type: string; data: unknown }> {
+  private readonly store = new SnapshotStore<S>();
+
+  constructor(
+    private readonly decider: PersonYearDecider<S, C, E>,
+    private readonly project: (tx: Tx, decided: Decided<S, E>[]) => Promise<void> = async () => undefined,
+  ) {}
+
+  streamId(key: PersonYearRef): string {
+    return personYearStreamId(this.decider.payer, key);
+  }
+
+  lock(tx: Tx, keys: PersonYearRef[]): Promise<Map<string, Snapshot<S>>> {
+    return this.store.lock(tx, keys.map((k) => this.streamId(k)));
+  }
+
+  lockStreams(tx: Tx, streamIds: string[]): Promise<Map<string, Snapshot<S>>> {
+    return this.store.lock(tx, streamIds);
+  }
+
+  regionYearBatch(tx: Tx, region: string, year: number, cursor: string, limit: number) {
+    return this.store.regionYearBatch(tx, region, year, cursor, limit);
+  }
+
+  lockRegionYearBatch(tx: Tx, region: string, year: number, cursor: string, limit: number): Promise<Snapshot<S>[]> {
+    return this.store.lockRegionYearBatch(tx, region, year, cursor, limit);
+  }
+
+  /** Lock, decide and save one command. */
+  async execute(tx: Tx, key: PersonYearRef, command: C, now: Date, context: CommandContext = {}): Promise<Decided<S, E>> {
+    const snapshots = await this.lock(tx, [key]);
+    const [decided] = await this.decideAndSave(tx, [{ key, snapshot: snapshots.get(this.streamId(key)), command, now, context }]);
+    return decided;
+  }
+
+  /**
+   * Decide each item on its (already locked) snapshot. Items of the same person-year are
+   * applied in order, each on the state the previous one left.
+   */
+  async decideAndSave(tx: Tx, items: DecisionItem<S, C>[]): Promise<Decided<S, E>[]> {
+    const { decider } = this;
+    const working = new Map<string, { key: PersonYearRef; expectedVersion: number; state: S; events: E[]; stored: NewEvent[] }>();
+    const outgoing: OutgoingMessage[] = [];
+    const results: Decided<S, E>[] = [];
+    for (const { key, snapshot, command, now, context } of items) {
+      const streamId = this.streamId(key);
+      let entry = working.get(streamId);
+      if (!entry) {
+        entry = { key, expectedVersion: snapshot?.version ?? 0, state: snapshot?.state ?? decider.initialState(key), events: [], stored: [] };
+        working.set(streamId, entry);
+      }
+      const before = entry.state;
+      const events = decider.decide(command, before);
+      const after = events.reduce(decider.evolve, before);
+      for (const event of events) {
+        const message = decider.toMessage(event, key, now, context);
+        if (message) outgoing.push(message);
+        entry.stored.push({
+          type: event.type,
+          data: event.data,
+          eventId: message?.envelope.id,
+          metadata: { correlationId: message?.envelope.correlationId ?? context.correlationId ?? null, causationId: context.causationId ?? null },
+        });
+      }
+      entry.events.push(...events);
+      entry.state = after;
+      results.push({ key, before, state: after, events, at: now });
+    }
+    const changes: SnapshotChange<S>[] = [...working.entries()].map(([streamId, e]) => ({
+      streamId,
+      key: e.key,
+      expectedVersion: e.expectedVersion,
+      events: e.stored,
+      state: e.state,
+      revision: decider.revisionOf(e.state),
+      parked: decider.parkedOf(e.state),
+    }));
+    await this.store.save(tx, changes);
+    await this.project(tx, results.filter((r) => r.events.length > 0));
+    await enqueue(tx, outgoing);
+    return results;
+  }
+}
