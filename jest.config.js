@@ -7,7 +7,7 @@ const roots = ['<rootDir>/apps', '<rootDir>/libs'];
 module.exports = {
   projects: [
     { ...preset, displayName: 'unit', roots, testMatch: ['**/*.spec.ts'] },
-    { ...preset, displayName: 'int', roots, testMatch: ['**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.js', slowTestThreshold: 60 },
-    { ...preset, displayName: 'e2e', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tests'], testMatch: ['**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.js', slowTestThreshold: 300 },
+    { ...preset, displayName: 'int', roots, testMatch: ['**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts', slowTestThreshold: 60 },
+    { ...preset, displayName: 'e2e', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tests'], testMatch: ['**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts', slowTestThreshold: 300 },
   ],
 };

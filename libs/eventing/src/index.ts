@@ -8,3 +8,4 @@ export * from './consumer-runner';
 export * from './status';
 export { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
 export * from './snapshot-store';
+export * from './waker';

@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Database, sleep, Tx } from './database';
+import { Waker } from './waker';
 
 export interface OutgoingMessage {
   topic: string;
@@ -57,8 +58,7 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private listener?: Client;
-  private wake?: () => void;
-  private pendingWake = false;
+  private readonly waker = new Waker();
   private readonly batchSize: number;
   private readonly pollMs: number;
   published = 0;
@@ -82,8 +82,7 @@ export class OutboxRelay {
   }
 
   poke(): void {
-    this.pendingWake = true;
-    this.wake?.();
+    this.waker.poke();
   }
 
   private async run(): Promise<void> {
@@ -128,26 +127,8 @@ export class OutboxRelay {
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
     while (this.running) {
       const published = await this.publishBatch();
-      if (published < this.batchSize) await this.idle();
+      if (published < this.batchSize) await this.waker.wait(this.pollMs);
     }
-  }
-
-  private idle(): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.pollMs);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wake = undefined;
-        self.pendingWake = false;
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   /** Publish one batch; returns how many rows it published. */

@@ -1,4 +1,4 @@
-import { Database, sleep, Tx } from '@msb/eventing';
+import { Database, sleep, Tx, Waker } from '@msb/eventing';
 import type { Logger } from 'pino';
 
 export interface RecalculationJob {
@@ -75,8 +75,7 @@ const toJob = (r: JobRow): RecalculationJob => ({
 export class RecalculationWorker {
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
-  private pending = false;
+  private readonly waker = new Waker();
 
   constructor(private readonly options: RecalculationOptions) {}
 
@@ -92,8 +91,7 @@ export class RecalculationWorker {
   }
 
   poke(): void {
-    this.pending = true;
-    this.wake?.();
+    this.waker.poke();
   }
 
   async jobs(limit = 20): Promise<RecalculationJob[]> {
@@ -110,30 +108,12 @@ export class RecalculationWorker {
     while (this.running) {
       try {
         const worked = await this.step();
-        if (!worked) await this.idle(1000);
+        if (!worked) await this.waker.wait(1000);
       } catch (error) {
         this.options.logger.warn({ err: error }, 'recalculation step failed; retrying');
-        await this.idle(1000);
+        await this.waker.wait(1000);
       }
     }
-  }
-
-  private idle(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wake = undefined;
-        self.pending = false;
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   /** One batch of the oldest open job. Returns false when there is nothing to do. */

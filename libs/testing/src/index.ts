@@ -1,2 +1,4 @@
 export * from './http-client';
 export * from './scenario-driver';
+export * from './infra';
+export * from './system';

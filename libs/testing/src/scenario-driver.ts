@@ -1,18 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExpectedClaim, ExpectedPersonYear, Scenario, scenarioSchema, ScenarioStep } from '@msb/contracts';
 import { HttpResult, ServiceClient, SystemClients } from './http-client';
+import { repoRoot } from './repo-root';
 
-/** The repository root, from sources (jest) or from dist/. */
-export function repoRoot(from = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'scenarios')) || !existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no repository root above ${from}`);
-    dir = up;
-  }
-  return dir;
-}
+export { repoRoot };
 
 export const SCENARIO_DIR = join(repoRoot(), 'scenarios');
 

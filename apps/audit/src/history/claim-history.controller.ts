@@ -1,0 +1,68 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import type { AnyEnvelope, Payment } from '@msb/contracts';
+import { idParam, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
+
+interface Row {
+  seq: string;
+  event_id: string;
+  type: string;
+  source: string;
+  event_time: Date;
+  recorded_at: Date;
+  correlation_id: string;
+  causation_id: string | null;
+  envelope: AnyEnvelope;
+  hash: string;
+}
+
+/** What an event says about one claim: its figures and payments in that event. */
+function aboutClaim(envelope: AnyEnvelope, claimId: string): Record<string, unknown> {
+  switch (envelope.type) {
+    case 'basic.ClaimSubmitted':
+    case 'basic.ClaimCorrected':
+      return { version: envelope.data.version, items: envelope.data.claim.items.length, serviceDate: envelope.data.claim.serviceDate };
+    case 'basic.ClaimReversed':
+      return { version: envelope.data.version, reason: envelope.data.reason };
+    case 'basic.PersonYearDecided':
+    case 'critical-illness.PersonYearDecided':
+    case 'assistance.PersonYearDecided': {
+      const claim = (envelope.data.claims as { claimId: string }[]).find((c) => c.claimId === claimId);
+      const payments = (envelope.data.payments as Payment[]).filter((p) => p.claimId === claimId);
+      return { revision: envelope.data.revision, cause: envelope.data.cause, claim, payments };
+    }
+    default:
+      return {};
+  }
+}
+
+@Controller()
+export class ClaimHistoryController {
+  constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}
+
+  /** Every event about a claim from every agency, in recording order, with its hash and causation. */
+  @Get('claims/:claimId/history')
+  async history(@Param('claimId') claimId: string) {
+    const id = idParam('claimId', claimId);
+    const rows = await this.runtime.db.query<Row>(
+      `SELECT l.seq, l.event_id, l.type, l.source, l.event_time, l.recorded_at, l.correlation_id, l.causation_id, l.envelope, l.hash
+       FROM audit_claims c JOIN audit_log l ON l.seq = c.seq WHERE c.claim_id = $1 ORDER BY l.event_time, l.seq`,
+      [id],
+    );
+    if (rows.length === 0) throw Problem.notFound(`the audit log has no event about claim ${id}`);
+    return {
+      claimId: id,
+      events: rows.map((r) => ({
+        seq: r.seq,
+        eventId: r.event_id,
+        agency: r.source,
+        type: r.type,
+        time: r.event_time.toISOString(),
+        recordedAt: r.recorded_at.toISOString(),
+        correlationId: r.correlation_id,
+        causationId: r.causation_id,
+        hash: r.hash,
+        ...aboutClaim(r.envelope, id),
+      })),
+    };
+  }
+}
