@@ -3,3 +3,4 @@ export * from './scenario-driver';
 export * from './infra';
 export * from './system';
 export * from './workload';
+export * from './orders';

@@ -1,4 +1,4 @@
-import { BasicDecidedClaim, BasicPersonYearDecided, Cause, ClaimDto, contentHash, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import { BasicDecidedClaim, BasicPersonYearDecided, canonicalJson, Cause, ClaimDto, contentHash, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
 import { print, ZERO } from '@msb/money';
 import { applyPayments, BasicPolicy, byServiceDateThenId, claimFromWire, decideBasicYear, PaidSoFar, paymentsFor, yearOf } from '@msb/settlement';
 
@@ -54,7 +54,7 @@ export type BasicEvent =
 
 export class DecisionRejected extends Error {
   constructor(
-    readonly code: 'UNKNOWN_CLAIM' | 'ALREADY_REVERSED' | 'CHANGES_PERSON_YEAR' | 'DUPLICATE_CLAIM',
+    readonly code: 'UNKNOWN_CLAIM' | 'ALREADY_REVERSED' | 'DUPLICATE_CLAIM',
     message: string,
   ) {
     super(message);
@@ -208,7 +208,7 @@ function decideYear(state: BasicPersonYearState, command: BasicCommand, policy: 
     () => reasonFor(command),
   );
   // A revision that changes nothing for this person-year is not news: nothing is published.
-  const changed = payments.length > 0 || JSON.stringify(decided) !== JSON.stringify(state.decided);
+  const changed = payments.length > 0 || canonicalJson(decided) !== canonicalJson(state.decided);
   if (!changed) return [];
 
   const adjustedOthers = payments.some((p) => p.kind === 'ADJUSTED' && p.claimId !== subject);

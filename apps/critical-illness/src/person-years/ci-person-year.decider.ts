@@ -1,4 +1,5 @@
-import type {
+import {
+  canonicalJson,
   BasicPersonYearDecided,
   Cause,
   CriticalIllnessDecidedClaim,
@@ -200,7 +201,7 @@ export function decide(command: CiCommand, state: CiPersonYearState): CiEvent[] 
   };
   // Assistance waits for a decision on every basic and eligibility revision, so those are
   // always published; a policy revision is published only where it changed something.
-  const changed = payments.length > 0 || JSON.stringify(summary) !== JSON.stringify(state.decided);
+  const changed = payments.length > 0 || canonicalJson(summary) !== canonicalJson(state.decided);
   if (!changed) return facts;
 
   const decision: CriticalIllnessPersonYearDecided = {

@@ -1,4 +1,5 @@
-import type {
+import {
+  canonicalJson,
   AssistanceDecidedClaim,
   AssistancePersonYearDecided,
   Category,
@@ -205,7 +206,7 @@ export function decide(command: AssistanceCommand, state: AssistancePersonYearSt
     entitlement: print(year.entitlement),
     claims,
   };
-  if (payments.length === 0 && JSON.stringify(summary) === JSON.stringify(next.decided)) return facts;
+  if (payments.length === 0 && canonicalJson(summary) === canonicalJson(next.decided)) return facts;
   const decision: AssistancePersonYearDecided = {
     personYear: next.key,
     revision: next.revision + 1,

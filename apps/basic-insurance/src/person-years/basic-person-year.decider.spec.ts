@@ -1,0 +1,298 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BasicDecidedClaim, BasicPolicyDto, Cause, ClaimDto, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import { basicPolicyFromWire } from '@msb/settlement';
+import {
+  BasicCommand,
+  BasicEvent,
+  BasicPersonYearState,
+  decide,
+  DecisionRejected,
+  evolve,
+  initialState,
+  PolicyInForce,
+} from './basic-person-year.decider';
+
+// The policy and the two claims of scenarios/late-claim-reorders-year.json: 440300 / 2024, inpatient
+// level 3 deductible 800 at 70 %, off-region −10 points, a second admission pays half the deductible.
+interface ScenarioFile {
+  steps: ({ op: 'putPolicy'; basic: BasicPolicyDto } | { op: 'submitClaim'; claim: ClaimDto } | { op: string })[];
+}
+const scenario = JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/late-claim-reorders-year.json'), 'utf8')) as ScenarioFile;
+const policyDto = (scenario.steps.find((s) => s.op === 'putPolicy') as { basic: BasicPolicyDto }).basic;
+const claimDto = (id: string): ClaimDto => {
+  const step = scenario.steps.find((s) => s.op === 'submitClaim' && (s as { claim: ClaimDto }).claim.claimId === id) as { claim: ClaimDto };
+  return step.claim;
+};
+
+const policy: PolicyInForce = { revision: 1, terms: basicPolicyFromWire(policyDto) };
+const KEY: PersonYearRef = { region: '440300', personId: 'P-LC', year: 2024 };
+const metadata = { now: new Date('2025-01-15T08:00:00Z') };
+
+/** LC-DEC: level 3 in region, A 30000 + B 8000 (10 % self-paid) → scope 37200. */
+const DEC = claimDto('LC-DEC');
+/** LC-JUL: level 3 off region (70 % − 10 points), A 50000. Earlier in the year than LC-DEC. */
+const JUL = claimDto('LC-JUL');
+
+// ---- given / when / then ------------------------------------------------------------------
+
+function given(events: BasicEvent[]) {
+  const state: BasicPersonYearState = events.reduce(evolve, initialState(KEY));
+  return {
+    state,
+    when(command: BasicCommand) {
+      const run = () => decide(command, state);
+      return {
+        then(expected: BasicEvent[]): void {
+          expect(run()).toEqual(expected);
+        },
+        thenRejects(code: DecisionRejected['code']): void {
+          expect(run).toThrow(DecisionRejected);
+          try {
+            run();
+          } catch (e) {
+            expect((e as DecisionRejected).code).toBe(code);
+          }
+        },
+      };
+    },
+  };
+}
+
+// ---- commands -----------------------------------------------------------------------------
+
+const submit = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({ type: 'SubmitClaim', data: { claim, policy: p }, metadata });
+const correct = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({ type: 'CorrectClaim', data: { claim, policy: p }, metadata });
+const reverse = (claimId: string, reason = 'billed twice'): BasicCommand => ({ type: 'ReverseClaim', data: { claimId, reason, policy }, metadata });
+const revise = (p: PolicyInForce): BasicCommand => ({ type: 'ApplyPolicyRevision', data: { policy: p }, metadata });
+
+// ---- events -------------------------------------------------------------------------------
+
+const submitted = (claim: ClaimDto): BasicEvent => ({ type: 'ClaimSubmitted', data: { claim, version: 1, year: 2024 } });
+const settled = (claimId: string, amount: string, version = 1): Payment => ({ claimId, version, kind: 'SETTLED', amount, paid: amount, reason: 'INITIAL' });
+const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode, version = 1): Payment => ({
+  claimId,
+  version,
+  kind: 'ADJUSTED',
+  amount,
+  paid,
+  reason,
+});
+const paymentEvents = (payments: Payment[]): BasicEvent[] =>
+  payments.map((p) => (p.kind === 'SETTLED' ? { type: 'BasicSettled', data: p } : { type: 'BasicAdjusted', data: p }));
+
+const live = (claim: ClaimDto, f: { total: string; policyScope: string; basic: string; compliantSelfPay: string }, version = 1): BasicDecidedClaim => ({
+  claimId: claim.claimId,
+  version,
+  status: 'LIVE',
+  serviceDate: claim.serviceDate,
+  visitType: claim.visitType,
+  total: f.total,
+  policyScope: f.policyScope,
+  ciExtra: '0.00',
+  basic: f.basic,
+  compliantSelfPay: f.compliantSelfPay,
+});
+const reversedClaim = (claim: ClaimDto, version = 1): BasicDecidedClaim => ({
+  claimId: claim.claimId,
+  version,
+  status: 'REVERSED',
+  serviceDate: claim.serviceDate,
+  visitType: claim.visitType,
+  total: '0.00',
+  policyScope: '0.00',
+  ciExtra: '0.00',
+  basic: '0.00',
+  compliantSelfPay: '0.00',
+});
+
+/** Payments first, then the decision that carries them, as decide emits them. */
+const decision = (revision: number, cause: Cause, claims: BasicDecidedClaim[], payments: Payment[], policyRevision = 1): BasicEvent[] => [
+  ...paymentEvents(payments),
+  { type: 'PersonYearDecided', data: { personYear: KEY, revision, policyRevision, cause, claims, payments } },
+];
+
+// The figures, by hand from DOMAIN.md:
+// LC-DEC as the 1st admission: (37200 − 800) × 0.70 = 25480; as the 2nd: (37200 − 400) × 0.70 = 25760.
+// LC-JUL as the 1st admission: (50000 − 800) × 0.60 = 29520.
+const DEC_FIRST = live(DEC, { total: '38000.00', policyScope: '37200.00', basic: '25480.00', compliantSelfPay: '11720.00' });
+const DEC_SECOND = live(DEC, { total: '38000.00', policyScope: '37200.00', basic: '25760.00', compliantSelfPay: '11440.00' });
+const JUL_FIRST = live(JUL, { total: '50000.00', policyScope: '50000.00', basic: '29520.00', compliantSelfPay: '20480.00' });
+
+const AFTER_DEC: BasicEvent[] = [submitted(DEC), ...decision(1, { reason: 'INITIAL', claimId: 'LC-DEC' }, [DEC_FIRST], [settled('LC-DEC', '25480.00')])];
+const AFTER_DEC_THEN_JUL: BasicEvent[] = [
+  ...AFTER_DEC,
+  submitted(JUL),
+  ...decision(2, { reason: 'LATE_CLAIM', claimId: 'LC-JUL' }, [JUL_FIRST, DEC_SECOND], [settled('LC-JUL', '29520.00'), adjusted('LC-DEC', '280.00', '25760.00', 'LATE_CLAIM')]),
+];
+
+/**
+ * What the snapshot store loads back: the state is saved in a Postgres jsonb column, and jsonb
+ * keeps the same data with object keys reordered (shorter keys first, then bytewise).
+ */
+const reloadedFromJsonb = <T>(value: T): T =>
+  JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
+// ---- the cases ----------------------------------------------------------------------------
+
+describe('basic person-year decider', () => {
+  it('first claim: submitted, settled and decided as revision 1 with cause INITIAL', () => {
+    given([])
+      .when(submit(DEC))
+      .then([submitted(DEC), ...decision(1, { reason: 'INITIAL', claimId: 'LC-DEC' }, [DEC_FIRST], [settled('LC-DEC', '25480.00')])]);
+  });
+
+  it('a late claim with an earlier serviceDate makes the later claim the 2nd admission: BasicAdjusted with LATE_CLAIM', () => {
+    given(AFTER_DEC)
+      .when(submit(JUL))
+      .then([
+        submitted(JUL),
+        ...decision(
+          2,
+          { reason: 'LATE_CLAIM', claimId: 'LC-JUL' },
+          [JUL_FIRST, DEC_SECOND],
+          [settled('LC-JUL', '29520.00'), adjusted('LC-DEC', '280.00', '25760.00', 'LATE_CLAIM')],
+        ),
+      ]);
+  });
+
+  it('a later claim that moves nothing else is decided with cause INITIAL', () => {
+    // given LC-JUL alone, when LC-DEC arrives (already the 2nd admission), then only LC-DEC is settled
+    const afterJul = [submitted(JUL), ...decision(1, { reason: 'INITIAL', claimId: 'LC-JUL' }, [JUL_FIRST], [settled('LC-JUL', '29520.00')])];
+    given(afterJul)
+      .when(submit(DEC))
+      .then([submitted(DEC), ...decision(2, { reason: 'INITIAL', claimId: 'LC-DEC' }, [JUL_FIRST, DEC_SECOND], [settled('LC-DEC', '25760.00')])]);
+  });
+
+  it('either arrival order converges to the same paid amounts', () => {
+    const run = (commands: BasicCommand[]) =>
+      commands.reduce((state, command) => decide(command, state).reduce(evolve, state), initialState(KEY));
+    const decFirst = run([submit(DEC), submit(JUL)]);
+    const julFirst = run([submit(JUL), submit(DEC)]);
+    expect(decFirst.paid).toEqual(julFirst.paid);
+    expect(decFirst.paid).toEqual({ 'LC-JUL': { paid: '29520.00', settled: true }, 'LC-DEC': { paid: '25760.00', settled: true } });
+    expect(decFirst.decided).toEqual(julFirst.decided);
+  });
+
+  it('a correction with the same content changes nothing', () => {
+    given(AFTER_DEC_THEN_JUL).when(correct({ ...DEC, items: DEC.items.map((i) => ({ ...i })) })).then([]);
+  });
+
+  it('a correction is the next version and every amount it moves is adjusted with CORRECTION', () => {
+    // given LC-JUL becomes an outpatient chronic visit: (50000 − 0) × (0.65 − 0.10) = 27500,
+    // and LC-DEC is the first admission again: 25480
+    const corrected: ClaimDto = { ...JUL, visitType: 'OUTPATIENT_CHRONIC', admissionDate: undefined };
+    given(AFTER_DEC_THEN_JUL)
+      .when(correct(corrected))
+      .then([
+        { type: 'ClaimCorrected', data: { claim: corrected, version: 2, year: 2024 } },
+        ...decision(
+          3,
+          { reason: 'CORRECTION', claimId: 'LC-JUL' },
+          [
+            { ...live(corrected, { total: '50000.00', policyScope: '50000.00', basic: '27500.00', compliantSelfPay: '22500.00' }, 2) },
+            DEC_FIRST,
+          ],
+          [adjusted('LC-JUL', '-2020.00', '27500.00', 'CORRECTION', 2), adjusted('LC-DEC', '-280.00', '25480.00', 'CORRECTION')],
+        ),
+      ]);
+  });
+
+  it('a correction of an amount tops the claim up', () => {
+    // given B 8000 → 10000: scope 30000 + 9000 = 39000; 2nd admission: (39000 − 400) × 0.70 = 27020
+    const corrected: ClaimDto = { ...DEC, items: DEC.items.map((i) => (i.category === 'B' ? { ...i, amount: '10000' } : i)) };
+    given(AFTER_DEC_THEN_JUL)
+      .when(correct(corrected))
+      .then([
+        { type: 'ClaimCorrected', data: { claim: corrected, version: 2, year: 2024 } },
+        ...decision(
+          3,
+          { reason: 'CORRECTION', claimId: 'LC-DEC' },
+          [JUL_FIRST, live(corrected, { total: '40000.00', policyScope: '39000.00', basic: '27020.00', compliantSelfPay: '11980.00' }, 2)],
+          [adjusted('LC-DEC', '1260.00', '27020.00', 'CORRECTION', 2)],
+        ),
+      ]);
+  });
+
+  it('a reversal pays the claim 0 (REVERSAL) and the rest of the year is recomputed', () => {
+    given(AFTER_DEC_THEN_JUL)
+      .when(reverse('LC-JUL'))
+      .then([
+        { type: 'ClaimReversed', data: { claimId: 'LC-JUL', version: 1, personYear: KEY, reason: 'billed twice' } },
+        ...decision(
+          3,
+          { reason: 'REVERSAL', claimId: 'LC-JUL' },
+          [reversedClaim(JUL), DEC_FIRST],
+          [adjusted('LC-JUL', '-29520.00', '0.00', 'REVERSAL'), adjusted('LC-DEC', '-280.00', '25480.00', 'REVERSAL')],
+        ),
+      ]);
+  });
+
+  it('a reversed claim is recorded as REVERSED in the state', () => {
+    const { state } = given([...AFTER_DEC, { type: 'ClaimReversed', data: { claimId: 'LC-DEC', version: 1, personYear: KEY, reason: 'x' } }]);
+    expect(state.claims['LC-DEC'].status).toBe('REVERSED');
+  });
+
+  it('reversing twice is rejected with ALREADY_REVERSED', () => {
+    const reversal = decide(reverse('LC-DEC'), AFTER_DEC.reduce(evolve, initialState(KEY)));
+    given([...AFTER_DEC, ...reversal]).when(reverse('LC-DEC')).thenRejects('ALREADY_REVERSED');
+  });
+
+  it('correcting a reversed claim is rejected with ALREADY_REVERSED', () => {
+    given([...AFTER_DEC, { type: 'ClaimReversed', data: { claimId: 'LC-DEC', version: 1, personYear: KEY, reason: 'x' } }])
+      .when(correct({ ...DEC, diagnosis: ['C34.1'] }))
+      .thenRejects('ALREADY_REVERSED');
+  });
+
+  it('submitting a claimId that is already recorded is rejected with DUPLICATE_CLAIM', () => {
+    given(AFTER_DEC).when(submit(DEC)).thenRejects('DUPLICATE_CLAIM');
+  });
+
+  it('correcting or reversing an unknown claim is rejected with UNKNOWN_CLAIM', () => {
+    given(AFTER_DEC).when(correct(JUL)).thenRejects('UNKNOWN_CLAIM');
+    given(AFTER_DEC).when(reverse('LC-JUL')).thenRejects('UNKNOWN_CLAIM');
+  });
+
+  it('a policy revision that changes nothing for the person-year publishes nothing', () => {
+    given(AFTER_DEC_THEN_JUL)
+      .when(revise({ revision: 2, terms: basicPolicyFromWire({ ...policyDto, outpatientAnnualCap: '600.00', annualCap: '500000.00' }) }))
+      .then([]);
+  });
+
+  it('a policy revision that changes a rate adjusts every affected claim with POLICY_REVISED', () => {
+    // given level 3 inpatient 70 % → 75 %: LC-JUL (49200 × 0.65) = 31980, LC-DEC (36800 × 0.75) = 27600
+    const revised = basicPolicyFromWire({ ...policyDto, inpatient: { ...policyDto.inpatient, '3': { deductible: '800', rate: '0.75' } } });
+    given(AFTER_DEC_THEN_JUL)
+      .when(revise({ revision: 2, terms: revised }))
+      .then(
+        decision(
+          3,
+          { reason: 'POLICY_REVISED', policyRevision: 2 },
+          [
+            live(JUL, { total: '50000.00', policyScope: '50000.00', basic: '31980.00', compliantSelfPay: '18020.00' }),
+            live(DEC, { total: '38000.00', policyScope: '37200.00', basic: '27600.00', compliantSelfPay: '9600.00' }),
+          ],
+          [adjusted('LC-JUL', '2460.00', '31980.00', 'POLICY_REVISED'), adjusted('LC-DEC', '1840.00', '27600.00', 'POLICY_REVISED')],
+          2,
+        ),
+      );
+  });
+
+  it('evolve records what was paid and the last decision', () => {
+    const { state } = given(AFTER_DEC_THEN_JUL);
+    expect(state.revision).toBe(2);
+    expect(state.policyRevision).toBe(1);
+    expect(state.paid).toEqual({ 'LC-DEC': { paid: '25760.00', settled: true }, 'LC-JUL': { paid: '29520.00', settled: true } });
+    expect(state.decided).toEqual([JUL_FIRST, DEC_SECOND]);
+    expect(Object.keys(state.claims).sort()).toEqual(['LC-DEC', 'LC-JUL']);
+  });
+  it('decides the same on a state reloaded from its jsonb snapshot: a revision that changes nothing publishes nothing', () => {
+    const reloaded = reloadedFromJsonb(given(AFTER_DEC_THEN_JUL).state);
+    expect(reloaded).toEqual(given(AFTER_DEC_THEN_JUL).state); // the same data
+    expect(decide(revise({ revision: 2, terms: policy.terms }), reloaded)).toEqual([]);
+  });
+});

@@ -1,0 +1,313 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BasicDecidedClaim, BasicPersonYearDecided, Cause, CriticalIllnessDecidedClaim, CriticalIllnessPolicyDto, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import { criticalIllnessPolicyFromWire, Grant } from '@msb/settlement';
+import { CiCommand, CiEvent, CiPersonYearState, decide, evolve, initialState, PolicyInForce } from './ci-person-year.decider';
+
+// The 大病 section of scenarios/late-claim-reorders-year.json: threshold 10000, excess bands
+// 40000 @ 60 %, 90000 @ 70 %, above @ 80 %, cap 300000; tilt for 特困/低保/监测: threshold × 0.5,
+// rates + 5 points, no cap.
+const scenario = JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/late-claim-reorders-year.json'), 'utf8')) as {
+  steps: { op: string; criticalIllness?: CriticalIllnessPolicyDto }[];
+};
+const policyDto = scenario.steps.find((s) => s.op === 'putPolicy')?.criticalIllness as CriticalIllnessPolicyDto;
+const policy: PolicyInForce = { revision: 1, terms: criticalIllnessPolicyFromWire(policyDto) };
+const KEY: PersonYearRef = { region: '440300', personId: 'P-LC', year: 2024 };
+
+const NO_GRANTS = { revision: 0, grants: [] as Grant[] };
+const MINIMUM_LIVING: Grant = { grantId: 'G-1', personId: 'P-LC', category: 'MINIMUM_LIVING', validFrom: '2024-01-01', revoked: false };
+
+// ---- basic's decisions (the input) ------------------------------------------------------------
+
+const basicClaim = (claimId: string, serviceDate: string, compliantSelfPay: string, status: 'LIVE' | 'REVERSED' = 'LIVE'): BasicDecidedClaim => ({
+  claimId,
+  version: 1,
+  status,
+  serviceDate,
+  visitType: 'INPATIENT',
+  total: '0.00', // 大病 builds on compliant self-pay only
+  policyScope: '0.00',
+  ciExtra: '0.00',
+  basic: '0.00',
+  compliantSelfPay,
+});
+const basicDecision = (revision: number, cause: Cause, claims: BasicDecidedClaim[]): BasicPersonYearDecided => ({
+  personYear: KEY,
+  revision,
+  policyRevision: 1,
+  cause,
+  claims,
+  payments: [],
+});
+// revision 1: LC-DEC alone; revision 2: the earlier LC-JUL arrived (figures of the golden scenario)
+const BASIC_1 = basicDecision(1, { reason: 'INITIAL', claimId: 'LC-DEC' }, [basicClaim('LC-DEC', '2024-12-05', '11720.00')]);
+const BASIC_2 = basicDecision(2, { reason: 'LATE_CLAIM', claimId: 'LC-JUL' }, [
+  basicClaim('LC-JUL', '2024-07-11', '20480.00'),
+  basicClaim('LC-DEC', '2024-12-05', '11440.00'),
+]);
+
+// ---- given / when / then ----------------------------------------------------------------------
+
+function given(events: CiEvent[]) {
+  const state: CiPersonYearState = events.reduce(evolve, initialState(KEY));
+  return {
+    state,
+    when: (command: CiCommand) => ({
+      then: (expected: CiEvent[]): void => {
+        expect(decide(command, state)).toEqual(expected);
+      },
+    }),
+  };
+}
+
+type Facts = { policy: PolicyInForce | undefined; eligibility: { revision: number; grants: Grant[] } };
+const record = (decision: BasicPersonYearDecided, facts: Facts): CiCommand => ({ type: 'RecordBasicDecision', data: { ...facts, decision } });
+const grant = (grantId: string, facts: Facts): CiCommand => ({ type: 'ApplyEligibility', data: { ...facts, change: 'ELIGIBILITY_GRANTED', grantId } });
+const revise = (facts: Facts): CiCommand => ({ type: 'ApplyPolicyRevision', data: facts });
+
+const recorded = (d: BasicPersonYearDecided): CiEvent => ({ type: 'BasicDecisionRecorded', data: { revision: d.revision, cause: d.cause, claims: d.claims } });
+const settled = (claimId: string, amount: string): Payment => ({ claimId, version: 1, kind: 'SETTLED', amount, paid: amount, reason: 'INITIAL' });
+const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode): Payment => ({ claimId, version: 1, kind: 'ADJUSTED', amount, paid, reason });
+const ciClaim = (b: BasicDecidedClaim, criticalIllness: string): CriticalIllnessDecidedClaim => ({
+  claimId: b.claimId,
+  version: b.version,
+  status: b.status,
+  serviceDate: b.serviceDate,
+  visitType: b.visitType,
+  compliantSelfPay: b.status === 'LIVE' ? b.compliantSelfPay : '0.00',
+  criticalIllness,
+});
+
+interface DecisionFields {
+  revision: number;
+  basicRevision: number;
+  eligibilityRevision: number;
+  policyRevision?: number;
+  cause: Cause;
+  tilted: boolean;
+  base: string;
+  threshold: string;
+  entitlement: string;
+  claims: CriticalIllnessDecidedClaim[];
+  payments: Payment[];
+}
+const decided = (f: DecisionFields): CiEvent[] => [
+  ...f.payments.map((p): CiEvent => (p.kind === 'SETTLED' ? { type: 'CriticalIllnessSettled', data: p } : { type: 'CriticalIllnessAdjusted', data: p })),
+  { type: 'PersonYearDecided', data: { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 } },
+];
+
+// E(11720) = (11720 − 10000) × 0.60 = 1032
+const DECIDED_ON_BASIC_1 = decided({
+  revision: 1,
+  basicRevision: 1,
+  eligibilityRevision: 0,
+  cause: BASIC_1.cause,
+  tilted: false,
+  base: '11720.00',
+  threshold: '10000.00',
+  entitlement: '1032.00',
+  claims: [ciClaim(BASIC_1.claims[0], '1032.00')],
+  payments: [settled('LC-DEC', '1032.00')],
+});
+
+/**
+ * What the snapshot store loads back: the state is saved in a Postgres jsonb column, and jsonb
+ * keeps the same data with object keys reordered (shorter keys first, then bytewise).
+ */
+const reloadedFromJsonb = <T>(value: T): T =>
+  JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
+describe('大病 person-year decider', () => {
+  describe('without a policy', () => {
+    it('parks the person-year', () => {
+      given([])
+        .when(record(BASIC_1, { policy: undefined, eligibility: NO_GRANTS }))
+        .then([recorded(BASIC_1), { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } }]);
+    });
+
+    it('parks only once: a second basic decision while parked records the facts and adds no second Parked', () => {
+      given([recorded(BASIC_1), { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } }])
+        .when(record(BASIC_2, { policy: undefined, eligibility: NO_GRANTS }))
+        .then([recorded(BASIC_2)]);
+    });
+
+    it('records the eligibility that comes with the facts before parking', () => {
+      given([])
+        .when(record(BASIC_1, { policy: undefined, eligibility: { revision: 2, grants: [MINIMUM_LIVING] } }))
+        .then([
+          recorded(BASIC_1),
+          { type: 'EligibilityRecorded', data: { revision: 2, grants: [MINIMUM_LIVING] } },
+          { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } },
+        ]);
+    });
+  });
+
+  it('with a policy, settles and decides on the basic and eligibility revisions it was given', () => {
+    given([])
+      .when(record(BASIC_1, { policy, eligibility: { revision: 3, grants: [] } }))
+      .then([
+        recorded(BASIC_1),
+        { type: 'EligibilityRecorded', data: { revision: 3, grants: [] } },
+        ...decided({
+          revision: 1,
+          basicRevision: 1,
+          eligibilityRevision: 3,
+          cause: { reason: 'INITIAL', claimId: 'LC-DEC' },
+          tilted: false,
+          base: '11720.00',
+          threshold: '10000.00',
+          entitlement: '1032.00',
+          claims: [ciClaim(BASIC_1.claims[0], '1032.00')],
+          payments: [settled('LC-DEC', '1032.00')],
+        }),
+      ]);
+  });
+
+  it('a late basic claim moves the band positions: the new claim is settled, the later one adjusted with LATE_CLAIM', () => {
+    // E(20480) = 6288; E(31920) = 13152 → LC-DEC 6864, i.e. +5832 on the 1032 already paid
+    given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1])
+      .when(record(BASIC_2, { policy, eligibility: NO_GRANTS }))
+      .then([
+        recorded(BASIC_2),
+        ...decided({
+          revision: 2,
+          basicRevision: 2,
+          eligibilityRevision: 0,
+          cause: BASIC_2.cause,
+          tilted: false,
+          base: '31920.00',
+          threshold: '10000.00',
+          entitlement: '13152.00',
+          claims: [ciClaim(BASIC_2.claims[0], '6288.00'), ciClaim(BASIC_2.claims[1], '6864.00')],
+          payments: [settled('LC-JUL', '6288.00'), adjusted('LC-DEC', '5832.00', '6864.00', 'LATE_CLAIM')],
+        }),
+      ]);
+  });
+
+  it('ignores a basic revision older than (or equal to) the one it has', () => {
+    const afterBoth = decide(record(BASIC_2, { policy, eligibility: NO_GRANTS }), [recorded(BASIC_1), ...DECIDED_ON_BASIC_1].reduce(evolve, initialState(KEY)));
+    const history = [recorded(BASIC_1), ...DECIDED_ON_BASIC_1, ...afterBoth];
+    given(history).when(record(BASIC_1, { policy, eligibility: NO_GRANTS })).then([]);
+    given(history).when(record(BASIC_2, { policy, eligibility: NO_GRANTS })).then([]);
+  });
+
+  it('a grant that switches the tilt on adjusts with ELIGIBILITY_GRANTED and decides tilted', () => {
+    // tilted: threshold 5000, first band 65 % → E(11720) = 6720 × 0.65 = 4368, +3336 on 1032
+    const eligibility = { revision: 1, grants: [MINIMUM_LIVING] };
+    given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1])
+      .when(grant('G-1', { policy, eligibility }))
+      .then([
+        { type: 'EligibilityRecorded', data: eligibility },
+        ...decided({
+          revision: 2,
+          basicRevision: 1,
+          eligibilityRevision: 1,
+          cause: { reason: 'ELIGIBILITY_GRANTED', grantId: 'G-1' },
+          tilted: true,
+          base: '11720.00',
+          threshold: '5000.00',
+          entitlement: '4368.00',
+          claims: [ciClaim(BASIC_1.claims[0], '4368.00')],
+          payments: [adjusted('LC-DEC', '3336.00', '4368.00', 'ELIGIBILITY_GRANTED')],
+        }),
+      ]);
+  });
+
+  it('a grant that changes no amount is still published, so that assistance can decide on the new eligibility revision', () => {
+    // a LOW_INCOME grant does not tilt 大病
+    const eligibility = { revision: 1, grants: [{ ...MINIMUM_LIVING, category: 'LOW_INCOME' as const }] };
+    given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1])
+      .when(grant('G-1', { policy, eligibility }))
+      .then([
+        { type: 'EligibilityRecorded', data: eligibility },
+        ...decided({
+          revision: 2,
+          basicRevision: 1,
+          eligibilityRevision: 1,
+          cause: { reason: 'ELIGIBILITY_GRANTED', grantId: 'G-1' },
+          tilted: false,
+          base: '11720.00',
+          threshold: '10000.00',
+          entitlement: '1032.00',
+          claims: [ciClaim(BASIC_1.claims[0], '1032.00')],
+          payments: [],
+        }),
+      ]);
+  });
+
+  it('a grant for a person-year without claims is only recorded', () => {
+    const eligibility = { revision: 1, grants: [MINIMUM_LIVING] };
+    given([]).when(grant('G-1', { policy, eligibility })).then([{ type: 'EligibilityRecorded', data: eligibility }]);
+  });
+
+  it('a policy arriving for a parked person-year settles it, keeping basic’s cause', () => {
+    given([recorded(BASIC_1), { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } }])
+      .when(revise({ policy, eligibility: NO_GRANTS }))
+      .then(DECIDED_ON_BASIC_1);
+  });
+
+  it('a policy revision that changes nothing publishes nothing; one that changes a rate adjusts with POLICY_REVISED', () => {
+    const history = [recorded(BASIC_1), ...DECIDED_ON_BASIC_1];
+    given(history)
+      .when(revise({ policy: { revision: 2, terms: criticalIllnessPolicyFromWire({ ...policyDto, threshold: '10000.00' }) }, eligibility: NO_GRANTS }))
+      .then([]);
+    // threshold 10000 → 8000: (11720 − 8000) × 0.60 = 2232
+    given(history)
+      .when(revise({ policy: { revision: 2, terms: criticalIllnessPolicyFromWire({ ...policyDto, threshold: '8000' }) }, eligibility: NO_GRANTS }))
+      .then(
+        decided({
+          revision: 2,
+          basicRevision: 1,
+          eligibilityRevision: 0,
+          policyRevision: 2,
+          cause: { reason: 'POLICY_REVISED', policyRevision: 2 },
+          tilted: false,
+          base: '11720.00',
+          threshold: '8000.00',
+          entitlement: '2232.00',
+          claims: [ciClaim(BASIC_1.claims[0], '2232.00')],
+          payments: [adjusted('LC-DEC', '1200.00', '2232.00', 'POLICY_REVISED')],
+        }),
+      );
+  });
+
+  it('a reversal upstream claws the claim back with REVERSAL', () => {
+    const reversal = basicDecision(2, { reason: 'REVERSAL', claimId: 'LC-DEC' }, [basicClaim('LC-DEC', '2024-12-05', '0.00', 'REVERSED')]);
+    given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1])
+      .when(record(reversal, { policy, eligibility: NO_GRANTS }))
+      .then([
+        recorded(reversal),
+        ...decided({
+          revision: 2,
+          basicRevision: 2,
+          eligibilityRevision: 0,
+          cause: { reason: 'REVERSAL', claimId: 'LC-DEC' },
+          tilted: false,
+          base: '0.00',
+          threshold: '10000.00',
+          entitlement: '0.00',
+          claims: [ciClaim(reversal.claims[0], '0.00')],
+          payments: [adjusted('LC-DEC', '-1032.00', '0.00', 'REVERSAL')],
+        }),
+      ]);
+  });
+
+  it('evolve: a decision unparks the person-year and records what was paid', () => {
+    const { state } = given([recorded(BASIC_1), { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } }, ...DECIDED_ON_BASIC_1]);
+    expect(state.parked).toBe(false);
+    expect(state.revision).toBe(1);
+    expect(state.paid).toEqual({ 'LC-DEC': { paid: '1032.00', settled: true } });
+    expect(state.decided?.basicRevision).toBe(1);
+  });
+  it('decides the same on a state reloaded from its jsonb snapshot: a repeated basic decision or an unchanged policy publishes nothing', () => {
+    const state = given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1]).state;
+    const reloaded = reloadedFromJsonb(state);
+    expect(reloaded).toEqual(state); // the same data
+    expect(decide(record(BASIC_1, { policy, eligibility: NO_GRANTS }), reloaded)).toEqual([]);
+    expect(decide(revise({ policy: { revision: 2, terms: policy.terms }, eligibility: NO_GRANTS }), reloaded)).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { scratchDatabase, uniqueName } from '@msb/testing';
+
+/** Raw Postgres: single-row INSERT transactions per second, `clients` connections in parallel. */
+export async function postgresBaseline(seconds = 5, clients = 8): Promise<{ txPerSecond: number; clients: number }> {
+  const db = await scratchDatabase('msb_bench_pg');
+  const admin = new Client({ connectionString: db.url.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${db.name}"`);
+  await admin.end();
+  const setup = new Client({ connectionString: db.url });
+  await setup.connect();
+  await setup.query('CREATE TABLE t (id bigserial PRIMARY KEY, v text NOT NULL)');
+  await setup.end();
+  let count = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      while (Date.now() < deadline) {
+        await c.query('INSERT INTO t (v) VALUES ($1)', ['x'.repeat(200)]);
+        count += 1;
+      }
+      await c.end();
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  await db.drop();
+  return { txPerSecond: Math.round(count / elapsed), clients };
+}
+
+/** Raw Kafka with kafkajs: idempotent produce in batches, then consume, messages per second. */
+export async function kafkaBaseline(messages = 100_000, size = 600): Promise<{ producePerSecond: number; consumePerSecond: number; messageBytes: number }> {
+  const kafka = new Kafka({ clientId: 'bench', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
+  const topic = uniqueName('bench-baseline').replace(/_/g, '-');
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const value = 'x'.repeat(size);
+  const t0 = Date.now();
+  for (let sent = 0; sent < messages; sent += 1000) {
+    await producer.send({ topic, acks: -1, messages: Array.from({ length: 1000 }, (_, i) => ({ key: `k${(sent + i) % 5000}`, value })) });
+  }
+  const produceSeconds = (Date.now() - t0) / 1000;
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: uniqueName('bench-reader'), maxWaitTimeInMs: 100, maxBytesPerPartition: 4 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let received = 0;
+  let t1 = 0;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (t1 === 0) t1 = Date.now();
+        received += batch.messages.length;
+        if (received >= messages) resolve();
+      },
+    });
+  });
+  await done;
+  const consumeSeconds = (Date.now() - t1) / 1000;
+  await consumer.disconnect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  return { producePerSecond: Math.round(messages / produceSeconds), consumePerSecond: Math.round(messages / consumeSeconds), messageBytes: size };
+}

@@ -1,0 +1,201 @@
+/**
+ * `npm run bench`: figures, never pass/fail. Starts its own isolated system (topic prefix,
+ * databases, ports) on the local or given Kafka and Postgres, measures, prints, and writes
+ * bench/results/<time>.json and bench/results/latest.md.
+ *
+ *   BENCH_CLAIMS        claims for the throughput run (default 10000)
+ *   BENCH_RATE_SECONDS  seconds at 100 claims/s for the latency run (default 30)
+ *   BENCH_PERSON_YEARS  person-years for the policy revision (default 100000)
+ *   BENCH_ONLY          comma list of phases: baselines,throughput,latency,revision,replay
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { demoPolicies, generateWorkload, inParallel, randomTag, repoRoot, startTestInfrastructure, TestSystem, applyStep } from '@msb/testing';
+import { kafkaBaseline, postgresBaseline } from './baselines';
+import { seedPersonYears } from './seed-person-years';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const only = (process.env.BENCH_ONLY ?? 'baselines,throughput,latency,revision,replay').split(',');
+const results: Record<string, unknown> = {};
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function throughput(system: TestSystem) {
+  const claims = Number(process.env.BENCH_CLAIMS ?? 10000);
+  const tag = `T${randomTag(4).toUpperCase()}`;
+  const regions = ['610100', '321300', '340300'].map((r) => `${r}${tag}`.slice(0, 12));
+  const workload = generateWorkload({ seed: 7, tag, regions, year: 2024, people: Math.ceil(claims / 2), claims, eligibleShare: 0.15 });
+  for (const region of regions) await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+  await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
+  await system.caughtUp(300000);
+  const t0 = performance.now();
+  await inParallel(workload.claims, 64, (claim) => applyStep(system.clients, { op: 'submitClaim', claim }));
+  const accepted = performance.now();
+  await system.caughtUp(1800000);
+  const settled = performance.now();
+  let notSettled = 0;
+  await inParallel(workload.claims.filter((_, i) => i % 20 === 0), 16, async (c) => {
+    const slip = await system.clients.basic.get<{ status: string }>(`/claims/${c.claimId}`);
+    if (slip.body.status !== 'SETTLED') notSettled += 1;
+  });
+  const seconds = (settled - t0) / 1000;
+  return {
+    claims,
+    acceptSeconds: +((accepted - t0) / 1000).toFixed(2),
+    acceptedPerSecond: Math.round(claims / ((accepted - t0) / 1000)),
+    settleSeconds: +seconds.toFixed(2),
+    claimsPerSecond: Math.round(claims / seconds),
+    sampledNotSettled: notSettled,
+  };
+}
+
+async function latency(system: TestSystem) {
+  const seconds = Number(process.env.BENCH_RATE_SECONDS ?? 30);
+  const rate = 100;
+  const tag = `L${randomTag(4).toUpperCase()}`;
+  const region = `500112${tag}`.slice(0, 12);
+  const workload = generateWorkload({ seed: 11, tag, regions: [region], year: 2024, people: rate * seconds, claims: rate * seconds, eligibleShare: 0.15 });
+  await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+  await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
+  await system.caughtUp(300000);
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    workload.claims.map(async (claim, i) => {
+      const due = start + (i * 1000) / rate;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      const sent = performance.now();
+      await applyStep(system.clients, { op: 'submitClaim', claim });
+      for (;;) {
+        const slip = await system.clients.basic.get<{ status: string }>(`/claims/${claim.claimId}`);
+        if (slip.body.status === 'SETTLED') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      latencies.push(performance.now() - sent);
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    rate,
+    claims: latencies.length,
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p90Ms: Math.round(percentile(latencies, 90)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+    maxMs: Math.round(latencies[latencies.length - 1]),
+    pollIntervalMs: 20,
+  };
+}
+
+async function revision(system: TestSystem) {
+  const personYears = Number(process.env.BENCH_PERSON_YEARS ?? 100000);
+  const tag = `R${randomTag(4).toUpperCase()}`;
+  const region = `440300${tag}`.slice(0, 12);
+  const policies = demoPolicies();
+  await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...policies });
+  const load = await seedPersonYears(system, region, 2024, personYears, tag);
+  await system.caughtUp(3600000);
+  const loaded = performance.now();
+  // 大病 lowers its threshold and raises its first band: every person-year of the region-year is recomputed
+  const revised = { ...policies.criticalIllness, threshold: '8000', bands: [{ upTo: '40000', rate: '0.65' }, ...policies.criticalIllness.bands.slice(1)] };
+  const t0 = performance.now();
+  const put = await system.clients.criticalIllness.put(`/policies/${region}/2024`, revised);
+  if (put.status !== 200) throw new Error(`policy revision refused: ${JSON.stringify(put.body)}`);
+  let ciDone = 0;
+  for (;;) {
+    const status = await system.clients.criticalIllness.get<{ recalculating: number }>('/status');
+    if (status.body.recalculating === 0) {
+      ciDone = performance.now();
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await system.caughtUp(3600000);
+  const all = performance.now();
+  return {
+    personYears,
+    loadSeconds: +((loaded - load.started) / 1000).toFixed(1),
+    loadPersonYearsPerSecond: Math.round(personYears / ((loaded - load.started) / 1000)),
+    criticalIllnessRecalculationSeconds: +((ciDone - t0) / 1000).toFixed(2),
+    criticalIllnessPersonYearsPerSecond: Math.round(personYears / ((ciDone - t0) / 1000)),
+    throughAssistanceSeconds: +((all - t0) / 1000).toFixed(2),
+    throughAssistancePersonYearsPerSecond: Math.round(personYears / ((all - t0) / 1000)),
+  };
+}
+
+function markdown(r: Record<string, unknown>): string {
+  const lines = ['# Benchmark', '', `Run ${r.at} on ${r.machine}.`, '', '| figure | value | baseline | ratio |', '|---|---|---|---|'];
+  const b = r.baselines as { postgres?: { txPerSecond: number }; kafka?: { producePerSecond: number; consumePerSecond: number } } | undefined;
+  const row = (name: string, value: unknown, baseline?: number) =>
+    lines.push(`| ${name} | ${value ?? 'n/a'} | ${baseline ?? ''} | ${baseline && typeof value === 'number' ? (value / baseline).toFixed(3) : ''} |`);
+  row('raw Postgres single-row tx/s', b?.postgres?.txPerSecond);
+  row('raw Kafka produce msgs/s', b?.kafka?.producePerSecond);
+  row('raw Kafka consume msgs/s', b?.kafka?.consumePerSecond);
+  const t = r.throughput as { claimsPerSecond?: number } | undefined;
+  row('claims/s settled end to end', t?.claimsPerSecond, b?.postgres?.txPerSecond);
+  const l = r.latency as { p50Ms?: number; p99Ms?: number } | undefined;
+  row('p50 ms POST → SETTLED at 100/s', l?.p50Ms);
+  row('p99 ms POST → SETTLED at 100/s', l?.p99Ms);
+  const v = r.revision as { personYears?: number; criticalIllnessPersonYearsPerSecond?: number; throughAssistancePersonYearsPerSecond?: number } | undefined;
+  row(`大病 revision person-years/s (${v?.personYears ?? '?'})`, v?.criticalIllnessPersonYearsPerSecond, b?.postgres?.txPerSecond);
+  row('revision through assistance person-years/s', v?.throughAssistancePersonYearsPerSecond, b?.postgres?.txPerSecond);
+  const a = r.replay as { eventsPerSecond?: number } | undefined;
+  row('audit replay events/s', a?.eventsPerSecond, b?.kafka?.consumePerSecond);
+  return `${lines.join('\n')}\n`;
+}
+
+async function main() {
+  const infra = await startTestInfrastructure();
+  process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+  process.env.DATABASE_URL = infra.databaseUrl;
+  const os = await import('node:os');
+  results.at = new Date().toISOString();
+  results.machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+  if (only.includes('baselines')) {
+    out('baselines…');
+    results.baselines = { postgres: await postgresBaseline(), kafka: await kafkaBaseline() };
+    out(JSON.stringify(results.baselines));
+  }
+  const system = await TestSystem.start({ env: { LOG_LEVEL: 'warn' } });
+  try {
+    if (only.includes('throughput')) {
+      out('throughput…');
+      results.throughput = await throughput(system);
+      out(JSON.stringify(results.throughput));
+    }
+    if (only.includes('latency')) {
+      out('latency at 100 claims/s…');
+      results.latency = await latency(system);
+      out(JSON.stringify(results.latency));
+    }
+  } finally {
+    await system.stop();
+  }
+  if (only.includes('revision')) {
+    // without audit, so that its ingestion of the seeded decisions does not share the two cores
+    const payers = await TestSystem.start({ services: ['basic-insurance', 'critical-illness', 'medical-assistance'], env: { LOG_LEVEL: 'warn' } });
+    try {
+      out('policy revision…');
+      results.revision = await revision(payers);
+      out(JSON.stringify(results.revision));
+    } finally {
+      await payers.stop();
+    }
+  }
+  await infra.stop();
+  const dir = join(repoRoot(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = String(results.at).replace(/[:.]/g, '-');
+  writeFileSync(join(dir, `${stamp}.json`), JSON.stringify(results, null, 2));
+  const md = markdown(results);
+  writeFileSync(join(dir, 'latest.md'), md);
+  out(`\n${md}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : e}\n`);
+  process.exit(1);
+});

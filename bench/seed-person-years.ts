@@ -1,0 +1,58 @@
+import { performance } from 'node:perf_hooks';
+import { BasicPersonYearDecided, personKey, TOPICS } from '@msb/contracts';
+import { envelope } from '@msb/eventing';
+import { rng, TestSystem } from '@msb/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
+/**
+ * Many person-years for a region-year, fast: basic's person-year decisions (1–3 inpatient
+ * and chronic claims each, a heavy-tailed compliant self-pay) published straight onto the
+ * system's basic.decisions topic, as basic would. 大病 and assistance consume and decide them
+ * through their normal path.
+ */
+export async function seedPersonYears(system: TestSystem, region: string, year: number, count: number, tag: string): Promise<{ started: number }> {
+  const kafka = new Kafka({ clientId: 'bench-seed', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const random = rng(42);
+  const topic = `${system.topicPrefix}.${TOPICS.basicDecisions}`;
+  const started = performance.now();
+  const batch = 2000;
+  for (let from = 0; from < count; from += batch) {
+    const messages = [];
+    for (let i = from; i < Math.min(count, from + batch); i++) {
+      const personId = `${tag}-P${i}`;
+      const n = 1 + Math.floor(random() * 3);
+      const claims: BasicPersonYearDecided['claims'] = Array.from({ length: n }, (_, k) => {
+        const total = 2000 + Math.pow(random(), 2) * 60000;
+        const scope = total * 0.9;
+        const basic = scope * 0.7;
+        return {
+          claimId: `${tag}-C${i}-${k}`,
+          version: 1,
+          status: 'LIVE' as const,
+          serviceDate: `${year}-${String(1 + k * 4).padStart(2, '0')}-15`,
+          visitType: k % 2 === 0 ? ('INPATIENT' as const) : ('OUTPATIENT_CHRONIC' as const),
+          total: total.toFixed(2),
+          policyScope: scope.toFixed(2),
+          ciExtra: '0.00',
+          basic: basic.toFixed(2),
+          compliantSelfPay: (scope - basic).toFixed(2),
+        };
+      });
+      const data: BasicPersonYearDecided = {
+        personYear: { region, personId, year },
+        revision: 1,
+        policyRevision: 1,
+        cause: { reason: 'INITIAL' },
+        claims,
+        payments: claims.map((c) => ({ claimId: c.claimId, version: 1, kind: 'SETTLED' as const, amount: c.basic, paid: c.basic, reason: 'INITIAL' as const })),
+      };
+      const e = envelope({ type: 'basic.PersonYearDecided', source: 'basic-insurance', subject: `${region}:${personId}:${year}`, data, time: new Date() });
+      messages.push({ key: personKey(region, personId), value: JSON.stringify(e) });
+    }
+    await producer.send({ topic, acks: -1, messages });
+  }
+  await producer.disconnect();
+  return { started };
+}
