@@ -2,6 +2,29 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+/** Nx module boundaries; tests of infrastructure may also use libs/testing. */
+function boundaries(inTests) {
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:testing'] },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', ...(inTests ? ['type:testing'] : [])] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:testing'] },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:domain'],
+        bannedExternalImports: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'fastify', 'pino', 'testcontainers', '@testcontainers/*'],
+      },
+      { sourceTag: 'scope:basic', onlyDependOnLibsWithTags: ['scope:basic', 'scope:shared'] },
+      { sourceTag: 'scope:critical-illness', onlyDependOnLibsWithTags: ['scope:critical-illness', 'scope:shared'] },
+      { sourceTag: 'scope:assistance', onlyDependOnLibsWithTags: ['scope:assistance', 'scope:shared'] },
+      { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:audit', 'scope:shared'] },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'deploy/local/.runtime/**', 'coverage/**', '.nx/**'] },
   js.configs.recommended,
@@ -14,28 +37,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'error',
       // apps never import apps; the domain (contracts, money, settlement) imports no infrastructure
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:testing'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:infra'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:testing'] },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'fastify', 'pino', 'testcontainers', '@testcontainers/*'],
-            },
-            { sourceTag: 'scope:basic', onlyDependOnLibsWithTags: ['scope:basic', 'scope:shared'] },
-            { sourceTag: 'scope:critical-illness', onlyDependOnLibsWithTags: ['scope:critical-illness', 'scope:shared'] },
-            { sourceTag: 'scope:assistance', onlyDependOnLibsWithTags: ['scope:assistance', 'scope:shared'] },
-            { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:audit', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
     },
   },
   {
@@ -46,5 +48,9 @@ export default tseslint.config(
   {
     files: ['tools/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
   },
 );

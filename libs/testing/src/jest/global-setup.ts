@@ -3,7 +3,6 @@ import { repoRoot } from '../repo-root';
 import { startTestInfrastructure, TestInfrastructure } from '../infra';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __testInfrastructure: TestInfrastructure | undefined;
 }
 
