@@ -138,12 +138,12 @@ async function startKafka() {
   const running = readPid();
   if (running && (await waitForBroker(brokers, running, 60000))) {
     say(`Kafka already running (pid ${running}) on ${brokers[0]}`);
-    return brokers;
+    return { brokers, started: false };
   }
   if (!running && (await portOpen(KAFKA_PORT))) {
     if (await brokerAnswers(brokers)) {
       say(`a Kafka broker already answers on ${brokers[0]}; using it`);
-      return brokers;
+      return { brokers, started: false };
     }
     throw new InfraError(`port ${KAFKA_PORT} is taken by something that is not a Kafka broker; set LOCAL_KAFKA_PORT to a free port or KAFKA_BROKERS to your broker`);
   }
@@ -173,7 +173,7 @@ async function startKafka() {
     throw new InfraError(`the Kafka broker did not come up within 90 s; the end of its log:\n${tail}`);
   }
   say(`Kafka ready on ${brokers[0]}`);
-  return brokers;
+  return { brokers, started: true };
 }
 
 async function waitForBroker(brokers, pid, timeoutMs) {
@@ -231,18 +231,28 @@ async function ensurePostgres(databases = SERVICE_DATABASES) {
   return databaseUrl();
 }
 
-/** Start what is missing; returns the environment the services and tests use. */
-async function up(options = {}) {
+/**
+ * Start what is missing; returns the environment the services and tests use, and whether
+ * this call started the local broker (so that whoever started it can stop it again).
+ */
+async function upWithState(options = {}) {
   let brokers;
+  let startedKafka = false;
   if (process.env.KAFKA_BROKERS) {
     brokers = process.env.KAFKA_BROKERS.split(',');
     if (!(await brokerAnswers(brokers, 5000))) throw new InfraError(`KAFKA_BROKERS=${process.env.KAFKA_BROKERS} does not answer`);
     say(`using Kafka at ${brokers.join(',')}`);
   } else {
-    brokers = await startKafka();
+    const local = await startKafka();
+    brokers = local.brokers;
+    startedKafka = local.started;
   }
   const pg = await ensurePostgres(options.databases);
-  return { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg };
+  return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg }, startedKafka };
+}
+
+async function up(options = {}) {
+  return (await upWithState(options)).env;
 }
 
 async function status() {
@@ -251,7 +261,7 @@ async function status() {
   return { kafka: { brokers, pid: pid ?? null, answers: await brokerAnswers(brokers) }, databaseUrl: databaseUrl() };
 }
 
-module.exports = { up, down: stopKafka, status, ensurePostgres, brokerAnswers, InfraError, RUNTIME, SERVICE_DATABASES };
+module.exports = { up, upWithState, down: stopKafka, status, ensurePostgres, brokerAnswers, InfraError, RUNTIME, SERVICE_DATABASES };
 
 if (require.main === module) {
   const command = process.argv[2] || 'up';

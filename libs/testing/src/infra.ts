@@ -46,9 +46,13 @@ export async function startTestInfrastructure(): Promise<TestInfrastructure> {
     };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const local = require(join(repoRoot(), 'deploy/local/infra.js')) as { up: () => Promise<{ KAFKA_BROKERS: string; DATABASE_URL: string }> };
-  const env = await local.up();
-  return { kafkaBrokers: env.KAFKA_BROKERS, databaseUrl: env.DATABASE_URL, source: 'local', stop: async () => undefined };
+  const local = require(join(repoRoot(), 'deploy/local/infra.js')) as {
+    upWithState: () => Promise<{ env: { KAFKA_BROKERS: string; DATABASE_URL: string }; startedKafka: boolean }>;
+    down: () => Promise<void>;
+  };
+  const { env, startedKafka } = await local.upWithState();
+  // a broker this run started is stopped again at the end; one that was already running is left alone
+  return { kafkaBrokers: env.KAFKA_BROKERS, databaseUrl: env.DATABASE_URL, source: 'local', stop: async () => (startedKafka ? local.down() : undefined) };
 }
 
 export function uniqueName(prefix: string): string {
