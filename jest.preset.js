@@ -1,11 +1,8 @@
-// Shared jest settings: SWC transforms TypeScript (with decorator metadata for Nest),
-// and the tsconfig path aliases resolve to the libraries' sources.
-const { readFileSync } = require('node:fs');
+// Shared jest settings: TypeScript transpiled by ts-jest without type checking (the
+// typecheck phase of `npm test` does that once for everything), and the tsconfig path
+// aliases resolved to the libraries' sources.
 const path = require('node:path');
-
-const swcrc = JSON.parse(readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
-delete swcrc.$schema;
-const { compilerOptions } = JSON.parse(readFileSync(path.join(__dirname, 'tsconfig.base.json'), 'utf8'));
+const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
@@ -14,7 +11,7 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
 
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.json'), isolatedModules: true, diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
 };
