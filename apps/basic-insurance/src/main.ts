@@ -1,5 +1,5 @@
 import { ALL_TOPICS, TOPICS } from '@msb/contracts';
-import { Recalculations1732400000050, runService } from '@msb/platform';
+import { main, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
 import { DownstreamDecisions } from './downstream/downstream-decisions';
 import { BasicTables1732400000100 } from './migrations/1732400000100-basic-tables';
@@ -9,32 +9,30 @@ import { ROUTES } from './routes';
 void ALL_TOPICS;
 
 /** basic-insurance (医保局): claim intake, basic adjudication, the one-stop slip. Port 3001. */
-export function startBasicInsurance() {
-  return runService({
-    service: 'basic-insurance',
-    title: 'basic-insurance (基本医保, 医保局)',
-    description: 'Claim intake, basic medical insurance adjudication and the one-stop slip (一站式结算单).',
-    port: 3001,
-    database: 'msb_basic_insurance',
-    migrations: [Recalculations1732400000050, BasicTables1732400000100],
-    produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
-    consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
-    routes: ROUTES,
-    module: (runtime) => BasicInsuranceModule.register(runtime),
-    parked: () => async () => 0,
-    start: async (app, runtime) => {
-      const downstream = app.get(DownstreamDecisions);
-      await runtime.startConsumer({
-        group: 'basic-insurance.slips',
-        topics: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
-        handlers: {
-          'critical-illness.PersonYearDecided': (tx, e) => downstream.recordCriticalIllness(tx, e.data, new Date(e.time)),
-          'assistance.PersonYearDecided': (tx, e) => downstream.recordAssistance(tx, e.data, new Date(e.time)),
-        },
-      });
-    },
-    recalculation: (app) => app.get(BasicRecalculation).worker,
-  });
-}
+export const basicInsuranceService: ServiceDefinition = {
+  service: 'basic-insurance',
+  title: 'basic-insurance (基本医保, 医保局)',
+  description: 'Claim intake, basic medical insurance adjudication and the one-stop slip (一站式结算单).',
+  port: 3001,
+  database: 'msb_basic_insurance',
+  migrations: [Recalculations1732400000050, BasicTables1732400000100],
+  produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
+  consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
+  routes: ROUTES,
+  module: (runtime) => BasicInsuranceModule.register(runtime),
+  parked: () => async () => 0,
+  start: async (app, runtime) => {
+    const downstream = app.get(DownstreamDecisions);
+    await runtime.startConsumer({
+      group: 'basic-insurance.slips',
+      topics: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
+      handlers: {
+        'critical-illness.PersonYearDecided': (tx, e) => downstream.recordCriticalIllness(tx, e.data, new Date(e.time)),
+        'assistance.PersonYearDecided': (tx, e) => downstream.recordAssistance(tx, e.data, new Date(e.time)),
+      },
+    });
+  },
+  recalculation: (app) => app.get(BasicRecalculation).worker,
+};
 
-if (require.main === module) void startBasicInsurance();
+if (require.main === module) main(basicInsuranceService);

@@ -1,5 +1,5 @@
 import { TOPICS } from '@msb/contracts';
-import { Recalculations1732400000050, runService } from '@msb/platform';
+import { main, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
@@ -7,37 +7,35 @@ import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation';
 import { ROUTES } from './routes';
 
 /** critical-illness (大病保险, run by the insurer under contract). Port 3002. */
-export function startCriticalIllness() {
-  return runService({
-    service: 'critical-illness',
-    title: 'critical-illness (大病保险)',
-    description: 'Critical-illness insurance: cumulative 大病 on what basic left, with the tilt for people in hardship.',
-    port: 3002,
-    database: 'msb_critical_illness',
-    migrations: [Recalculations1732400000050, CriticalIllnessTables1732400000200],
-    produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies],
-    consumes: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
-    routes: ROUTES,
-    module: (runtime) => CriticalIllnessModule.register(runtime),
-    parked: (_app, runtime) => async () => {
-      const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE parked');
-      return Number(row?.n ?? 0);
-    },
-    start: async (app, runtime) => {
-      const inputs = app.get(CriticalIllnessInputs);
-      await runtime.startConsumer({
-        group: 'critical-illness',
-        topics: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
-        handlers: {
-          'basic.PersonYearDecided': (tx, e) => inputs.basicDecided(tx, e),
-          'assistance.EligibilityGranted': (tx, e) => inputs.eligibilityChanged(tx, e, 'ELIGIBILITY_GRANTED'),
-          'assistance.EligibilityRevoked': (tx, e) => inputs.eligibilityChanged(tx, e, 'ELIGIBILITY_REVOKED'),
-        },
-        afterCommit: () => runtime.relay.poke(),
-      });
-    },
-    recalculation: (app) => app.get(CriticalIllnessRecalculation).worker,
-  });
-}
+export const criticalIllnessService: ServiceDefinition = {
+  service: 'critical-illness',
+  title: 'critical-illness (大病保险)',
+  description: 'Critical-illness insurance: cumulative 大病 on what basic left, with the tilt for people in hardship.',
+  port: 3002,
+  database: 'msb_critical_illness',
+  migrations: [Recalculations1732400000050, CriticalIllnessTables1732400000200],
+  produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies],
+  consumes: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
+  routes: ROUTES,
+  module: (runtime) => CriticalIllnessModule.register(runtime),
+  parked: (_app, runtime) => async () => {
+    const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE parked');
+    return Number(row?.n ?? 0);
+  },
+  start: async (app, runtime) => {
+    const inputs = app.get(CriticalIllnessInputs);
+    await runtime.startConsumer({
+      group: 'critical-illness',
+      topics: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
+      handlers: {
+        'basic.PersonYearDecided': (tx, e) => inputs.basicDecided(tx, e),
+        'assistance.EligibilityGranted': (tx, e) => inputs.eligibilityChanged(tx, e, 'ELIGIBILITY_GRANTED'),
+        'assistance.EligibilityRevoked': (tx, e) => inputs.eligibilityChanged(tx, e, 'ELIGIBILITY_REVOKED'),
+      },
+      afterCommit: () => runtime.relay.poke(),
+    });
+  },
+  recalculation: (app) => app.get(CriticalIllnessRecalculation).worker,
+};
 
-if (require.main === module) void startCriticalIllness();
+if (require.main === module) main(criticalIllnessService);

@@ -1,5 +1,5 @@
 import { TOPICS } from '@msb/contracts';
-import { Recalculations1732400000050, runService } from '@msb/platform';
+import { main, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { AssistanceInputs } from './inputs/assistance-inputs';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
@@ -7,36 +7,34 @@ import { AssistanceRecalculation } from './recalculation/assistance-recalculatio
 import { ROUTES } from './routes';
 
 /** medical-assistance (医疗救助, civil affairs): eligibility and the last payer. Port 3003. */
-export function startMedicalAssistance() {
-  return runService({
-    service: 'medical-assistance',
-    title: 'medical-assistance (医疗救助, 民政局)',
-    description: 'Eligibility grants and medical assistance on what both insurances left (保险在先、救助在后).',
-    port: 3003,
-    database: 'msb_medical_assistance',
-    migrations: [Recalculations1732400000050, AssistanceTables1732400000300],
-    produces: [TOPICS.assistanceEligibility, TOPICS.assistanceDecisions, TOPICS.assistancePolicies],
-    consumes: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
-    routes: ROUTES,
-    module: (runtime) => MedicalAssistanceModule.register(runtime),
-    parked: (_app, runtime) => async () => {
-      const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE parked');
-      return Number(row?.n ?? 0);
-    },
-    start: async (app, runtime) => {
-      const inputs = app.get(AssistanceInputs);
-      await runtime.startConsumer({
-        group: 'medical-assistance',
-        topics: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
-        handlers: {
-          'basic.PersonYearDecided': (tx, e) => inputs.basicDecided(tx, e),
-          'critical-illness.PersonYearDecided': (tx, e) => inputs.criticalIllnessDecided(tx, e),
-        },
-        afterCommit: () => runtime.relay.poke(),
-      });
-    },
-    recalculation: (app) => app.get(AssistanceRecalculation).worker,
-  });
-}
+export const medicalAssistanceService: ServiceDefinition = {
+  service: 'medical-assistance',
+  title: 'medical-assistance (医疗救助, 民政局)',
+  description: 'Eligibility grants and medical assistance on what both insurances left (保险在先、救助在后).',
+  port: 3003,
+  database: 'msb_medical_assistance',
+  migrations: [Recalculations1732400000050, AssistanceTables1732400000300],
+  produces: [TOPICS.assistanceEligibility, TOPICS.assistanceDecisions, TOPICS.assistancePolicies],
+  consumes: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
+  routes: ROUTES,
+  module: (runtime) => MedicalAssistanceModule.register(runtime),
+  parked: (_app, runtime) => async () => {
+    const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE parked');
+    return Number(row?.n ?? 0);
+  },
+  start: async (app, runtime) => {
+    const inputs = app.get(AssistanceInputs);
+    await runtime.startConsumer({
+      group: 'medical-assistance',
+      topics: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
+      handlers: {
+        'basic.PersonYearDecided': (tx, e) => inputs.basicDecided(tx, e),
+        'critical-illness.PersonYearDecided': (tx, e) => inputs.criticalIllnessDecided(tx, e),
+      },
+      afterCommit: () => runtime.relay.poke(),
+    });
+  },
+  recalculation: (app) => app.get(AssistanceRecalculation).worker,
+};
 
-if (require.main === module) void startMedicalAssistance();
+if (require.main === module) main(medicalAssistanceService);

@@ -40,17 +40,39 @@ export interface TopicSpec {
   numPartitions: number;
 }
 
-/** Create the topics if the broker does not have them (auto-creation is off on purpose). */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+/** True when every error inside a kafkajs (aggregate) error says the topic already exists. */
+function onlyAlreadyExists(error: unknown): boolean {
+  const inner = (error as { errors?: unknown[] }).errors;
+  const list = Array.isArray(inner) && inner.length > 0 ? inner : [error];
+  return list.every((e) => (e as { type?: string }).type === 'TOPIC_ALREADY_EXISTS' || /already exists/i.test(String((e as Error).message)));
+}
+
+/**
+ * Create the topics if the broker does not have them (auto-creation is off on purpose), then
+ * wait until every partition has a leader: services starting together race to create the
+ * same topics, and a topic one of them just created may not be served yet.
+ */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], timeoutMs = 60000): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing: ITopicConfig[] = specs
     .filter((s) => !existing.has(s.topic))
     .map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: -1 }));
-  if (missing.length === 0) return;
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (error) {
-    // Another service may have created the same topic at the same moment.
-    if (!/already exists/i.test(String((error as Error).message))) throw error;
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      if (!onlyAlreadyExists(error)) throw error;
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics not ready within ${timeoutMs} ms: ${specs.map((s) => s.topic).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -46,6 +46,14 @@ export interface RunningService {
  * running, HTTP listening, consumers started. SIGTERM/SIGINT stop intake first, let the
  * consumers finish the batch in hand, flush the outbox, then close everything and exit.
  */
+/** Start a service from its main module: a failure to start is logged and ends the process with 1. */
+export function main(def: ServiceDefinition): void {
+  runService(def).catch((error: unknown) => {
+    process.stderr.write(`${JSON.stringify({ level: 60, time: new Date().toISOString(), service: def.service, msg: 'failed to start', err: error instanceof Error ? error.stack : String(error) })}\n`);
+    process.exit(1);
+  });
+}
+
 export async function runService(def: ServiceDefinition, options: { exitOnSignal?: boolean } = {}): Promise<RunningService> {
   let config: ServiceConfig;
   try {

@@ -11,7 +11,7 @@ import {
   OutboxRelay,
   outboxPending,
 } from '@msb/eventing';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { MigrationInterface } from 'typeorm';
 import type { ServiceConfig } from './config';
@@ -75,7 +75,7 @@ export class ServiceRuntime {
       applicationName: config.service,
     });
     this.kafka = createKafka({ brokers: config.brokers, clientId: `${config.service}-${config.INSTANCE_ID}`, logger });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.admin = this.kafka.admin();
     this.relay = new OutboxRelay({ db: this.db, producer: this.producer, logger: logger.child({ component: 'outbox-relay' }), topicPrefix: (t) => this.topic(t) });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.kafkaUp = false));
