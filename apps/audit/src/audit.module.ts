@@ -1,8 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RUNTIME, ServiceRuntime } from '@msb/platform';
+import { AnalysisService } from './analysis/analysis.service';
+import { Checkpointer } from './checkpoints/checkpointer';
+import { FlagsController } from './flags/flags.controller';
 import { ClaimHistoryController } from './history/claim-history.controller';
+import { AsOfLedgerController } from './ledgers/as-of-ledger.controller';
 import { AuditLog } from './log/audit-log';
+import { ReplayController } from './replay/replay.controller';
 import { ChainVerifier } from './verify/chain-verifier';
 import { VerifyController } from './verify/verify.controller';
 
@@ -12,9 +17,9 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [VerifyController, ClaimHistoryController],
-      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLog, ChainVerifier],
-      exports: [AuditLog],
+      controllers: [VerifyController, ClaimHistoryController, AsOfLedgerController, ReplayController, FlagsController],
+      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLog, ChainVerifier, Checkpointer, AnalysisService],
+      exports: [AuditLog, Checkpointer],
     };
   }
 }

@@ -4,6 +4,8 @@ import { main, ServiceDefinition } from '@msb/platform';
 import { AuditModule } from './audit.module';
 import { AuditLog } from './log/audit-log';
 import { AuditTables1732400000400 } from './migrations/1732400000400-audit-tables';
+import { AuditCheckpoints1732400000410 } from './migrations/1732400000410-audit-checkpoints';
+import { Checkpointer } from './checkpoints/checkpointer';
 import { ROUTES } from './routes';
 
 /** audit: every agency's events in one verifiable log, for auditors and fraud review. Port 3004. */
@@ -13,7 +15,7 @@ export const auditService: ServiceDefinition = {
   description: 'An append-only, hash-chained log of every event of every agency; claim histories, verification, replay and flags.',
   port: 3004,
   database: 'msb_audit',
-  migrations: [AuditTables1732400000400],
+  migrations: [AuditTables1732400000400, AuditCheckpoints1732400000410],
   produces: [],
   consumes: ALL_TOPICS,
   routes: ROUTES,
@@ -22,8 +24,12 @@ export const auditService: ServiceDefinition = {
     const log = app.get(AuditLog);
     const record: MessageHandler = (tx, envelope, context) => log.record(tx, envelope as AnyEnvelope, context);
     const handlers = Object.fromEntries((Object.keys(EVENT_TYPES) as EventType[]).map((t) => [t, record])) as MessageHandlers;
-    await runtime.startConsumer({ group: 'audit', topics: ALL_TOPICS, handlers, fromBeginning: true });
+    // the group is named after the audit database: a new, empty database re-reads every topic from the start
+    const database = new URL(runtime.config.databaseUrl).pathname.slice(1);
+    await runtime.startConsumer({ group: `audit.${database}`, topics: ALL_TOPICS, handlers, fromBeginning: true, partitionsConsumedConcurrently: 1 });
+    app.get(Checkpointer).start();
   },
+  stop: async (app) => app.get(Checkpointer).stop(),
 };
 
 if (require.main === module) main(auditService);

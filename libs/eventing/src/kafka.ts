@@ -53,26 +53,27 @@ function onlyAlreadyExists(error: unknown): boolean {
  * same topics, and a topic one of them just created may not be served yet.
  */
 export async function ensureTopics(admin: Admin, specs: TopicSpec[], timeoutMs = 60000): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing: ITopicConfig[] = specs
-    .filter((s) => !existing.has(s.topic))
-    .map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: -1 }));
-  if (missing.length > 0) {
-    try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
-    } catch (error) {
-      if (!onlyAlreadyExists(error)) throw error;
-    }
-  }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
+      const existing = new Set(await admin.listTopics());
+      const missing: ITopicConfig[] = specs
+        .filter((s) => !existing.has(s.topic))
+        .map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: -1 }));
+      if (missing.length > 0) {
+        try {
+          await admin.createTopics({ topics: missing, waitForLeaders: false });
+        } catch (error) {
+          if (!onlyAlreadyExists(error)) throw error;
+        }
+      }
       const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
-      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (topics.length === specs.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
     } catch (error) {
+      // a topic another service created a moment ago may not be served yet: ask again
       if (Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topics not ready within ${timeoutMs} ms: ${specs.map((s) => s.topic).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

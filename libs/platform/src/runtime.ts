@@ -24,6 +24,8 @@ export interface ConsumerSpec {
   handlers: ConsumerRunnerOptions['handlers'];
   fromBeginning?: boolean;
   chunkSize?: number;
+  /** Partitions processed at once (1 serialises the consumer's transactions). */
+  partitionsConsumedConcurrently?: number;
   afterCommit?: ConsumerRunnerOptions['afterCommit'];
 }
 
@@ -124,6 +126,7 @@ export class ServiceRuntime {
       handlers: spec.handlers,
       fromBeginning: spec.fromBeginning ?? true,
       chunkSize: spec.chunkSize,
+      partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
       afterCommit: spec.afterCommit,
     });
     this.consumers.push({ spec, runner });

@@ -79,12 +79,48 @@ export class TestSystem {
     const system = new TestSystem(randomTag(6), ports, options);
     mkdirSync(system.logDir, { recursive: true });
     await Promise.all(services.map((name) => system.spawn(name)));
-    await Promise.all(services.map((name) => system.waitHealthy(name)));
+    try {
+      await Promise.all(services.map((name) => system.waitHealthy(name)));
+    } catch (error) {
+      await system.stop().catch(() => undefined); // leave no process behind
+      throw error;
+    }
     return system;
   }
 
+  /**
+   * One more instance of a service beside the system, with its own empty database (e.g. an
+   * audit rebuilt from the topics). Stopped and its database dropped by `stop()` of the result.
+   */
+  async startInstance(name: ServiceName, suffix: string): Promise<{ client: ServiceClient; stop: () => Promise<void> }> {
+    const port = await freePort();
+    const database = `${this.databaseName(name)}_${suffix}`;
+    const child = this.launch(name, `${name}-${suffix}`, { PORT: String(port), DATABASE_NAME: database, INSTANCE_ID: `${this.tag}-${name}-${suffix}` });
+    const client = new ServiceClient(`http://127.0.0.1:${port}`);
+    const deadline = Date.now() + 60000;
+    while ((await client.get('/health').catch(() => undefined))?.status !== 200) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name}-${suffix} did not start; see ${this.logDir}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return {
+      client,
+      stop: async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          await exited;
+        }
+        if (!this.options.keep) await dropDatabases([database]);
+      },
+    };
+  }
+
   private spawn(name: ServiceName): void {
-    const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+    this.processes.set(name, this.launch(name, name, {}));
+  }
+
+  private launch(name: ServiceName, logName: string, env: Record<string, string>): ChildProcess {
+    const log = createWriteStream(join(this.logDir, `${logName}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['-r', join(this.root, 'tools/register-paths.js'), join(this.root, `dist/apps/${name}/src/main.js`)], {
       cwd: this.root,
       env: {
@@ -95,12 +131,13 @@ export class TestSystem {
         INSTANCE_ID: `${this.tag}-${name}`,
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
         ...this.options.env,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    this.processes.set(name, child);
+    return child;
   }
 
   async waitHealthy(name: ServiceName, timeoutMs = 60000): Promise<void> {

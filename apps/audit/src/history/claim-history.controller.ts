@@ -45,7 +45,11 @@ export class ClaimHistoryController {
     const id = idParam('claimId', claimId);
     const rows = await this.runtime.db.query<Row>(
       `SELECT l.seq, l.event_id, l.type, l.source, l.event_time, l.recorded_at, l.correlation_id, l.causation_id, l.envelope, l.hash
-       FROM audit_claims c JOIN audit_log l ON l.seq = c.seq WHERE c.claim_id = $1 ORDER BY l.event_time, l.seq`,
+       FROM audit_claims c JOIN audit_log l ON l.seq = c.seq WHERE c.claim_id = $1
+       ORDER BY l.event_time,
+                CASE WHEN l.type LIKE 'basic.Claim%' THEN 0 WHEN l.type = 'basic.PersonYearDecided' THEN 1
+                     WHEN l.type = 'critical-illness.PersonYearDecided' THEN 2 ELSE 3 END,
+                l.seq`,
       [id],
     );
     if (rows.length === 0) throw Problem.notFound(`the audit log has no event about claim ${id}`);

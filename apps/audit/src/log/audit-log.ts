@@ -20,6 +20,8 @@ export class AuditLog {
 
   async record(tx: Tx, envelope: AnyEnvelope, context: MessageContext): Promise<void> {
     const chain = chainOf(this.logicalTopic(context.topic), context.partition);
+    // one writer at a time: recording order is commit order, so checkpoints read a prefix
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('audit-log'))");
     await tx.execute(`INSERT INTO chain_heads (chain, length, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`, [chain, GENESIS]);
     const [head] = await tx.query<{ length: string; hash: string }>('SELECT length, hash FROM chain_heads WHERE chain = $1 FOR UPDATE', [chain]);
     const [seen] = await tx.query('SELECT 1 FROM audit_log WHERE event_id = $1', [envelope.id]);

@@ -1,0 +1,165 @@
+import type {
+  AnyEnvelope,
+  AssistancePersonYearDecided,
+  AssistancePolicyDto,
+  BasicPersonYearDecided,
+  BasicPolicyDto,
+  ClaimDto,
+  CriticalIllnessPersonYearDecided,
+  CriticalIllnessPolicyDto,
+  GrantDto,
+} from '@msb/contracts';
+import type { Database } from '@msb/eventing';
+
+/** Where an event sits in the log: the evidence a finding points to. */
+export interface Evidence {
+  eventId: string;
+  seq: string;
+  time: string;
+}
+
+export type Payer = 'basic' | 'criticalIllness' | 'assistance';
+
+export interface RecordedDecision<T> extends Evidence {
+  payer: Payer;
+  data: T;
+}
+
+export interface ClaimFacts {
+  versions: Map<number, ClaimDto & Evidence>;
+  reversed?: Evidence & { version: number };
+}
+
+/**
+ * Everything the log holds, indexed for re-deriving decisions and looking for patterns:
+ * claim versions and reversals, policy revisions of the three sections, every eligibility
+ * revision of every person, and every person-year decision of every payer.
+ */
+export interface LogIndex {
+  events: number;
+  lastSeq: string;
+  claims: Map<string, ClaimFacts>;
+  policies: {
+    basic: Map<string, BasicPolicyDto>;
+    criticalIllness: Map<string, CriticalIllnessPolicyDto>;
+    assistance: Map<string, AssistancePolicyDto>;
+  };
+  /** personId → eligibility revision → the person's grants at that revision. */
+  eligibility: Map<string, Map<number, GrantDto[]>>;
+  basic: Map<string, RecordedDecision<BasicPersonYearDecided>>;
+  criticalIllness: Map<string, RecordedDecision<CriticalIllnessPersonYearDecided>>;
+  assistance: Map<string, RecordedDecision<AssistancePersonYearDecided>>;
+  /** Every decision of every payer in log order. */
+  decisions: RecordedDecision<BasicPersonYearDecided | CriticalIllnessPersonYearDecided | AssistancePersonYearDecided>[];
+}
+
+export const policyKey = (region: string, year: number, revision: number) => `${region}|${year}|${revision}`;
+export const personYearId = (k: { region: string; personId: string; year: number }) => `${k.region}|${k.personId}|${k.year}`;
+export const decisionKey = (k: { region: string; personId: string; year: number }, revision: number) => `${personYearId(k)}#${revision}`;
+
+export function emptyIndex(): LogIndex {
+  return {
+    events: 0,
+    lastSeq: '0',
+    claims: new Map(),
+    policies: { basic: new Map(), criticalIllness: new Map(), assistance: new Map() },
+    eligibility: new Map(),
+    basic: new Map(),
+    criticalIllness: new Map(),
+    assistance: new Map(),
+    decisions: [],
+  };
+}
+
+function claimFacts(index: LogIndex, claimId: string): ClaimFacts {
+  let facts = index.claims.get(claimId);
+  if (!facts) index.claims.set(claimId, (facts = { versions: new Map() }));
+  return facts;
+}
+
+/** Fold one logged event into the index. */
+export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): void {
+  index.events += 1;
+  index.lastSeq = where.seq;
+  switch (e.type) {
+    case 'basic.ClaimSubmitted':
+    case 'basic.ClaimCorrected':
+      claimFacts(index, e.data.claim.claimId).versions.set(e.data.version, { ...e.data.claim, ...where });
+      return;
+    case 'basic.ClaimReversed':
+      claimFacts(index, e.data.claimId).reversed = { ...where, version: e.data.version };
+      return;
+    case 'basic.PolicyRevised':
+      index.policies.basic.set(policyKey(e.data.region, e.data.year, e.data.revision), e.data.policy);
+      return;
+    case 'critical-illness.PolicyRevised':
+      index.policies.criticalIllness.set(policyKey(e.data.region, e.data.year, e.data.revision), e.data.policy);
+      return;
+    case 'assistance.PolicyRevised':
+      index.policies.assistance.set(policyKey(e.data.region, e.data.year, e.data.revision), e.data.policy);
+      return;
+    case 'assistance.EligibilityGranted':
+    case 'assistance.EligibilityRevoked': {
+      let revisions = index.eligibility.get(e.data.personId);
+      if (!revisions) index.eligibility.set(e.data.personId, (revisions = new Map()));
+      revisions.set(e.data.eligibilityRevision, e.data.grants);
+      return;
+    }
+    case 'basic.PersonYearDecided': {
+      const d = { payer: 'basic' as const, data: e.data, ...where };
+      index.basic.set(decisionKey(e.data.personYear, e.data.revision), d);
+      index.decisions.push(d);
+      return;
+    }
+    case 'critical-illness.PersonYearDecided': {
+      const d = { payer: 'criticalIllness' as const, data: e.data, ...where };
+      index.criticalIllness.set(decisionKey(e.data.personYear, e.data.revision), d);
+      index.decisions.push(d);
+      return;
+    }
+    case 'assistance.PersonYearDecided': {
+      const d = { payer: 'assistance' as const, data: e.data, ...where };
+      index.assistance.set(decisionKey(e.data.personYear, e.data.revision), d);
+      index.decisions.push(d);
+      return;
+    }
+    default: {
+      const unknown: never = e;
+      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Read the whole log in order, a page at a time, into an index. */
+export async function loadIndex(db: Database, pageSize = 20000): Promise<LogIndex> {
+  const index = emptyIndex();
+  let after = '0';
+  for (;;) {
+    const rows = await db.query<{ seq: string; event_id: string; event_time: Date; envelope: string }>(
+      'SELECT seq, event_id, event_time, envelope::text AS envelope FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [after, pageSize],
+    );
+    if (rows.length === 0) return index;
+    for (const r of rows) indexEvent(index, JSON.parse(r.envelope) as AnyEnvelope, { eventId: r.event_id, seq: r.seq, time: r.event_time.toISOString() });
+    after = rows[rows.length - 1].seq;
+  }
+}
+
+/** The grants of a person at an eligibility revision (revision 0: none yet). */
+export function grantsAt(index: LogIndex, personId: string, revision: number): GrantDto[] | undefined {
+  if (revision === 0) return [];
+  return index.eligibility.get(personId)?.get(revision);
+}
+
+/** The last decision of each payer for each person-year (the highest revision). */
+export function latestDecisions<T extends { personYear: { region: string; personId: string; year: number }; revision: number }>(
+  decisions: Map<string, RecordedDecision<T>>,
+): Map<string, RecordedDecision<T>> {
+  const latest = new Map<string, RecordedDecision<T>>();
+  for (const d of decisions.values()) {
+    const id = personYearId(d.data.personYear);
+    const current = latest.get(id);
+    if (!current || current.data.revision < d.data.revision) latest.set(id, d);
+  }
+  return latest;
+}
