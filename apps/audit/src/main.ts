@@ -1,5 +1,4 @@
-import { ALL_TOPICS, AnyEnvelope, EVENT_TYPES, EventType } from '@msb/contracts';
-import type { MessageHandler, MessageHandlers } from '@msb/eventing';
+import { ALL_TOPICS } from '@msb/contracts';
 import { main, ServiceDefinition } from '@msb/platform';
 import { AuditModule } from './audit.module';
 import { AuditLog } from './log/audit-log';
@@ -22,11 +21,9 @@ export const auditService: ServiceDefinition = {
   module: (runtime) => AuditModule.register(runtime),
   start: async (app, runtime) => {
     const log = app.get(AuditLog);
-    const record: MessageHandler = (tx, envelope, context) => log.record(tx, envelope as AnyEnvelope, context);
-    const handlers = Object.fromEntries((Object.keys(EVENT_TYPES) as EventType[]).map((t) => [t, record])) as MessageHandlers;
     // the group is named after the audit database: a new, empty database re-reads every topic from the start
     const database = new URL(runtime.config.databaseUrl).pathname.slice(1);
-    await runtime.startConsumer({ group: `audit.${database}`, topics: ALL_TOPICS, handlers, fromBeginning: true, partitionsConsumedConcurrently: 1 });
+    await runtime.startConsumer({ group: `audit.${database}`, topics: ALL_TOPICS, handleBatch: (tx, messages) => log.recordBatch(tx, messages), fromBeginning: true, partitionsConsumedConcurrently: 1 });
     app.get(Checkpointer).start();
   },
   stop: async (app) => app.get(Checkpointer).stop(),

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { basicPolicySchema } from '@msb/contracts';
 import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { ClaimIntake } from './claims/claim-intake';
 import { CorrectClaimController } from './claims/correct-claim/correct-claim.controller';
 import { CorrectClaimHandler } from './claims/correct-claim/correct-claim.handler';
 import { ReverseClaimController } from './claims/reverse-claim/reverse-claim.controller';
@@ -36,6 +37,7 @@ export class BasicInsuranceModule {
         { provide: RUNTIME, useValue: runtime },
         BasicPolicies,
         BasicPersonYears,
+        ClaimIntake,
         SlipView,
         DownstreamDecisions,
         BasicRecalculation,

@@ -26,10 +26,7 @@ export const basicInsuranceService: ServiceDefinition = {
     await runtime.startConsumer({
       group: 'basic-insurance.slips',
       topics: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
-      handlers: {
-        'critical-illness.PersonYearDecided': (tx, e) => downstream.recordCriticalIllness(tx, e.data, new Date(e.time)),
-        'assistance.PersonYearDecided': (tx, e) => downstream.recordAssistance(tx, e.data, new Date(e.time)),
-      },
+      handleBatch: (tx, messages) => downstream.handleBatch(tx, messages),
     });
   },
   recalculation: (app) => app.get(BasicRecalculation).worker,

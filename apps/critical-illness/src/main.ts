@@ -27,11 +27,7 @@ export const criticalIllnessService: ServiceDefinition = {
     await runtime.startConsumer({
       group: 'critical-illness',
       topics: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
-      handlers: {
-        'basic.PersonYearDecided': (tx, e) => inputs.basicDecided(tx, e),
-        'assistance.EligibilityGranted': (tx, e) => inputs.eligibilityChanged(tx, e, 'ELIGIBILITY_GRANTED'),
-        'assistance.EligibilityRevoked': (tx, e) => inputs.eligibilityChanged(tx, e, 'ELIGIBILITY_REVOKED'),
-      },
+      handleBatch: (tx, messages) => inputs.handleBatch(tx, messages),
       afterCommit: () => runtime.relay.poke(),
     });
   },

@@ -27,10 +27,7 @@ export const medicalAssistanceService: ServiceDefinition = {
     await runtime.startConsumer({
       group: 'medical-assistance',
       topics: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
-      handlers: {
-        'basic.PersonYearDecided': (tx, e) => inputs.basicDecided(tx, e),
-        'critical-illness.PersonYearDecided': (tx, e) => inputs.criticalIllnessDecided(tx, e),
-      },
+      handleBatch: (tx, messages) => inputs.handleBatch(tx, messages),
       afterCommit: () => runtime.relay.poke(),
     });
   },

@@ -13,3 +13,4 @@ export * from './person-year-repository';
 export * from './payments-projection';
 export * from './region-year-recalculation';
 export * from './policy-http';
+export * from './batcher';

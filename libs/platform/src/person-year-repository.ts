@@ -25,6 +25,8 @@ export interface Decided<S, E> {
   state: S;
   events: E[];
   at: Date;
+  /** Set when the decider refused this item (and `isolate` said to carry on with the others). */
+  error?: unknown;
 }
 
 export interface DecisionItem<S, C> {
@@ -79,7 +81,7 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
    * Decide each item on its (already locked) snapshot. Items of the same person-year are
    * applied in order, each on the state the previous one left.
    */
-  async decideAndSave(tx: Tx, items: DecisionItem<S, C>[]): Promise<Decided<S, E>[]> {
+  async decideAndSave(tx: Tx, items: DecisionItem<S, C>[], isolate: (error: unknown) => boolean = () => false): Promise<Decided<S, E>[]> {
     const { decider } = this;
     const working = new Map<string, { key: PersonYearRef; expectedVersion: number; state: S; events: E[]; stored: NewEvent[] }>();
     const outgoing: OutgoingMessage[] = [];
@@ -92,7 +94,14 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
         working.set(streamId, entry);
       }
       const before = entry.state;
-      const events = decider.decide(command, before);
+      let events: E[];
+      try {
+        events = decider.decide(command, before);
+      } catch (error) {
+        if (!isolate(error)) throw error;
+        results.push({ key, before, state: before, events: [], at: now, error });
+        continue;
+      }
       const after = events.reduce(decider.evolve, before);
       for (const event of events) {
         const message = decider.toMessage(event, key, now, context);

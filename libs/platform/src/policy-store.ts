@@ -49,18 +49,40 @@ export class PolicyStore<Dto, Terms> {
     await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.lockKey(region, year)]);
   }
 
+  /**
+   * The latest revision of several region-years at once, each held with the shared lock
+   * (taken in key order, so that batches never deadlock on them). Keyed "region|year".
+   */
+  async inForce(tx: Tx, regionYears: { region: string; year: number }[]): Promise<Map<string, PolicyRevision<Dto, Terms>>> {
+    const keys = [...new Map(regionYears.map((k) => [`${k.region}|${k.year}`, k])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    if (keys.length === 0) return new Map();
+    await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS t(k)', [keys.map(([, k]) => this.lockKey(k.region, k.year))]);
+    const rows = await tx.query<{ region: string; year: number; revision: number; policy: Dto; recorded_at: Date }>(
+      `SELECT DISTINCT ON (region, year) region, year, revision, policy, recorded_at FROM policies
+       WHERE (region, year) IN (SELECT * FROM unnest($1::text[], $2::int[])) ORDER BY region, year, revision DESC`,
+      [keys.map(([, k]) => k.region), keys.map(([, k]) => k.year)],
+    );
+    const result = new Map<string, PolicyRevision<Dto, Terms>>();
+    for (const row of rows) result.set(`${row.region}|${row.year}`, this.revisionOf(row.region, row.year, row.revision, row.policy, row.recorded_at));
+    return result;
+  }
+
+  private revisionOf(region: string, year: number, revision: number, dto: Dto, recordedAt: Date): PolicyRevision<Dto, Terms> {
+    const key = `${region}|${year}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.revision === revision) return cached;
+    const parsed = { region, year, revision, dto, terms: this.options.parse(dto), recordedAt: recordedAt.toISOString() };
+    this.cache.set(key, parsed);
+    return parsed;
+  }
+
   async latest(tx: Pick<Tx, 'query'>, region: string, year: number): Promise<PolicyRevision<Dto, Terms> | undefined> {
     const [row] = await tx.query<{ revision: number; policy: Dto; recorded_at: Date }>(
       'SELECT revision, policy, recorded_at FROM policies WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1',
       [region, year],
     );
     if (!row) return undefined;
-    const key = `${region}|${year}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.revision === row.revision) return cached;
-    const revision = { region, year, revision: row.revision, dto: row.policy, terms: this.options.parse(row.policy), recordedAt: row.recorded_at.toISOString() };
-    this.cache.set(key, revision);
-    return revision;
+    return this.revisionOf(region, year, row.revision, row.policy, row.recorded_at);
   }
 
   async put(

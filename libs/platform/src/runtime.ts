@@ -21,7 +21,8 @@ export interface ConsumerSpec {
   /** Group name without prefix; one group per service and purpose. */
   group: string;
   topics: TopicName[];
-  handlers: ConsumerRunnerOptions['handlers'];
+  handlers?: ConsumerRunnerOptions['handlers'];
+  handleBatch?: ConsumerRunnerOptions['handleBatch'];
   fromBeginning?: boolean;
   chunkSize?: number;
   /** Partitions processed at once (1 serialises the consumer's transactions). */
@@ -124,6 +125,7 @@ export class ServiceRuntime {
       groupId: this.group(spec.group),
       topics: spec.topics.map((t) => this.topic(t)),
       handlers: spec.handlers,
+      handleBatch: spec.handleBatch,
       fromBeginning: spec.fromBeginning ?? true,
       chunkSize: spec.chunkSize,
       partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,

@@ -121,7 +121,8 @@ export class TestSystem {
 
   private launch(name: ServiceName, logName: string, env: Record<string, string>): ChildProcess {
     const log = createWriteStream(join(this.logDir, `${logName}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['-r', join(this.root, 'tools/register-paths.js'), join(this.root, `dist/apps/${name}/src/main.js`)], {
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof for profiling
+    const child = spawn(process.execPath, [...nodeArgs, '-r', join(this.root, 'tools/register-paths.js'), join(this.root, `dist/apps/${name}/src/main.js`)], {
       cwd: this.root,
       env: {
         ...process.env,

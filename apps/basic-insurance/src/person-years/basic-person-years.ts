@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { contentHash, Envelope, personKey, PersonYearRef, TOPICS } from '@msb/contracts';
 import { envelope, OutgoingMessage, personYearStreamId, Tx } from '@msb/eventing';
 import { print } from '@msb/money';
-import { CommandContext, Decided, PersonYearRepository, Problem } from '@msb/platform';
+import { CommandContext, Decided, PersonYearRepository } from '@msb/platform';
 import { claimFromWire, claimTotal } from '@msb/settlement';
-import { BasicCommand, BasicEvent, BasicPersonYearState, decide, DecisionRejected, evolve, initialState } from './basic-person-year.decider';
+import { BasicCommand, BasicEvent, BasicPersonYearState, decide, evolve, initialState } from './basic-person-year.decider';
 
 export const SOURCE = 'basic-insurance';
 
@@ -101,15 +101,5 @@ export class BasicPersonYears extends PersonYearRepository<BasicPersonYearState,
       },
       project,
     );
-  }
-
-  /** Decide one command; a command the facts refuse becomes a 404 or 409 problem. */
-  async run(tx: Tx, key: PersonYearRef, command: BasicCommand, context: CommandContext): Promise<BasicPersonYearState> {
-    try {
-      return (await this.execute(tx, key, command, command.metadata.now, context)).state;
-    } catch (error) {
-      if (error instanceof DecisionRejected) throw error.code === 'UNKNOWN_CLAIM' ? Problem.notFound(error.message) : Problem.conflict(error.message);
-      throw error;
-    }
   }
 }

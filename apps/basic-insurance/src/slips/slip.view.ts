@@ -134,11 +134,11 @@ export class SlipView {
     return this.toSlip(row, adjustments.get(claimId) ?? []);
   }
 
-  async status(claimId: string): Promise<{ version: number; status: SlipStatus } | undefined> {
-    const [row] = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1`, [claimId]);
-    if (!row) return undefined;
-    const slip = this.toSlip(row, []);
-    return { version: slip.version, status: slip.status };
+  async statuses(claimIds: string[]): Promise<Map<string, { version: number; status: SlipStatus }>> {
+    const rows = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = ANY($1::text[])`, [
+      [...new Set(claimIds)],
+    ]);
+    return new Map(rows.map((r) => [r.claim_id, { version: r.version, status: this.toSlip(r, []).status }]));
   }
 
   async ledger(region: string, personId: string, year: number): Promise<Ledger | undefined> {

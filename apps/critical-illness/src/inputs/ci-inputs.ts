@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { BasicPersonYearDecided, EligibilityChanged, Envelope, PersonYearRef } from '@msb/contracts';
-import type { Tx } from '@msb/eventing';
+import type { Consumed, Tx } from '@msb/eventing';
 import { grantFromWire } from '@msb/settlement';
 import { CiCommand } from '../person-years/ci-person-year.decider';
 import { CriticalIllnessPersonYears } from '../person-years/ci-person-years';
 import { CriticalIllnessPolicies } from '../policies/ci-policies';
 import { readEligibility, storeEligibility } from './persons';
 
-/** What 大病 consumes: basic's person-year decisions and civil affairs' eligibility changes. */
+type Change = 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED';
+
+/**
+ * What 大病 consumes: basic's person-year decisions and civil affairs' eligibility changes, a
+ * chunk at a time: newer eligibility revisions stored first, then every person-year the chunk
+ * touches decided in one pass (policies, grants and snapshots each read once).
+ */
 @Injectable()
 export class CriticalIllnessInputs {
   constructor(
@@ -15,54 +21,46 @@ export class CriticalIllnessInputs {
     private readonly personYears: CriticalIllnessPersonYears,
   ) {}
 
-  async basicDecided(tx: Tx, envelope: Envelope<BasicPersonYearDecided>): Promise<void> {
-    const decision = envelope.data;
-    const key = decision.personYear;
-    await this.policies.lockShared(tx, key.region, key.year);
-    const policy = await this.policies.latest(tx, key.region, key.year);
-    const eligibility = (await readEligibility(tx, [key.personId])).get(key.personId)!;
-    await this.personYears.execute(
-      tx,
-      key,
-      { type: 'RecordBasicDecision', data: { decision, policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility } },
-      new Date(),
-      { correlationId: envelope.correlationId, causationId: envelope.id },
-    );
-  }
-
-  /** A grant or revocation: every person-year of the person is decided again (tilt), in every region and year. */
-  async eligibilityChanged(tx: Tx, envelope: Envelope<EligibilityChanged>, change: 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED'): Promise<void> {
-    const { personId, eligibilityRevision, grantId } = envelope.data;
-    const grants = envelope.data.grants.map(grantFromWire);
-    if (!(await storeEligibility(tx, personId, eligibilityRevision, grants))) return;
-    const keys = await tx.query<{ stream_id: string; region: string; year: number }>(
-      'SELECT stream_id, region, year FROM person_years WHERE person_id = $1 ORDER BY stream_id',
-      [personId],
-    );
-    if (keys.length === 0) return;
-    const commands: { key: PersonYearRef; command: CiCommand }[] = [];
-    for (const k of keys) {
-      await this.policies.lockShared(tx, k.region, k.year);
-      const policy = await this.policies.latest(tx, k.region, k.year);
-      commands.push({
-        key: { region: k.region, personId, year: k.year },
-        command: {
-          type: 'ApplyEligibility',
-          data: { change, grantId, policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility: { revision: eligibilityRevision, grants } },
-        },
-      });
+  async handleBatch(tx: Tx, messages: Consumed[]): Promise<void> {
+    const decisions: Envelope<BasicPersonYearDecided>[] = [];
+    const changes = new Map<string, { envelope: Envelope<EligibilityChanged>; change: Change }>();
+    for (const { envelope } of messages) {
+      if (envelope.type === 'basic.PersonYearDecided') decisions.push(envelope);
+      else if (envelope.type === 'assistance.EligibilityGranted' || envelope.type === 'assistance.EligibilityRevoked') {
+        const d = envelope.data;
+        if (await storeEligibility(tx, d.personId, d.eligibilityRevision, d.grants.map(grantFromWire))) {
+          changes.set(d.personId, { envelope, change: envelope.type === 'assistance.EligibilityGranted' ? 'ELIGIBILITY_GRANTED' : 'ELIGIBILITY_REVOKED' });
+        }
+      }
     }
-    const snapshots = await this.personYears.lockStreams(tx, keys.map((k) => k.stream_id));
+    // every person-year of a person whose eligibility changed, in every region and year (tilt)
+    const affected = changes.size
+      ? await tx.query<{ region: string; person_id: string; year: number }>('SELECT region, person_id, year FROM person_years WHERE person_id = ANY($1::text[]) ORDER BY stream_id', [[...changes.keys()]])
+      : [];
+    const keys: PersonYearRef[] = [...decisions.map((e) => e.data.personYear), ...affected.map((r) => ({ region: r.region, personId: r.person_id, year: r.year }))];
+    if (keys.length === 0) return;
+    const policies = await this.policies.inForce(tx, keys);
+    const eligibility = await readEligibility(tx, keys.map((k) => k.personId));
+    const snapshots = await this.personYears.lock(tx, keys);
     const now = new Date();
-    await this.personYears.decideAndSave(
-      tx,
-      commands.map(({ key, command }) => ({
-        key,
-        snapshot: snapshots.get(this.personYears.streamId(key)),
-        command,
-        now,
-        context: { correlationId: envelope.correlationId, causationId: envelope.id },
-      })),
-    );
+    const facts = (key: PersonYearRef) => {
+      const policy = policies.get(`${key.region}|${key.year}`);
+      return { policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility: eligibility.get(key.personId)! };
+    };
+    const item = (key: PersonYearRef, command: CiCommand, envelope: Envelope<unknown>) => ({
+      key,
+      snapshot: snapshots.get(this.personYears.streamId(key)),
+      command,
+      now,
+      context: { correlationId: envelope.correlationId, causationId: envelope.id },
+    });
+    await this.personYears.decideAndSave(tx, [
+      ...decisions.map((e) => item(e.data.personYear, { type: 'RecordBasicDecision', data: { ...facts(e.data.personYear), decision: e.data } }, e)),
+      ...affected.map((r) => {
+        const key = { region: r.region, personId: r.person_id, year: r.year };
+        const { envelope, change } = changes.get(r.person_id)!;
+        return item(key, { type: 'ApplyEligibility', data: { ...facts(key), change, grantId: envelope.data.grantId } }, envelope);
+      }),
+    ]);
   }
 }

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { BasicPersonYearDecided, CriticalIllnessPersonYearDecided, Envelope, PersonYearRef } from '@msb/contracts';
-import type { Tx } from '@msb/eventing';
+import type { PersonYearRef } from '@msb/contracts';
+import type { Consumed, Tx } from '@msb/eventing';
 import { Grants } from '../eligibility/grants';
 import type { AssistanceCommand } from '../person-years/assistance-person-year.decider';
 import { AssistancePersonYears } from '../person-years/assistance-person-years';
 import { AssistancePolicies } from '../policies/assistance-policies';
 
-/** What assistance consumes: basic's revisions (to know what is latest) and 大病's decisions. */
+/**
+ * What assistance consumes: basic's revisions (to know what is latest) and 大病's decisions,
+ * a chunk at a time, every person-year decided in one pass.
+ */
 @Injectable()
 export class AssistanceInputs {
   constructor(
@@ -15,26 +18,28 @@ export class AssistanceInputs {
     private readonly personYears: AssistancePersonYears,
   ) {}
 
-  basicDecided(tx: Tx, envelope: Envelope<BasicPersonYearDecided>): Promise<void> {
-    return this.decide(tx, envelope, envelope.data.personYear, (facts) => ({ type: 'RecordBasicRevision', data: { ...facts, basicRevision: envelope.data.revision } }));
-  }
-
-  criticalIllnessDecided(tx: Tx, envelope: Envelope<CriticalIllnessPersonYearDecided>): Promise<void> {
-    return this.decide(tx, envelope, envelope.data.personYear, (facts) => ({ type: 'RecordCriticalIllnessDecision', data: { ...facts, decision: envelope.data } }));
-  }
-
-  private async decide(
-    tx: Tx,
-    envelope: Envelope<unknown>,
-    key: PersonYearRef,
-    command: (facts: Pick<Extract<AssistanceCommand, { type: 'ApplyPolicyRevision' }>['data'], 'policy' | 'eligibility'>) => AssistanceCommand,
-  ): Promise<void> {
-    await this.policies.lockShared(tx, key.region, key.year);
-    const policy = await this.policies.latest(tx, key.region, key.year);
-    const eligibility = (await this.grants.eligibility(tx, [key.personId])).get(key.personId)!;
-    await this.personYears.execute(tx, key, command({ policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility }), new Date(), {
-      correlationId: envelope.correlationId,
-      causationId: envelope.id,
-    });
+  async handleBatch(tx: Tx, messages: Consumed[]): Promise<void> {
+    const relevant = messages.filter(({ envelope: e }) => e.type === 'basic.PersonYearDecided' || e.type === 'critical-illness.PersonYearDecided');
+    const keyOf = ({ envelope: e }: Consumed) => (e.data as { personYear: PersonYearRef }).personYear;
+    const keys = relevant.map(keyOf);
+    if (keys.length === 0) return;
+    const policies = await this.policies.inForce(tx, keys);
+    const eligibility = await this.grants.eligibility(tx, keys.map((k) => k.personId));
+    const snapshots = await this.personYears.lock(tx, keys);
+    const now = new Date();
+    await this.personYears.decideAndSave(
+      tx,
+      relevant.map((m) => {
+        const key = keyOf(m);
+        const policy = policies.get(`${key.region}|${key.year}`);
+        const facts = { policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility: eligibility.get(key.personId)! };
+        const e = m.envelope;
+        const command: AssistanceCommand =
+          e.type === 'basic.PersonYearDecided'
+            ? { type: 'RecordBasicRevision', data: { ...facts, basicRevision: e.data.revision } }
+            : { type: 'RecordCriticalIllnessDecision', data: { ...facts, decision: e.data as Extract<typeof e, { type: 'critical-illness.PersonYearDecided' }>['data'] } };
+        return { key, snapshot: snapshots.get(this.personYears.streamId(key)), command, now, context: { correlationId: e.correlationId, causationId: e.id } };
+      }),
+    );
   }
 }
