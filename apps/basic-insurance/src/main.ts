@@ -1,6 +1,7 @@
 import { ALL_TOPICS, TOPICS } from '@msb/contracts';
 import { main, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
+import { ClaimIntake } from './claims/claim-intake';
 import { DownstreamDecisions } from './downstream/downstream-decisions';
 import { BasicTables1732400000100 } from './migrations/1732400000100-basic-tables';
 import { BasicRecalculation } from './recalculation/basic-recalculation';
@@ -21,6 +22,7 @@ export const basicInsuranceService: ServiceDefinition = {
   routes: ROUTES,
   module: (runtime) => BasicInsuranceModule.register(runtime),
   parked: () => async () => 0,
+  extraStatus: (app) => async () => ({ intake: app.get(ClaimIntake).stats }),
   start: async (app, runtime) => {
     const downstream = app.get(DownstreamDecisions);
     await runtime.startConsumer({

@@ -2,6 +2,7 @@ import { AnyEnvelope, decodeMessage, deadLetterTopic, EventType, TypedEnvelope }
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Database, isInfrastructureError, sleep, Tx } from './database';
+import { Batcher, Outcome } from './batcher';
 import { claimInbox } from './inbox';
 
 export interface MessageContext {
@@ -45,8 +46,19 @@ export interface ConsumerRunnerOptions {
   maxAttempts?: number;
   backoffMs?: number;
   partitionsConsumedConcurrently?: number;
+  /** Fetch tuning: the broker answers a fetch when it has this many bytes or the wait is over. */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   /** Called after each committed chunk with the envelopes it processed (e.g. to wake follow-up work). */
   afterCommit?: (envelopes: AnyEnvelope[]) => void;
+}
+
+/** One partition's chunk, waiting to share a transaction with other partitions' chunks. */
+interface ChunkWork {
+  topic: string;
+  partition: number;
+  invalid: Decoded[];
+  valid: Decoded[];
 }
 
 interface Decoded {
@@ -70,6 +82,12 @@ export class ConsumerRunner {
   processed = 0;
   deadLettered = 0;
   lastActivity = 0;
+  transactions = 0;
+  /**
+   * Chunks of the partitions being consumed at the same moment share one transaction (group
+   * commit): each partition still commits its own offsets, after that transaction.
+   */
+  private readonly merger = new Batcher<ChunkWork, AnyEnvelope[]>((works) => this.processMerged(works), { maxBatch: 12, maxInFlight: 2 });
 
   constructor(private readonly options: ConsumerRunnerOptions) {
     this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
@@ -83,7 +101,9 @@ export class ConsumerRunner {
       rebalanceTimeout: 60000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: 2 * 1024 * 1024,
-      maxWaitTimeInMs: 100,
+      // let the broker gather a few messages per fetch: bigger chunks, far fewer transactions per message
+      minBytes: this.options.fetchMinBytes ?? 64 * 1024,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 20,
       retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 10000 },
     });
     this.consumer = consumer;
@@ -92,7 +112,7 @@ export class ConsumerRunner {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
@@ -134,24 +154,45 @@ export class ConsumerRunner {
     // One occurrence per message id (a re-published outbox row may appear twice in one batch).
     const seen = new Set<string>();
     const valid = chunk.filter((d) => d.envelope && !seen.has(d.id) && seen.add(d.id));
-    try {
-      return await this.options.db.transaction(async (tx) => {
-        await this.recordDeadLetters(tx, topic, partition, invalid);
-        return this.handle(tx, topic, partition, valid);
-      });
-    } catch (error) {
-      if (isInfrastructureError(error)) throw error; // kafkajs retries the batch from the committed offset
-      this.log.warn({ err: error, topic, partition, size: valid.length }, 'chunk failed; processing its messages one by one');
-    }
-    const done: AnyEnvelope[] = [];
-    await this.options.db.transaction((tx) => this.recordDeadLetters(tx, topic, partition, invalid));
-    for (const d of valid) done.push(...(await this.processAlone(topic, partition, d)));
-    return done;
+    return this.merger.submit({ topic, partition, invalid, valid });
   }
 
-  private async handle(tx: Tx, topic: string, partition: number, messages: Decoded[]): Promise<AnyEnvelope[]> {
-    const fresh = await claimInbox(tx, this.options.groupId, messages.map((d) => d.id));
-    const batch: Consumed[] = messages.filter((d) => fresh.has(d.id)).map((d) => ({ envelope: d.envelope!, context: { topic, partition, offset: d.message.offset } }));
+  /** Several partitions' chunks in one transaction; on failure each chunk alone, then each message alone. */
+  private async processMerged(works: ChunkWork[]): Promise<Outcome<AnyEnvelope[]>[]> {
+    try {
+      this.transactions += 1;
+      const results = await this.options.db.transaction(async (tx) => {
+        for (const w of works) await this.recordDeadLetters(tx, w.topic, w.partition, w.invalid);
+        return this.handle(tx, works);
+      });
+      return results.map((value) => ({ ok: true, value }));
+    } catch (error) {
+      if (isInfrastructureError(error)) return works.map(() => ({ ok: false, error })); // kafkajs retries from the committed offsets
+      if (works.length > 1) {
+        const outcomes: Outcome<AnyEnvelope[]>[] = [];
+        for (const w of works) outcomes.push(...(await this.processMerged([w])));
+        return outcomes;
+      }
+      const [w] = works;
+      this.log.warn({ err: error, topic: w.topic, partition: w.partition, size: w.valid.length }, 'chunk failed; processing its messages one by one');
+      try {
+        await this.options.db.transaction((tx) => this.recordDeadLetters(tx, w.topic, w.partition, w.invalid));
+        const done: AnyEnvelope[] = [];
+        for (const d of w.valid) done.push(...(await this.processAlone(w.topic, w.partition, d)));
+        return [{ ok: true, value: done }];
+      } catch (inner) {
+        return [{ ok: false, error: inner }];
+      }
+    }
+  }
+
+  /** Claim the inbox for every message, then run the handlers on the new ones; returns them per chunk. */
+  private async handle(tx: Tx, works: ChunkWork[]): Promise<AnyEnvelope[][]> {
+    const fresh = await claimInbox(tx, this.options.groupId, works.flatMap((w) => w.valid.map((d) => d.id)));
+    const perWork = works.map((w) =>
+      w.valid.filter((d) => fresh.delete(d.id)).map((d): Consumed => ({ envelope: d.envelope!, context: { topic: w.topic, partition: w.partition, offset: d.message.offset } })),
+    );
+    const batch = perWork.flat();
     if (this.options.handleBatch) {
       if (batch.length > 0) await this.options.handleBatch(tx, batch);
     } else {
@@ -160,7 +201,7 @@ export class ConsumerRunner {
         if (handler) await handler(tx, envelope as TypedEnvelope<EventType>, context);
       }
     }
-    return batch.map((b) => b.envelope);
+    return perWork.map((list) => list.map((b) => b.envelope));
   }
 
   private async processAlone(topic: string, partition: number, d: Decoded): Promise<AnyEnvelope[]> {
@@ -169,7 +210,7 @@ export class ConsumerRunner {
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        return await this.options.db.transaction((tx) => this.handle(tx, topic, partition, [d]));
+        return (await this.options.db.transaction((tx) => this.handle(tx, [{ topic, partition, invalid: [], valid: [d] }])))[0];
       } catch (error) {
         if (isInfrastructureError(error)) throw error;
         lastError = error;

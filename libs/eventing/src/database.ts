@@ -9,13 +9,18 @@ export interface Tx {
   execute(sql: string, params?: unknown[]): Promise<number>;
 }
 
+/** Statements and transactions sent to Postgres by this process (for /status and tuning). */
+export const databaseStats = { statements: 0, transactions: 0 };
+
 class RunnerTx implements Tx {
   constructor(private readonly runner: QueryRunner) {}
   async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    databaseStats.statements += 1;
     const result = await this.runner.query(sql, params, true);
     return result.records as T[];
   }
   async execute(sql: string, params?: unknown[]): Promise<number> {
+    databaseStats.statements += 1;
     const result = await this.runner.query(sql, params, true);
     return result.affected ?? 0;
   }
@@ -153,6 +158,7 @@ export class Database {
       try {
         await runner.connect();
         await runner.startTransaction();
+        databaseStats.transactions += 1;
         const result = await work(new RunnerTx(runner));
         await runner.commitTransaction();
         return result;

@@ -9,3 +9,4 @@ export * from './status';
 export { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
 export * from './snapshot-store';
 export * from './waker';
+export * from './batcher';

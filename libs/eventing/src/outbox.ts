@@ -36,6 +36,8 @@ export interface RelayOptions {
   batchSize?: number;
   /** Polling interval when no notification arrives (rows held back by a long transaction). */
   pollMs?: number;
+  /** How long to wait after a wake-up before reading the outbox (Kafka's linger.ms). */
+  lingerMs?: number;
   /** A hook for fault tests: called after the send, before the rows are deleted. */
   afterSend?: (ids: string[]) => Promise<void> | void;
 }
@@ -61,11 +63,13 @@ export class OutboxRelay {
   private readonly waker = new Waker();
   private readonly batchSize: number;
   private readonly pollMs: number;
+  private readonly lingerMs: number;
   published = 0;
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 1000;
     this.pollMs = options.pollMs ?? 250;
+    this.lingerMs = options.lingerMs ?? 5;
   }
 
   async start(): Promise<void> {
@@ -127,7 +131,11 @@ export class OutboxRelay {
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
     while (this.running) {
       const published = await this.publishBatch();
-      if (published < this.batchSize) await this.waker.wait(this.pollMs);
+      if (published < this.batchSize) {
+        await this.waker.wait(this.pollMs);
+        // linger a moment after a wake-up: rows committed meanwhile go in the same send
+        await sleep(this.lingerMs);
+      }
     }
   }
 

@@ -28,6 +28,8 @@ export interface ServiceDefinition {
   start: (app: INestApplication, runtime: ServiceRuntime) => Promise<void>;
   /** Parked work for /status. */
   parked?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
+  /** More figures for /status (batches, sizes). */
+  extraStatus?: (app: INestApplication) => () => Promise<Record<string, unknown>>;
   /** The bulk recalculation worker, whose progress /status shows. */
   recalculation?: (app: INestApplication) => RecalculationWorker;
   /** Stop background work before the runtime stops (after HTTP intake has stopped). */
@@ -100,6 +102,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await app.init();
   await app.listen(config.PORT, config.HOST);
   if (def.parked) parkedCounter = def.parked(app, runtime);
+  if (def.extraStatus) runtime.extraStatus = def.extraStatus(app);
   if (def.recalculation) {
     const worker = def.recalculation(app);
     runtime.recalculation = worker;

@@ -13,4 +13,5 @@ export * from './person-year-repository';
 export * from './payments-projection';
 export * from './region-year-recalculation';
 export * from './policy-http';
-export * from './batcher';
+export { Batcher } from '@msb/eventing';
+export type { BatcherOptions, Outcome } from '@msb/eventing';

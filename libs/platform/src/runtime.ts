@@ -5,6 +5,7 @@ import {
   ConsumerRunnerOptions,
   createKafka,
   Database,
+  databaseStats,
   deadLetterCount,
   ensureTopics,
   EventingTables1732400000000,
@@ -64,6 +65,8 @@ export class ServiceRuntime {
   private kafkaUp = false;
   /** The service's bulk recalculation worker, if it has one (its progress shows in /status). */
   recalculation?: RecalculationWorker;
+  /** Service-specific figures for /status. */
+  extraStatus?: () => Promise<Record<string, unknown>>;
   private stopping = false;
   private stopped = false;
 
@@ -166,7 +169,10 @@ export class ServiceRuntime {
       recalculating: open.length,
       recalculations: open.map((j) => ({ region: j.region, year: j.year, policyRevision: j.policyRevision, status: j.status, processed: j.processed, total: j.total, changed: j.changed })),
       consumed: this.consumers.reduce((n, c) => n + c.runner.processed, 0),
+      consumerTransactions: this.consumers.reduce((n, c) => n + c.runner.transactions, 0),
       published: this.relay.published,
+      database: { ...databaseStats },
+      ...(await this.extraStatus?.()),
     };
   }
 

@@ -25,7 +25,7 @@ const claimIdOf = (r: ClaimRequest) => (r.kind === 'reverse' ? r.claimId : r.cla
  */
 @Injectable()
 export class ClaimIntake {
-  private readonly batcher = new Batcher<ClaimRequest, ClaimAccepted>((requests) => this.runBatch(requests), { maxBatch: 200, maxInFlight: 2 });
+  private readonly batcher = new Batcher<ClaimRequest, ClaimAccepted>((requests) => this.runBatch(requests), { maxBatch: 200, maxInFlight: 2, lingerMs: 3 });
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: ServiceRuntime,
@@ -38,7 +38,13 @@ export class ClaimIntake {
     return this.batcher.submit(request);
   }
 
+  /** Batches written and requests carried, for /status. */
+  readonly stats = { batches: 0, requests: 0, millis: 0 };
+
   private async runBatch(requests: ClaimRequest[]): Promise<Outcome<ClaimAccepted>[]> {
+    const started = performance.now();
+    this.stats.batches += 1;
+    this.stats.requests += requests.length;
     let outcomes: Outcome<true>[];
     try {
       outcomes = await this.runtime.db.transaction((tx) => this.decide(tx, requests));
@@ -49,6 +55,7 @@ export class ClaimIntake {
       for (const r of requests) outcomes.push(await this.runtime.db.transaction((tx) => this.decide(tx, [r])).then((o) => o[0], (e: unknown) => ({ ok: false as const, error: e })));
     }
     this.runtime.relay.poke();
+    this.stats.millis += performance.now() - started;
     const statuses = await this.slips.statuses(requests.map(claimIdOf));
     return requests.map((r, i): Outcome<ClaimAccepted> => {
       const o = outcomes[i];

@@ -5,6 +5,8 @@ export interface BatcherOptions {
   maxBatch?: number;
   /** Batches running at once. */
   maxInFlight?: number;
+  /** How long a batch that is not full waits for more items before it starts (Kafka's linger.ms). */
+  lingerMs?: number;
 }
 
 /**
@@ -17,6 +19,8 @@ export class Batcher<I, O> {
   private inFlight = 0;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly lingerMs: number;
+  private lingering?: NodeJS.Timeout;
 
   constructor(
     private readonly run: (items: I[]) => Promise<Outcome<O>[]>,
@@ -24,6 +28,7 @@ export class Batcher<I, O> {
   ) {
     this.maxBatch = options.maxBatch ?? 200;
     this.maxInFlight = options.maxInFlight ?? 2;
+    this.lingerMs = options.lingerMs ?? 0;
   }
 
   submit(item: I): Promise<O> {
@@ -34,6 +39,17 @@ export class Batcher<I, O> {
   }
 
   private dispatch(): void {
+    if (this.lingerMs > 0 && this.queue.length < this.maxBatch && this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+      this.lingering ??= setTimeout(() => {
+        this.lingering = undefined;
+        this.start();
+      }, this.lingerMs);
+      return;
+    }
+    this.start();
+  }
+
+  private start(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight += 1;
