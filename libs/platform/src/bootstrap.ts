@@ -97,7 +97,12 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   });
   // While shutting down, refuse new writes so that nothing is accepted that cannot be finished.
   fastify.addHook('onRequest', async (request, reply) => {
-    if (runtime.isStopping && request.method !== 'GET') sendProblem(reply, Problem.unavailable('The service is shutting down; retry shortly').body);
+    if (runtime.isStopping && request.method !== 'GET') return sendProblem(reply, Problem.unavailable('The service is shutting down; retry shortly').body);
+    const type = request.headers['content-type'];
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (hasBody && (type === undefined || !/^application\/([\w.-]+\+)?json\b/i.test(type))) {
+      return sendProblem(reply, { type: '/problems/unsupported-media-type', title: 'Send application/json', status: 415, detail: `the body is ${type ?? 'of no declared type'}; this API takes application/json` });
+    }
   });
   await app.init();
   await app.listen(config.PORT, config.HOST);
