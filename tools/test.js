@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test`: everything a change must pass, in order, failing fast.
- *   lint (incl. Nx module boundaries) → typecheck → unit → integration + end-to-end
+ *   lint (incl. Nx module boundaries) → typecheck → unit → integration → end-to-end → faults
  * Integration and end-to-end suites start whatever infrastructure is missing: KAFKA_BROKERS
  * and DATABASE_URL when set, else Testcontainers if a Docker engine answers, else the local
  * Kafka broker (deploy/local) and the local Postgres server.
@@ -20,6 +20,7 @@ const PHASES = [
   { name: 'unit', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'unit'] },
   { name: 'int', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'int', '--runInBand'] },
   { name: 'e2e', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'e2e', '--runInBand'] },
+  { name: 'faults', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'faults', '--runInBand'] },
 ];
 
 const wanted = process.argv.slice(2);

@@ -261,7 +261,7 @@ async function status() {
   return { kafka: { brokers, pid: pid ?? null, answers: await brokerAnswers(brokers) }, databaseUrl: databaseUrl() };
 }
 
-module.exports = { up, upWithState, down: stopKafka, status, ensurePostgres, brokerAnswers, InfraError, RUNTIME, SERVICE_DATABASES };
+module.exports = { up, upWithState, startLocalKafka: startKafka, down: stopKafka, status, ensurePostgres, brokerAnswers, InfraError, RUNTIME, SERVICE_DATABASES };
 
 if (require.main === module) {
   const command = process.argv[2] || 'up';

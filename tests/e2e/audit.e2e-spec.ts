@@ -186,7 +186,7 @@ describe('audit: an immutable, verifiable record', () => {
   }, 180_000);
 
   it('finds a row altered in the database, and a rewrite with consistent hashes through the checkpoints', async () => {
-    const db = new Client({ connectionString: `${(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '')}/${system.databaseName('audit')}` });
+    const db = new Client({ connectionString: system.databaseUrl('audit') });
     await db.connect();
     try {
       await system.clients.audit.post('/checkpoints');

@@ -83,6 +83,7 @@ export class ConsumerRunner {
   deadLettered = 0;
   lastActivity = 0;
   transactions = 0;
+  private running = false;
   /**
    * Chunks of the partitions being consumed at the same moment share one transaction (group
    * commit): each partition still commits its own offsets, after that transaction.
@@ -107,6 +108,14 @@ export class ConsumerRunner {
       retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 10000 },
     });
     this.consumer = consumer;
+    this.running = true;
+    // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
+    // (a broker gone for longer than the retries) start again rather than stop consuming.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !this.running) return;
+      this.log.warn({ err: payload.error }, 'consumer crashed; starting it again');
+      void this.restart(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
@@ -117,8 +126,33 @@ export class ConsumerRunner {
     });
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+  private async restart(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 1; this.running; attempt++) {
+      await sleep(Math.min(10000, 1000 * attempt));
+      if (!this.running) return;
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        this.log.warn({ err: error, attempt }, 'consumer restart failed; trying again');
+        await this.consumer?.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Leave the group after the batch in hand. A consumer still joining (a broker just back)
+   * is not waited for longer than `graceMs`: what it had not committed is redelivered to the
+   * next owner, and the inbox drops what was already applied.
+   */
+  async stop(graceMs = 10000): Promise<void> {
+    this.running = false;
+    const consumer = this.consumer;
+    if (!consumer) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([consumer.disconnect().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
   }
 
   private decode(message: KafkaMessage, topic: string, partition: number): Decoded {

@@ -56,7 +56,7 @@ export function isInfrastructureError(error: unknown): boolean {
   const code = pgCode(error);
   if (code !== undefined && (code.startsWith('08') || code.startsWith('57') || code === '53300' || code === '3D000')) return true;
   const message = String((error as Error)?.message ?? '');
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end/i.test(
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end|Query runner already released|terminating connection/i.test(
     message,
   );
 }

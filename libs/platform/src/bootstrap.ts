@@ -69,6 +69,32 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   }
   const logger = createLogger(def.service, config.LOG_LEVEL);
   const runtime = new ServiceRuntime({ config, logger, migrations: def.migrations, produces: def.produces, consumes: def.consumes });
+  let app: NestFastifyApplication | undefined;
+
+  // Signals are handled from the first moment: a service told to stop while it is still
+  // starting (say, waiting for a broker) stops too, and never dies half-way through a batch.
+  let closing: Promise<void> | undefined;
+  const shutdown = (signal?: string): Promise<void> =>
+    (closing ??= (async () => {
+      logger.info({ signal }, 'shutting down: intake stopped, finishing work in hand');
+      runtime.markStopping();
+      // stop intake: no new connections; in-flight requests complete
+      const closeHttp = app?.getHttpAdapter().getInstance().close();
+      await runtime.recalculation?.stop().catch((e) => logger.error({ err: e }, 'recalculation stop failed'));
+      if (app) await def.stop?.(app).catch((e) => logger.error({ err: e }, 'background stop failed'));
+      await runtime.stop().catch((e) => logger.error({ err: e }, 'runtime stop failed'));
+      await closeHttp?.catch(() => undefined);
+      await app?.close().catch(() => undefined);
+      logger.info('stopped');
+    })());
+  if (options.exitOnSignal !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        void shutdown(signal).finally(() => process.exit(0));
+      });
+    }
+  }
+
   await runtime.start();
 
   let parkedCounter: ParkedCounter = async () => 0;
@@ -86,7 +112,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   class RootModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
+  app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
   app.useGlobalFilters(new ProblemFilter(logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setErrorHandler((error, _request, reply) => {
@@ -116,27 +142,5 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await def.start(app, runtime);
   logger.info({ port: config.PORT, database: new URL(config.databaseUrl).pathname.slice(1), topicPrefix: config.TOPIC_PREFIX }, `${def.service} ready`);
 
-  let closing: Promise<void> | undefined;
-  const shutdown = (signal?: string): Promise<void> =>
-    (closing ??= (async () => {
-      logger.info({ signal }, 'shutting down: intake stopped, finishing work in hand');
-      runtime.markStopping();
-      // stop intake: no new connections; in-flight requests complete
-      const closeHttp = app.getHttpAdapter().getInstance().close();
-      await runtime.recalculation?.stop().catch((e) => logger.error({ err: e }, 'recalculation stop failed'));
-      await def.stop?.(app).catch((e) => logger.error({ err: e }, 'background stop failed'));
-      await runtime.stop().catch((e) => logger.error({ err: e }, 'runtime stop failed'));
-      await closeHttp.catch(() => undefined);
-      await app.close().catch(() => undefined);
-      logger.info('stopped');
-    })());
-
-  if (options.exitOnSignal !== false) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        void shutdown(signal).finally(() => process.exit(0));
-      });
-    }
-  }
   return { app, runtime, config, shutdown };
 }

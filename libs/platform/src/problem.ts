@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { isInfrastructureError } from '@msb/eventing';
 
 export interface FieldProblem {
   path: string;
@@ -123,6 +124,10 @@ export function fastifyErrorProblem(error: { statusCode?: number; code?: string;
 
 export function toProblem(exception: unknown, log?: Logger): ProblemDetails {
   if (exception instanceof Problem) return exception.body;
+  if (isInfrastructureError(exception)) {
+    log?.warn({ err: exception }, 'database unavailable');
+    return { type: '/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'The database is not reachable at the moment; nothing was recorded. Retry shortly.' };
+  }
   if (exception instanceof HttpException) return fromHttpException(exception);
   const fromFastify = fastifyErrorProblem(exception as { statusCode?: number; code?: string; message: string });
   if (fromFastify) return fromFastify;

@@ -72,6 +72,13 @@ export class TestSystem {
     return `msb_t${this.tag}_${name.replace(/-/g, '_')}`;
   }
 
+  /** A connection URL to a service's database (for tests that look inside). */
+  databaseUrl(name: ServiceName): string {
+    const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432');
+    url.pathname = `/${this.databaseName(name)}`;
+    return url.toString();
+  }
+
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
     const services = options.services ?? SERVICE_NAMES;
     const ports = {} as Record<ServiceName, number>;
@@ -164,12 +171,14 @@ export class TestSystem {
   }
 
   /** Kill a service's process (SIGKILL by default: a crash) and wait for it to be gone. */
-  async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; alreadyExited: boolean }> {
     const child = this.processes.get(name);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
+    if (!child) return { code: null, signal: null, alreadyExited: true };
+    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode, alreadyExited: true };
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('exit', (code, sig) => r([code, sig])));
     child.kill(signal);
-    await exited;
+    const [code, sig] = await exited;
+    return { code, signal: sig, alreadyExited: false };
   }
 
   async restart(name: ServiceName): Promise<void> {

@@ -196,22 +196,24 @@ export function integrityFlags(index: LogIndex): Flag[] {
     }
   }
 
-  for (const [claimId, facts] of index.claims) {
-    if (!facts.reversed) continue;
-    const reversal = facts.reversed;
-    for (const d of index.decisions) {
-      if (d.time < reversal.time) continue;
-      const paying = d.data.payments.find((p) => p.claimId === claimId && money(p.amount).gt(0));
-      if (paying) {
-        flags.push({
-          type: 'PAYMENT_ON_REVERSED_CLAIM',
-          category: 'INTEGRITY',
-          personId: d.data.personYear.personId,
-          claimIds: [claimId],
-          detail: `${d.payer} paid ${paying.amount} on claim ${claimId} after it was reversed at ${reversal.time}`,
-          evidence: [reversal, { eventId: d.eventId, seq: d.seq, time: d.time }],
-        });
-      }
+  // A payer may have paid a claim on a revision in which it was live, and claw it back on the
+  // next; what must never happen is a payment in a decision that itself knows the claim as reversed.
+  for (const d of index.decisions) {
+    const claims = d.data.claims as unknown as Record<string, unknown>[];
+    for (const c of claims) {
+      if (c.status !== 'REVERSED') continue;
+      const amount = money(c[d.payer] as string);
+      const paying = d.data.payments.find((p) => p.claimId === c.claimId && money(p.amount).gt(0));
+      if (amount.isZero() && !paying) continue;
+      const reversal = index.claims.get(c.claimId as string)?.reversed;
+      flags.push({
+        type: 'PAYMENT_ON_REVERSED_CLAIM',
+        category: 'INTEGRITY',
+        personId: d.data.personYear.personId,
+        claimIds: [c.claimId as string],
+        detail: `${d.payer} ${paying ? `paid ${paying.amount}` : `leaves ${amount.toFixed(2)}`} on claim ${c.claimId as string} in a decision that knows it as reversed`,
+        evidence: [...(reversal ? [reversal] : []), { eventId: d.eventId, seq: d.seq, time: d.time }],
+      });
     }
   }
 
