@@ -69,7 +69,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   }
   const logger = createLogger(def.service, config.LOG_LEVEL);
   const runtime = new ServiceRuntime({ config, logger, migrations: def.migrations, produces: def.produces, consumes: def.consumes });
-  let app: NestFastifyApplication | undefined;
+  const started: { app?: NestFastifyApplication } = {};
 
   // Signals are handled from the first moment: a service told to stop while it is still
   // starting (say, waiting for a broker) stops too, and never dies half-way through a batch.
@@ -79,6 +79,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
       logger.info({ signal }, 'shutting down: intake stopped, finishing work in hand');
       runtime.markStopping();
       // stop intake: no new connections; in-flight requests complete
+      const { app } = started;
       const closeHttp = app?.getHttpAdapter().getInstance().close();
       await runtime.recalculation?.stop().catch((e) => logger.error({ err: e }, 'recalculation stop failed'));
       if (app) await def.stop?.(app).catch((e) => logger.error({ err: e }, 'background stop failed'));
@@ -112,7 +113,8 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   class RootModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, logger: false });
-  app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
+  started.app = app;
   app.useGlobalFilters(new ProblemFilter(logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setErrorHandler((error, _request, reply) => {
