@@ -171,6 +171,13 @@ async function main() {
       results.latency = await latency(system);
       out(JSON.stringify(results.latency));
     }
+    if (only.includes('replay')) {
+      out('audit replay…');
+      await system.caughtUp(600000);
+      const replay = await system.clients.audit.post<{ events: number; decisions: number; seconds: number; eventsPerSecond: number; differences: unknown[] }>('/replays');
+      results.replay = { events: replay.body.events, decisions: replay.body.decisions, seconds: replay.body.seconds, eventsPerSecond: replay.body.eventsPerSecond, differences: replay.body.differences.length };
+      out(JSON.stringify(results.replay));
+    }
   } finally {
     await system.stop();
   }

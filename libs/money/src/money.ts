@@ -32,7 +32,7 @@ export function round2(value: Decimal): Decimal {
 
 /** Print with exactly two decimals, "56000.00". Refuses values that are not already cents. */
 export function print(value: Decimal): string {
-  if (!value.eq(value.toDecimalPlaces(2))) {
+  if (value.decimalPlaces() > 2) {
     throw new RangeError(`amount ${value.toString()} has more than two decimals; round before printing`);
   }
   return value.toFixed(2);

@@ -130,19 +130,45 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
   }
 }
 
-/** Read the whole log in order, a page at a time, into an index. */
-export async function loadIndex(db: Database, pageSize = 20000): Promise<LogIndex> {
+interface LogRow {
+  seq: string;
+  event_id: string;
+  event_time: string;
+  envelope: string;
+}
+
+/**
+ * Read the whole log in order into an index. The log is cut into ranges of `seq` read on
+ * several connections at once, and each range is indexed as soon as it and the ones before it
+ * have arrived: the database serialises while this process parses.
+ */
+export async function loadIndex(db: Database, pageSize = 10000, parallel = 3): Promise<LogIndex> {
   const index = emptyIndex();
-  let after = '0';
-  for (;;) {
-    const rows = await db.query<{ seq: string; event_id: string; event_time: Date; envelope: string }>(
-      'SELECT seq, event_id, event_time, envelope::text AS envelope FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
-      [after, pageSize],
+  const [bounds] = await db.query<{ first: string | null; last: string | null }>('SELECT min(seq)::text AS first, max(seq)::text AS last FROM audit_log');
+  if (!bounds?.first || !bounds.last) return index;
+  const first = BigInt(bounds.first);
+  const last = BigInt(bounds.last);
+  const page = (from: bigint) =>
+    db.query<LogRow>(
+      `SELECT seq, event_id, to_char(event_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS event_time, envelope::text AS envelope
+       FROM audit_log WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
+      [from.toString(), (from + BigInt(pageSize)).toString()],
     );
-    if (rows.length === 0) return index;
-    for (const r of rows) indexEvent(index, JSON.parse(r.envelope) as AnyEnvelope, { eventId: r.event_id, seq: r.seq, time: r.event_time.toISOString() });
-    after = rows[rows.length - 1].seq;
+  const pending: Promise<LogRow[]>[] = [];
+  let next = first;
+  const fill = () => {
+    while (pending.length < parallel && next <= last) {
+      pending.push(page(next));
+      next += BigInt(pageSize);
+    }
+  };
+  fill();
+  while (pending.length > 0) {
+    const rows = await pending.shift()!;
+    fill();
+    for (const r of rows) indexEvent(index, JSON.parse(r.envelope) as AnyEnvelope, { eventId: r.event_id, seq: r.seq, time: r.event_time });
   }
+  return index;
 }
 
 /** The grants of a person at an eligibility revision (revision 0: none yet). */

@@ -54,6 +54,17 @@ class PolicyCache<Dto, Terms> {
 
 const grants = (list: GrantDto[]) => list.map(grantFromWire);
 
+/** Amounts repeat across decisions (each revision repeats the year's claims): parse each text once. */
+const parsed = new Map<string, ReturnType<typeof money>>();
+function amount(text: string): ReturnType<typeof money> {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    if (parsed.size > 500_000) parsed.clear();
+    parsed.set(text, (value = money(text)));
+  }
+  return value;
+}
+
 /**
  * Re-derives every decision the payers recorded, with today's rules (libs/settlement), from
  * exactly the inputs each decision names (claim versions, the upstream decision's revision,
@@ -66,6 +77,18 @@ export function replay(index: LogIndex): ReplayResult {
   const ciPolicies = new PolicyCache<CriticalIllnessPolicyDto, CriticalIllnessPolicy>(index.policies.criticalIllness, criticalIllnessPolicyFromWire);
   const assistancePolicies = new PolicyCache<AssistancePolicyDto, AssistancePolicy>(index.policies.assistance, assistancePolicyFromWire);
   const differ = (d: Difference) => differences.push(d);
+  // each claim version appears in every later decision of its year: parse it once
+  const claims = new Map<string, ReturnType<typeof claimFromWire>>();
+  const claimAt = (claimId: string, version: number) => {
+    const key = `${claimId}@${version}`;
+    let claim = claims.get(key);
+    if (claim === undefined) {
+      const dto = index.claims.get(claimId)?.versions.get(version);
+      if (!dto) return undefined;
+      claims.set(key, (claim = claimFromWire(dto, version)));
+    }
+    return claim;
+  };
 
   for (const { data: d, eventId } of index.basic.values()) {
     const py = personYearId(d.personYear);
@@ -76,9 +99,9 @@ export function replay(index: LogIndex): ReplayResult {
     }
     const live = [];
     for (const c of d.claims.filter((x) => x.status === 'LIVE')) {
-      const dto = index.claims.get(c.claimId)?.versions.get(c.version);
-      if (!dto) differ({ kind: 'MISSING_INPUT', payer: 'basic', personYear: py, eventId, claimId: c.claimId, field: 'claimVersion', recorded: c.version, replayed: null });
-      else live.push(claimFromWire(dto, c.version));
+      const claim = claimAt(c.claimId, c.version);
+      if (!claim) differ({ kind: 'MISSING_INPUT', payer: 'basic', personYear: py, eventId, claimId: c.claimId, field: 'claimVersion', recorded: c.version, replayed: null });
+      else live.push(claim);
     }
     const year = decideBasicYear(policy, live);
     const byId = new Map(year.claims.map((c) => [c.claimId, c]));
@@ -110,7 +133,7 @@ export function replay(index: LogIndex): ReplayResult {
     const live = basic.data.claims.filter((c) => c.status === 'LIVE');
     const year = decideCriticalIllnessYear(
       policy,
-      live.map((c) => ({ claimId: c.claimId, version: c.version, serviceDate: c.serviceDate, visitType: c.visitType, compliantSelfPay: money(c.compliantSelfPay) })),
+      live.map((c) => ({ claimId: c.claimId, version: c.version, serviceDate: c.serviceDate, visitType: c.visitType, compliantSelfPay: amount(c.compliantSelfPay) })),
       grants(granted),
     );
     const summary = { tilted: year.tilted, base: print(year.base), threshold: print(year.threshold), entitlement: print(year.entitlement) };
@@ -140,7 +163,7 @@ export function replay(index: LogIndex): ReplayResult {
     const live = ci.data.claims.filter((c) => c.status === 'LIVE');
     const year = decideAssistanceYear(
       policy,
-      live.map((c) => ({ claimId: c.claimId, version: c.version, serviceDate: c.serviceDate, visitType: c.visitType, compliantSelfPay: money(c.compliantSelfPay), criticalIllness: money(c.criticalIllness) })),
+      live.map((c) => ({ claimId: c.claimId, version: c.version, serviceDate: c.serviceDate, visitType: c.visitType, compliantSelfPay: amount(c.compliantSelfPay), criticalIllness: amount(c.criticalIllness) })),
       grants(granted),
     );
     const summary = { category: year.category, base: print(year.base), entitlement: print(year.entitlement) };
