@@ -26,7 +26,7 @@ function boundaries(inTests) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'deploy/local/.runtime/**', 'coverage/**', '.nx/**'] },
+  { ignores: ['dist/**', 'tmp/**', 'node_modules/**', 'deploy/local/.runtime/**', 'coverage/**', '.nx/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
