@@ -1,5 +1,5 @@
 import { ALL_TOPICS, TOPICS } from '@msb/contracts';
-import { main, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import { main, PayerTables1732400000060, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
 import { ClaimIntake } from './claims/claim-intake';
 import { DownstreamDecisions } from './downstream/downstream-decisions';
@@ -16,7 +16,7 @@ export const basicInsuranceService: ServiceDefinition = {
   description: 'Claim intake, basic medical insurance adjudication and the one-stop slip (一站式结算单).',
   port: 3001,
   database: 'msb_basic_insurance',
-  migrations: [Recalculations1732400000050, BasicTables1732400000100],
+  migrations: [Recalculations1732400000050, PayerTables1732400000060, BasicTables1732400000100],
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
   consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
   routes: ROUTES,

@@ -1,5 +1,5 @@
 import { TOPICS } from '@msb/contracts';
-import { main, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
@@ -13,7 +13,7 @@ export const criticalIllnessService: ServiceDefinition = {
   description: 'Critical-illness insurance: cumulative 大病 on what basic left, with the tilt for people in hardship.',
   port: 3002,
   database: 'msb_critical_illness',
-  migrations: [Recalculations1732400000050, CriticalIllnessTables1732400000200],
+  migrations: [Recalculations1732400000050, PayerTables1732400000060, PaymentRecord1732400000070, CriticalIllnessTables1732400000200],
   produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies],
   consumes: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
   routes: ROUTES,

@@ -1,5 +1,5 @@
 import { TOPICS } from '@msb/contracts';
-import { main, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { AssistanceInputs } from './inputs/assistance-inputs';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
@@ -13,7 +13,7 @@ export const medicalAssistanceService: ServiceDefinition = {
   description: 'Eligibility grants and medical assistance on what both insurances left (保险在先、救助在后).',
   port: 3003,
   database: 'msb_medical_assistance',
-  migrations: [Recalculations1732400000050, AssistanceTables1732400000300],
+  migrations: [Recalculations1732400000050, PayerTables1732400000060, PaymentRecord1732400000070, AssistanceTables1732400000300],
   produces: [TOPICS.assistanceEligibility, TOPICS.assistanceDecisions, TOPICS.assistancePolicies],
   consumes: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
   routes: ROUTES,

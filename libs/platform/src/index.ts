@@ -15,3 +15,5 @@ export * from './region-year-recalculation';
 export * from './policy-http';
 export { Batcher } from '@msb/eventing';
 export type { BatcherOptions, Outcome } from '@msb/eventing';
+export { PayerTables1732400000060 } from './migrations/1732400000060-payer-tables';
+export { PaymentRecord1732400000070 } from './migrations/1732400000070-payment-record';

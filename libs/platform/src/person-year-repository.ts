@@ -1,5 +1,5 @@
-import type { PersonYearRef } from '@msb/contracts';
-import { enqueue, NewEvent, OutgoingMessage, personYearStreamId, Snapshot, SnapshotChange, SnapshotStore, Tx } from '@msb/eventing';
+import { EventType, personKey, PersonYearRef, TopicName } from '@msb/contracts';
+import { enqueue, envelope, NewEvent, OutgoingMessage, personYearStreamId, Snapshot, SnapshotChange, SnapshotStore, Tx } from '@msb/eventing';
 
 export interface CommandContext {
   correlationId?: string;
@@ -131,4 +131,24 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
     await enqueue(tx, outgoing);
     return results;
   }
+}
+
+/**
+ * The message a person-year decision becomes: `type` on `topic`, keyed region:personId so
+ * that one person's decisions stay in order, subject region:personId:year.
+ */
+export function personYearDecisionMessage(source: string, type: EventType, topic: TopicName, key: PersonYearRef, data: unknown, now: Date, context: CommandContext): OutgoingMessage {
+  return {
+    topic,
+    key: personKey(key.region, key.personId),
+    envelope: envelope({
+      type,
+      source,
+      subject: `${key.region}:${key.personId}:${key.year}`,
+      data,
+      time: now,
+      correlationId: context.correlationId,
+      causationId: context.causationId ?? null,
+    }),
+  };
 }

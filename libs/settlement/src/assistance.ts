@@ -1,4 +1,5 @@
-import { Decimal, ZERO, max, min, payThroughBands, round2 } from '@msb/money';
+import { Decimal, ZERO } from '@msb/money';
+import { entitlementOn, shareOut } from './cumulative';
 import { inOrder } from './claim-figures';
 import { categoriesAt } from './grants';
 import type { AssistanceCategoryPolicy, AssistancePolicy, Category, Grant, IsoDate, VisitType } from './types';
@@ -55,8 +56,7 @@ export function yearCategory(policy: AssistancePolicy, claims: readonly Assistan
 
 /** A(R) = round2(min(cap, bands(max(0, R − threshold)))). */
 export function assistanceEntitlement(base: Decimal, terms: AssistanceCategoryPolicy): Decimal {
-  const paid = payThroughBands(max(ZERO, base.minus(terms.threshold)), terms.bands);
-  return round2(terms.annualCap === undefined ? paid : min(terms.annualCap, paid));
+  return entitlementOn(base, terms);
 }
 
 /**
@@ -72,15 +72,10 @@ export function decideAssistanceYear(
   const ordered = inOrder(liveClaims);
   const category = yearCategory(policy, ordered, grants);
   const terms = category === null ? undefined : policy.categories[category];
-  let base = ZERO;
-  let entitled = ZERO;
-  const claims: AssistanceClaimResult[] = [];
-  for (const claim of ordered) {
-    const eligible = terms !== undefined && eligibleCategories(policy, claim, grants).length > 0;
-    if (eligible) base = base.plus(claim.compliantSelfPay.minus(claim.criticalIllness));
-    const next = eligible && terms !== undefined ? assistanceEntitlement(base, terms) : entitled;
-    claims.push({ claimId: claim.claimId, version: claim.version, eligible, base, assistance: next.minus(entitled) });
-    entitled = next;
+  if (terms === undefined) {
+    return { category, base: ZERO, entitlement: ZERO, claims: ordered.map((c) => ({ claimId: c.claimId, version: c.version, eligible: false, base: ZERO, assistance: ZERO })) };
   }
-  return { category, base, entitlement: entitled, claims };
+  const year = shareOut(ordered, (c) => (eligibleCategories(policy, c, grants).length > 0 ? c.compliantSelfPay.minus(c.criticalIllness) : undefined), terms);
+  const claims = year.claims.map(({ claim, counted, base, share }) => ({ claimId: claim.claimId, version: claim.version, eligible: counted, base, assistance: share }));
+  return { category, base: year.base, entitlement: year.entitlement, claims };
 }

@@ -1,4 +1,5 @@
-import { Band, Decimal, ONE, ZERO, max, min, payThroughBands, round2 } from '@msb/money';
+import { Band, Decimal, ONE, min } from '@msb/money';
+import { entitlementOn, shareOut } from './cumulative';
 import { inOrder } from './claim-figures';
 import { categoriesAt } from './grants';
 import type { CriticalIllnessPolicy, Grant, IsoDate, VisitType } from './types';
@@ -63,8 +64,7 @@ export function effectiveTerms(
 
 /** E(B) = round2(min(cap, bands(max(0, B − threshold)))). */
 export function criticalIllnessEntitlement(base: Decimal, terms: EffectiveCriticalIllnessTerms): Decimal {
-  const paid = payThroughBands(max(ZERO, base.minus(terms.threshold)), terms.bands);
-  return round2(terms.annualCap === undefined ? paid : min(terms.annualCap, paid));
+  return entitlementOn(base, terms);
 }
 
 /**
@@ -77,15 +77,7 @@ export function decideCriticalIllnessYear(
   grants: readonly Grant[],
 ): CriticalIllnessYearResult {
   const terms = effectiveTerms(policy, liveClaims, grants);
-  let base = ZERO;
-  let entitled = ZERO;
-  const claims: CriticalIllnessClaimResult[] = [];
-  for (const claim of inOrder(liveClaims)) {
-    const counted = policy.visitTypes.includes(claim.visitType);
-    if (counted) base = base.plus(claim.compliantSelfPay);
-    const next = counted ? criticalIllnessEntitlement(base, terms) : entitled;
-    claims.push({ claimId: claim.claimId, version: claim.version, counted, base, criticalIllness: next.minus(entitled) });
-    entitled = next;
-  }
-  return { base, threshold: terms.threshold, tilted: terms.tilted, entitlement: entitled, claims };
+  const year = shareOut(inOrder(liveClaims), (c) => (policy.visitTypes.includes(c.visitType) ? c.compliantSelfPay : undefined), terms);
+  const claims = year.claims.map(({ claim, counted, base, share }) => ({ claimId: claim.claimId, version: claim.version, counted, base, criticalIllness: share }));
+  return { base: year.base, threshold: terms.threshold, tilted: terms.tilted, entitlement: year.entitlement, claims };
 }

@@ -10,3 +10,4 @@ export * from './wire';
 export * from './facts';
 export * from './scenario-facts';
 export * from './payments';
+export * from './cumulative';

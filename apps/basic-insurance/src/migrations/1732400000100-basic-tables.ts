@@ -1,41 +1,20 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** basic-insurance (医保局): policies, person-year snapshots, and the one-stop slip read model. */
+/** basic-insurance (医保局): what the slip needs of the other payers, and the one-stop slip read model. */
 export class BasicTables1732400000100 implements MigrationInterface {
   name = 'BasicTables1732400000100';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
-      CREATE TABLE policies (
-        region text NOT NULL,
-        year integer NOT NULL,
-        revision integer NOT NULL,
-        content_hash text NOT NULL,
-        policy jsonb NOT NULL,
-        recorded_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (region, year, revision)
-      )`);
-    await q.query(`
-      CREATE TABLE person_years (
-        stream_id text PRIMARY KEY,
-        region text NOT NULL,
-        person_id text NOT NULL,
-        year integer NOT NULL,
-        version integer NOT NULL,
-        revision integer NOT NULL,
-        parked boolean NOT NULL DEFAULT false,
-        state jsonb NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now(),
+      ALTER TABLE person_years
         -- what the other payers last decided on (for the slip's status)
-        ci_revision integer NOT NULL DEFAULT 0,
-        ci_basic_revision integer NOT NULL DEFAULT 0,
-        assistance_revision integer NOT NULL DEFAULT 0,
-        assistance_basic_revision integer NOT NULL DEFAULT 0,
-        assistance_ci_revision integer NOT NULL DEFAULT 0,
-        tilted boolean NOT NULL DEFAULT false,
-        assistance_category text
-      )`);
-    await q.query('CREATE INDEX person_years_region_year ON person_years (region, year, stream_id)');
+        ADD COLUMN ci_revision integer NOT NULL DEFAULT 0,
+        ADD COLUMN ci_basic_revision integer NOT NULL DEFAULT 0,
+        ADD COLUMN assistance_revision integer NOT NULL DEFAULT 0,
+        ADD COLUMN assistance_basic_revision integer NOT NULL DEFAULT 0,
+        ADD COLUMN assistance_ci_revision integer NOT NULL DEFAULT 0,
+        ADD COLUMN tilted boolean NOT NULL DEFAULT false,
+        ADD COLUMN assistance_category text`);
     await q.query(`
       CREATE TABLE claims (
         claim_id text PRIMARY KEY,
@@ -72,6 +51,7 @@ export class BasicTables1732400000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE adjustments; DROP TABLE claims; DROP TABLE person_years; DROP TABLE policies;');
+    await q.query('DROP TABLE adjustments; DROP TABLE claims;');
+    await q.query('ALTER TABLE person_years DROP COLUMN ci_revision, DROP COLUMN ci_basic_revision, DROP COLUMN assistance_revision, DROP COLUMN assistance_basic_revision, DROP COLUMN assistance_ci_revision, DROP COLUMN tilted, DROP COLUMN assistance_category');
   }
 }

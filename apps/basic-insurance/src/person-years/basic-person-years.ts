@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { contentHash, Envelope, personKey, PersonYearRef, TOPICS } from '@msb/contracts';
 import { envelope, OutgoingMessage, personYearStreamId, Tx } from '@msb/eventing';
 import { print } from '@msb/money';
-import { CommandContext, Decided, PersonYearRepository } from '@msb/platform';
+import { CommandContext, Decided, PersonYearRepository, personYearDecisionMessage } from '@msb/platform';
 import { claimFromWire, claimTotal } from '@msb/settlement';
 import { BasicCommand, BasicEvent, BasicPersonYearState, decide, evolve, initialState } from './basic-person-year.decider';
 
@@ -13,7 +13,6 @@ export const streamIdOf = (key: PersonYearRef): string => personYearStreamId('ba
 function toMessage(event: BasicEvent, key: PersonYearRef, now: Date, context: CommandContext): OutgoingMessage | undefined {
   const base = { source: SOURCE, time: now, correlationId: context.correlationId, causationId: context.causationId ?? null };
   let env: Envelope;
-  let topic: string = TOPICS.basicClaims;
   switch (event.type) {
     case 'ClaimSubmitted':
       env = envelope({ ...base, type: 'basic.ClaimSubmitted', subject: event.data.claim.claimId, data: event.data });
@@ -25,13 +24,11 @@ function toMessage(event: BasicEvent, key: PersonYearRef, now: Date, context: Co
       env = envelope({ ...base, type: 'basic.ClaimReversed', subject: event.data.claimId, data: event.data });
       break;
     case 'PersonYearDecided':
-      topic = TOPICS.basicDecisions;
-      env = envelope({ ...base, type: 'basic.PersonYearDecided', subject: `${key.region}:${key.personId}:${key.year}`, data: event.data });
-      break;
+      return personYearDecisionMessage(SOURCE, 'basic.PersonYearDecided', TOPICS.basicDecisions, key, event.data, now, context);
     default:
       return undefined;
   }
-  return { topic, key: personKey(key.region, key.personId), envelope: env };
+  return { topic: TOPICS.basicClaims, key: personKey(key.region, key.personId), envelope: env };
 }
 
 /** The slip read model: one row per claim, plus the adjustment history. */

@@ -1,32 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { personKey, PersonYearRef, TOPICS } from '@msb/contracts';
-import { envelope, OutgoingMessage } from '@msb/eventing';
-import { CommandContext, PersonYearRepository, paymentsProjection } from '@msb/platform';
+import { TOPICS } from '@msb/contracts';
+import { PersonYearRepository, paymentsProjection, personYearDecisionMessage } from '@msb/platform';
 import { CiCommand, CiEvent, CiPersonYearState, decide, evolve, initialState } from './ci-person-year.decider';
 
 export const SOURCE = 'critical-illness';
 
-function toMessage(event: CiEvent, key: PersonYearRef, now: Date, context: CommandContext): OutgoingMessage | undefined {
-  if (event.type !== 'PersonYearDecided') return undefined;
-  return {
-    topic: TOPICS.criticalIllnessDecisions,
-    key: personKey(key.region, key.personId),
-    envelope: envelope({
-      type: 'critical-illness.PersonYearDecided',
-      source: SOURCE,
-      subject: `${key.region}:${key.personId}:${key.year}`,
-      data: event.data,
-      time: now,
-      correlationId: context.correlationId,
-      causationId: context.causationId ?? null,
-    }),
-  };
-}
+type Payment = Extract<CiEvent, { type: 'CriticalIllnessSettled' | 'CriticalIllnessAdjusted' }>;
 
-/** The fund's payment record (单独核算): every settlement and adjustment, for the fund report. */
+/** 大病's person-years: the decider run against stored state, its decisions published, its payments recorded for the fund report (单独核算). */
 @Injectable()
 export class CriticalIllnessPersonYears extends PersonYearRepository<CiPersonYearState, CiCommand, CiEvent> {
   constructor() {
-    super({ payer: 'critical-illness', initialState, decide, evolve, revisionOf: (s) => s.revision, parkedOf: (s) => s.parked, toMessage }, paymentsProjection<unknown, CiEvent>((e): e is Extract<CiEvent, { type: 'CriticalIllnessSettled' | 'CriticalIllnessAdjusted' }> => e.type === 'CriticalIllnessSettled' || e.type === 'CriticalIllnessAdjusted'));
+    super(
+      {
+        payer: 'critical-illness',
+        initialState,
+        decide,
+        evolve,
+        revisionOf: (s) => s.revision,
+        parkedOf: (s) => s.parked,
+        toMessage: (event, key, now, context) =>
+          event.type === 'PersonYearDecided' ? personYearDecisionMessage(SOURCE, 'critical-illness.PersonYearDecided', TOPICS.criticalIllnessDecisions, key, event.data, now, context) : undefined,
+      },
+      paymentsProjection<unknown, CiEvent>((e): e is Payment => e.type === 'CriticalIllnessSettled' || e.type === 'CriticalIllnessAdjusted'),
+    );
   }
 }

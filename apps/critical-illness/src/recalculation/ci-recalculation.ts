@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { CriticalIllnessPolicyDto } from '@msb/contracts';
 import { RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
+import type { CriticalIllnessPolicy } from '@msb/settlement';
 import { readEligibility } from '../inputs/persons';
+import type { CiCommand, CiEvent, CiPersonYearState, EligibilityInput } from '../person-years/ci-person-year.decider';
 import { CriticalIllnessPersonYears } from '../person-years/ci-person-years';
 import { CriticalIllnessPolicies } from '../policies/ci-policies';
 
@@ -9,29 +12,19 @@ import { CriticalIllnessPolicies } from '../policies/ci-policies';
  * recomputes every person-year of the region-year, in batches, resumably.
  */
 @Injectable()
-export class CriticalIllnessRecalculation {
-  readonly recalculation;
-
+export class CriticalIllnessRecalculation extends RegionYearRecalculation<CiPersonYearState, CiCommand, CiEvent, CriticalIllnessPolicyDto, CriticalIllnessPolicy, EligibilityInput> {
   constructor(@Inject(RUNTIME) runtime: ServiceRuntime, policies: CriticalIllnessPolicies, personYears: CriticalIllnessPersonYears) {
-    this.recalculation = new RegionYearRecalculation({
+    super({
       runtime,
       policies,
       personYears,
       keyOf: (s) => s.key,
       facts: readEligibility,
       command: (policy, eligibility) => ({
-        type: 'ApplyPolicyRevision' as const,
+        type: 'ApplyPolicyRevision',
         data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, grants: [] } },
       }),
       changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
     });
-  }
-
-  get worker() {
-    return this.recalculation.worker;
-  }
-
-  poke(): void {
-    this.recalculation.poke();
   }
 }

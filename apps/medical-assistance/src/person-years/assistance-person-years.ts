@@ -1,31 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { personKey, PersonYearRef, TOPICS } from '@msb/contracts';
-import { envelope, OutgoingMessage } from '@msb/eventing';
-import { CommandContext, PersonYearRepository, paymentsProjection } from '@msb/platform';
+import { TOPICS } from '@msb/contracts';
+import { PersonYearRepository, paymentsProjection, personYearDecisionMessage } from '@msb/platform';
 import { AssistanceCommand, AssistanceEvent, AssistancePersonYearState, decide, evolve, initialState } from './assistance-person-year.decider';
 
 export const SOURCE = 'medical-assistance';
 
-function toMessage(event: AssistanceEvent, key: PersonYearRef, now: Date, context: CommandContext): OutgoingMessage | undefined {
-  if (event.type !== 'PersonYearDecided') return undefined;
-  return {
-    topic: TOPICS.assistanceDecisions,
-    key: personKey(key.region, key.personId),
-    envelope: envelope({
-      type: 'assistance.PersonYearDecided',
-      source: SOURCE,
-      subject: `${key.region}:${key.personId}:${key.year}`,
-      data: event.data,
-      time: now,
-      correlationId: context.correlationId,
-      causationId: context.causationId ?? null,
-    }),
-  };
-}
+type Payment = Extract<AssistanceEvent, { type: 'AssistanceSettled' | 'AssistanceAdjusted' }>;
 
+/** Assistance's person-years: the decider run against stored state, its decisions published, its payments recorded. */
 @Injectable()
 export class AssistancePersonYears extends PersonYearRepository<AssistancePersonYearState, AssistanceCommand, AssistanceEvent> {
   constructor() {
-    super({ payer: 'assistance', initialState, decide, evolve, revisionOf: (s) => s.revision, parkedOf: (s) => s.parked, toMessage }, paymentsProjection<unknown, AssistanceEvent>((e): e is Extract<AssistanceEvent, { type: 'AssistanceSettled' | 'AssistanceAdjusted' }> => e.type === 'AssistanceSettled' || e.type === 'AssistanceAdjusted'));
+    super(
+      {
+        payer: 'assistance',
+        initialState,
+        decide,
+        evolve,
+        revisionOf: (s) => s.revision,
+        parkedOf: (s) => s.parked,
+        toMessage: (event, key, now, context) =>
+          event.type === 'PersonYearDecided' ? personYearDecisionMessage(SOURCE, 'assistance.PersonYearDecided', TOPICS.assistanceDecisions, key, event.data, now, context) : undefined,
+      },
+      paymentsProjection<unknown, AssistanceEvent>((e): e is Payment => e.type === 'AssistanceSettled' || e.type === 'AssistanceAdjusted'),
+    );
   }
 }
