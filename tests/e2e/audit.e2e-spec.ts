@@ -195,7 +195,7 @@ describe('audit: an immutable, verifiable record', () => {
       );
       const { seq, envelope: original } = rows[0];
       // someone makes an assistance decision pay more
-      await db.query(`UPDATE audit_log SET envelope = jsonb_set(envelope, '{data,entitlement}', '"999999.00"') WHERE seq = $1`, [seq]);
+      await db.query(`UPDATE audit_log SET envelope = jsonb_set(envelope::jsonb, '{data,entitlement}', '"999999.00"')::json WHERE seq = $1`, [seq]);
       const broken = await system.clients.audit.post<{ ok: boolean; brokenAt?: { seq: string; problem: string } }>('/verify');
       expect(broken.body.ok).toBe(false);
       expect(broken.body.brokenAt?.seq).toBe(seq);

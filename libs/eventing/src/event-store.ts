@@ -51,7 +51,7 @@ export async function appendToStreams(tx: Tx, appends: StreamAppend[]): Promise<
   try {
     await tx.execute(
       `INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])`,
+       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::json[], $6::json[])`,
       [streamIds, versions, ids, types, data, metadata],
     );
   } catch (error) {

@@ -10,7 +10,7 @@ import { appendToStreams, NewEvent } from './event-store';
  *
  * Table shape (each payer's migration creates it with its own extra columns):
  *   person_years(stream_id text PK, region text, person_id text, year int, version int,
- *                revision int, parked boolean, state jsonb, updated_at timestamptz)
+ *                revision int, parked boolean, state json, updated_at timestamptz)
  */
 export interface Snapshot<S> {
   streamId: string;
@@ -70,7 +70,7 @@ export class SnapshotStore<S> {
     if (existing.length > 0) {
       const updated = await tx.execute(
         `UPDATE ${this.table} AS p SET version = u.version, revision = u.revision, parked = u.parked, state = u.state, updated_at = now()
-         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::boolean[], $6::jsonb[]) AS u(stream_id, expected, version, revision, parked, state)
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::boolean[], $6::json[]) AS u(stream_id, expected, version, revision, parked, state)
          WHERE p.stream_id = u.stream_id AND p.version = u.expected`,
         [
           existing.map((c) => c.streamId),
@@ -87,7 +87,7 @@ export class SnapshotStore<S> {
       try {
         await tx.execute(
           `INSERT INTO ${this.table} (stream_id, region, person_id, year, version, revision, parked, state, updated_at)
-           SELECT s, r, p, y, v, rv, pk, st, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::boolean[], $8::jsonb[])
+           SELECT s, r, p, y, v, rv, pk, st, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::boolean[], $8::json[])
              AS t(s, r, p, y, v, rv, pk, st)`,
           [
             fresh.map((c) => c.streamId),

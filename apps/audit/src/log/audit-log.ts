@@ -68,7 +68,7 @@ export class AuditLog {
     if (entries.length === 0) return;
     const inserted = await tx.query<{ seq: string; event_id: string }>(
       `INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, causation_id, envelope, prev_hash, hash)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[])
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::json[], $14::text[], $15::text[])
        RETURNING seq, event_id`,
       rows,
     );

@@ -24,7 +24,7 @@ export class AuditTables1732400000400 implements MigrationInterface {
         event_time timestamptz NOT NULL,
         correlation_id text NOT NULL,
         causation_id text,
-        envelope jsonb NOT NULL,
+        envelope json NOT NULL,
         prev_hash text NOT NULL,
         hash text NOT NULL,
         recorded_at timestamptz NOT NULL DEFAULT now(),

@@ -15,8 +15,8 @@ export class EventingTables1732400000000 implements MigrationInterface {
         stream_version integer NOT NULL,
         event_id uuid NOT NULL UNIQUE,
         type text NOT NULL,
-        data jsonb NOT NULL,
-        metadata jsonb NOT NULL DEFAULT '{}',
+        data json NOT NULL,
+        metadata json NOT NULL DEFAULT '{}',
         recorded_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT events_stream_version UNIQUE (stream_id, stream_version)
       )`);

@@ -28,7 +28,7 @@ export class PayerTables1732400000060 implements MigrationInterface {
         version integer NOT NULL,
         revision integer NOT NULL,
         parked boolean NOT NULL DEFAULT false,
-        state jsonb NOT NULL,
+        state json NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query('CREATE INDEX person_years_region_year ON person_years (region, year, stream_id)');
