@@ -1,4 +1,4 @@
-import { ALL_TOPICS, TOPICS } from '@msb/contracts';
+import { TOPICS } from '@msb/contracts';
 import { main, PayerTables1732400000060, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
 import { ClaimIntake } from './claims/claim-intake';
@@ -6,8 +6,6 @@ import { DownstreamDecisions } from './downstream/downstream-decisions';
 import { BasicTables1732400000100 } from './migrations/1732400000100-basic-tables';
 import { BasicRecalculation } from './recalculation/basic-recalculation';
 import { ROUTES } from './routes';
-
-void ALL_TOPICS;
 
 /** basic-insurance (医保局): claim intake, basic adjudication, the one-stop slip. Port 3001. */
 export const basicInsuranceService: ServiceDefinition = {

@@ -1,4 +1,4 @@
-import { Database, sleep, Tx, Waker } from '@msb/eventing';
+import { Database, Tx, Waker } from '@msb/eventing';
 import type { Logger } from 'pino';
 
 export interface RecalculationJob {
@@ -158,4 +158,3 @@ export class RecalculationWorker {
   }
 }
 
-export { sleep };

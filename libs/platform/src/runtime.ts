@@ -1,4 +1,4 @@
-import { ALL_TOPICS, deadLetterTopic, prefixed, TopicName } from '@msb/contracts';
+import { deadLetterTopic, prefixed, TopicName } from '@msb/contracts';
 import {
   consumerLag,
   ConsumerRunner,
@@ -195,4 +195,3 @@ export class ServiceRuntime {
   }
 }
 
-export { ALL_TOPICS };

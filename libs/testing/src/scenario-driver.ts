@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExpectedClaim, ExpectedPersonYear, Scenario, scenarioSchema, ScenarioStep } from '@msb/contracts';
+import { Scenario, scenarioSchema, ScenarioStep } from '@msb/contracts';
 import { HttpResult, ServiceClient, SystemClients } from './http-client';
 import { repoRoot } from './repo-root';
 
@@ -38,12 +38,6 @@ export class IdMap {
     return `${this.region(region)}|${this.person(person)}|${year}`;
   };
 }
-
-export const identity = (): IdMap => {
-  const map = new IdMap('');
-  map.claim = map.person = map.grant = map.region = map.personYear = (x: string) => x;
-  return map;
-};
 
 export function randomTag(length = 5): string {
   const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
@@ -139,8 +133,4 @@ export async function observe(clients: SystemClients, scenario: Scenario, ids: I
     };
   }
   return { claims, personYears };
-}
-
-export function expectedOf(scenario: Scenario): { claims: Record<string, ExpectedClaim>; personYears: Record<string, ExpectedPersonYear> } {
-  return scenario.expected;
 }
