@@ -32,7 +32,7 @@ function stay(id: string, personId: string, region: string, hospital: string, ad
   };
 }
 
-/** The oracle for "clean": no two live inpatient stays of the person overlap or are a split admission, no duplicate. */
+/** The oracle for "clean": no two live inpatient stays of the person overlap (each began before the other ended, or both the same day) or are a split admission, no duplicate. */
 function patternsOf(claims: ClaimDto[]): Set<string> {
   const flagged = new Set<string>();
   const day = (d: string) => Date.parse(d) / 86_400_000;
@@ -42,7 +42,7 @@ function patternsOf(claims: ClaimDto[]): Set<string> {
       if (a === b || a.personId !== b.personId) continue;
       if (a.hospital.id === b.hospital.id && a.serviceDate === b.serviceDate && a.admissionDate === b.admissionDate && total(a) === total(b)) flagged.add(a.personId);
       if (a.visitType !== 'INPATIENT' || b.visitType !== 'INPATIENT') continue;
-      if (a.admissionDate! <= b.admissionDate! && b.admissionDate! < a.serviceDate) flagged.add(a.personId);
+      if ((b.admissionDate! < a.serviceDate && a.admissionDate! < b.serviceDate) || a.admissionDate === b.admissionDate) flagged.add(a.personId);
       const gap = day(b.admissionDate!) - day(a.serviceDate);
       if (gap >= 0 && gap <= 15 && a.diagnosis.some((d) => b.diagnosis.includes(d))) flagged.add(a.personId);
     }

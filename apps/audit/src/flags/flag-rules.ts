@@ -92,14 +92,19 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
 
   const stays = live.filter((c) => c.dto.visitType === 'INPATIENT' && c.dto.admissionDate);
   for (const [personId, list] of groupBy(stays, (c) => c.dto.personId)) {
-    const sorted = [...list].sort((a, b) => (a.dto.admissionDate! < b.dto.admissionDate! ? -1 : a.dto.admissionDate! > b.dto.admissionDate! ? 1 : 0));
+    // in order of admission, then discharge, then id: the flags never depend on the order claims arrived in
+    const key = (c: LiveClaim) => `${c.dto.admissionDate}|${c.dto.serviceDate}|${c.dto.claimId}`;
+    const sorted = [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     for (let i = 0; i < sorted.length; i++) {
       const a = sorted[i];
       const los = days(a.dto.admissionDate!, a.dto.serviceDate);
       if (los > t.maxLengthOfStayDays) flag('IMPLAUSIBLE_LENGTH_OF_STAY', personId, [a], `a stay of ${los} days (more than ${t.maxLengthOfStayDays})`);
       for (let j = i + 1; j < sorted.length; j++) {
         const b = sorted[j];
-        if (b.dto.admissionDate! < a.dto.serviceDate) {
+        // two stays overlap when each began before the other ended, or both began the same day
+        // (a transfer on the day of discharge is not an overlap)
+        const overlap = (b.dto.admissionDate! < a.dto.serviceDate && a.dto.admissionDate! < b.dto.serviceDate) || a.dto.admissionDate === b.dto.admissionDate;
+        if (overlap) {
           flag('OVERLAPPING_STAYS', personId, [a, b], `admitted ${b.dto.admissionDate} at ${b.dto.hospital.id} while in ${a.dto.hospital.id} from ${a.dto.admissionDate} to ${a.dto.serviceDate}`);
           continue;
         }
@@ -119,9 +124,12 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
     if (group.length < t.outlierMinPeers) continue;
     const totals = group.map((c) => c.total).sort((a, b) => a.cmp(b));
     const med = median(totals);
-    const mad = median(totals.map((x) => x.minus(med).abs()).sort((a, b) => a.cmp(b)));
-    if (mad.isZero()) continue;
-    const scale = mad.times('1.4826');
+    const deviations = totals.map((x) => x.minus(med).abs());
+    const mad = median([...deviations].sort((a, b) => a.cmp(b)));
+    // most peers at one price (a fixed or bundled fee) make the MAD 0: fall back to the mean absolute deviation
+    const spread = mad.isZero() ? deviations.reduce((a, b) => a.plus(b), money('0')).div(deviations.length).times('1.2533') : mad.times('1.4826');
+    if (spread.isZero()) continue;
+    const scale = spread;
     for (const c of group) {
       const z = c.total.minus(med).div(scale);
       if (z.gt(t.outlierRobustZ)) flag('AMOUNT_OUTLIER', c.dto.personId, [c], `total ${c.total.toFixed(2)} is ${z.toFixed(1)} robust deviations above the median ${med.toFixed(2)} of ${group.length} peers (${peers})`);

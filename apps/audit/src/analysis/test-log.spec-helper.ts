@@ -1,0 +1,394 @@
+import type {
+  AnyEnvelope,
+  AssistancePersonYearDecided,
+  AssistancePolicyDto,
+  BasicDecidedClaim,
+  BasicPersonYearDecided,
+  BasicPolicyDto,
+  Cause,
+  ClaimDto,
+  ClaimItemDto,
+  CriticalIllnessPersonYearDecided,
+  CriticalIllnessPolicyDto,
+  EventData,
+  EventType,
+  GrantDto,
+  PersonYearRef,
+} from '@msb/contracts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeMessage } from '@msb/contracts';
+import { money, print, ZERO } from '@msb/money';
+import {
+  applyPayments,
+  assistancePolicyFromWire,
+  basicPolicyFromWire,
+  byServiceDateThenId,
+  claimFromWire,
+  criticalIllnessPolicyFromWire,
+  decideAssistanceYear,
+  decideBasicYear,
+  decideCriticalIllnessYear,
+  grantFromWire,
+  PaidSoFar,
+  paymentsFor,
+  reasonFromUpstream,
+  yearOf,
+} from '@msb/settlement';
+import { emptyIndex, Evidence, indexEvent, LogIndex, Payer, personYearId } from './log-index';
+
+/**
+ * For specs only: an audit log written the way the three payers write it, in memory. Facts
+ * (policy sections, claims, reversals, grants) become envelopes as they happen; `decide`
+ * settles a person-year with libs/settlement in the legal order (basic, 大病, assistance) and
+ * records each payer's person-year decision with its revision, its inputs' revisions and the
+ * payments that move what was paid to what is now due. Every envelope is validated against the
+ * registry, so the log is one the audit service could have consumed; specs then tamper with
+ * `envelopes` and fold them with `index()`.
+ */
+export class TestLog {
+  readonly envelopes: AnyEnvelope[] = [];
+  private readonly policies = {
+    basic: new Map<string, { revision: number; dto: BasicPolicyDto }>(),
+    criticalIllness: new Map<string, { revision: number; dto: CriticalIllnessPolicyDto }>(),
+    assistance: new Map<string, { revision: number; dto: AssistancePolicyDto }>(),
+  };
+  private readonly claims = new Map<string, { dto: ClaimDto; version: number; reversed: boolean }>();
+  private readonly eligibility = new Map<string, { revision: number; grants: GrantDto[] }>();
+  private readonly paid: Record<Payer, Record<string, PaidSoFar>> = { basic: {}, criticalIllness: {}, assistance: {} };
+  private readonly lastBasic = new Map<string, BasicPersonYearDecided>();
+  private readonly lastCi = new Map<string, CriticalIllnessPersonYearDecided>();
+  private readonly lastAssistance = new Map<string, AssistancePersonYearDecided>();
+
+  emit<T extends EventType>(type: T, data: EventData<T>, subject: string): AnyEnvelope {
+    const n = this.envelopes.length + 1;
+    const raw = {
+      id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      type,
+      version: 1,
+      source: type.split('.')[0],
+      subject,
+      time: timeOf(n),
+      correlationId: `corr-${n}`,
+      causationId: null,
+      data: JSON.parse(JSON.stringify(data)) as unknown,
+    };
+    const decoded = decodeMessage(JSON.stringify(raw));
+    if (!decoded.ok) throw new Error(`test log wrote an invalid ${type}: ${decoded.detail}`);
+    this.envelopes.push(decoded.envelope);
+    return decoded.envelope;
+  }
+
+  putPolicy(region: string, year: number, sections: { basic?: BasicPolicyDto; criticalIllness?: CriticalIllnessPolicyDto; assistance?: AssistancePolicyDto }): this {
+    const ry = `${region}|${year}`;
+    const next = (payer: Payer) => (this.policies[payer].get(ry)?.revision ?? 0) + 1;
+    if (sections.basic) {
+      const revision = next('basic');
+      this.policies.basic.set(ry, { revision, dto: sections.basic });
+      this.emit('basic.PolicyRevised', { region, year, revision, policy: sections.basic }, ry);
+    }
+    if (sections.criticalIllness) {
+      const revision = next('criticalIllness');
+      this.policies.criticalIllness.set(ry, { revision, dto: sections.criticalIllness });
+      this.emit('critical-illness.PolicyRevised', { region, year, revision, policy: sections.criticalIllness }, ry);
+    }
+    if (sections.assistance) {
+      const revision = next('assistance');
+      this.policies.assistance.set(ry, { revision, dto: sections.assistance });
+      this.emit('assistance.PolicyRevised', { region, year, revision, policy: sections.assistance }, ry);
+    }
+    return this;
+  }
+
+  /** A claim's first version, or a correction (a new version) when the claim is known. */
+  claim(dto: ClaimDto): AnyEnvelope {
+    const known = this.claims.get(dto.claimId);
+    const version = (known?.version ?? 0) + 1;
+    this.claims.set(dto.claimId, { dto, version, reversed: false });
+    const year = yearOf(dto.serviceDate);
+    return known
+      ? this.emit('basic.ClaimCorrected', { claim: dto, version, year }, dto.claimId)
+      : this.emit('basic.ClaimSubmitted', { claim: dto, version: 1, year }, dto.claimId);
+  }
+
+  reverse(claimId: string, reason = 'billed in error'): AnyEnvelope {
+    const record = this.claims.get(claimId);
+    if (!record) throw new Error(`unknown claim ${claimId}`);
+    record.reversed = true;
+    const personYear = { region: record.dto.region, personId: record.dto.personId, year: yearOf(record.dto.serviceDate) };
+    return this.emit('basic.ClaimReversed', { claimId, version: record.version, personYear, reason }, claimId);
+  }
+
+  grant(g: Pick<GrantDto, 'grantId' | 'personId' | 'category' | 'validFrom' | 'validTo'>): AnyEnvelope {
+    const current = this.eligibility.get(g.personId) ?? { revision: 0, grants: [] };
+    const grants = [...current.grants.filter((x) => x.grantId !== g.grantId), { ...g, revoked: false, grantedAt: timeOf(this.envelopes.length + 1) }];
+    this.eligibility.set(g.personId, { revision: current.revision + 1, grants });
+    return this.emit('assistance.EligibilityGranted', { personId: g.personId, grantId: g.grantId, eligibilityRevision: current.revision + 1, grants }, g.personId);
+  }
+
+  revoke(personId: string, grantId: string, reason = 'no longer eligible'): AnyEnvelope {
+    const current = this.eligibility.get(personId);
+    if (!current) throw new Error(`no grants for ${personId}`);
+    const revokedAt = timeOf(this.envelopes.length + 1);
+    const grants = current.grants.map((g) => (g.grantId === grantId ? { ...g, revoked: true, revokedReason: reason, revokedAt } : g));
+    this.eligibility.set(personId, { revision: current.revision + 1, grants });
+    return this.emit('assistance.EligibilityRevoked', { personId, grantId, reason, eligibilityRevision: current.revision + 1, grants }, personId);
+  }
+
+  /**
+   * Settle a person-year on today's facts: basic publishes a decision when anything changed,
+   * then 大病 on basic's latest decision, then assistance on that 大病 decision.
+   */
+  decide(key: PersonYearRef, cause: Cause): void {
+    const py = personYearId(key);
+    const ry = `${key.region}|${key.year}`;
+    const basicPolicy = this.policies.basic.get(ry);
+    const ciPolicy = this.policies.criticalIllness.get(ry);
+    const assistancePolicy = this.policies.assistance.get(ry);
+    if (!basicPolicy || !ciPolicy || !assistancePolicy) throw new Error(`no policy for ${ry}`);
+    const reason = () => reasonFromUpstream(cause.reason);
+    const eligibility = this.eligibility.get(key.personId) ?? { revision: 0, grants: [] };
+    const grants = eligibility.grants.map(grantFromWire);
+
+    // basic
+    const records = [...this.claims.values()].filter((r) => r.dto.region === key.region && r.dto.personId === key.personId && yearOf(r.dto.serviceDate) === key.year);
+    const year = decideBasicYear(
+      basicPolicyFromWire(basicPolicy.dto),
+      records.filter((r) => !r.reversed).map((r) => claimFromWire(r.dto, r.version)),
+    );
+    const byId = new Map(year.claims.map((c) => [c.claimId, c]));
+    const claims = records
+      .map((r): BasicDecidedClaim => {
+        const c = byId.get(r.dto.claimId);
+        const figures = c
+          ? { total: print(c.total), policyScope: print(c.policyScope), ciExtra: print(c.ciExtra), basic: print(c.basic), compliantSelfPay: print(c.compliantSelfPay) }
+          : { total: '0.00', policyScope: '0.00', ciExtra: '0.00', basic: '0.00', compliantSelfPay: '0.00' };
+        return { claimId: r.dto.claimId, version: r.version, status: c ? 'LIVE' : 'REVERSED', serviceDate: r.dto.serviceDate, visitType: r.dto.visitType, ...figures };
+      })
+      .sort(byServiceDateThenId);
+    const basicPayments = paymentsFor(
+      claims.map((c) => ({ claimId: c.claimId, version: c.version, amount: money(c.basic) })),
+      this.paid.basic,
+      reason,
+    );
+    const previous = this.lastBasic.get(py);
+    if (!previous || basicPayments.length > 0 || JSON.stringify(previous.claims) !== JSON.stringify(claims)) {
+      const decision: BasicPersonYearDecided = { personYear: key, revision: (previous?.revision ?? 0) + 1, policyRevision: basicPolicy.revision, cause, claims, payments: basicPayments };
+      this.paid.basic = applyPayments(this.paid.basic, basicPayments);
+      this.lastBasic.set(py, decision);
+      this.emit('basic.PersonYearDecided', decision, py);
+    }
+    const basic = this.lastBasic.get(py)!;
+
+    // 大病, on basic's latest decision
+    const ciYear = decideCriticalIllnessYear(
+      criticalIllnessPolicyFromWire(ciPolicy.dto),
+      basic.claims.filter((c) => c.status === 'LIVE').map((c) => ({ ...c, compliantSelfPay: money(c.compliantSelfPay) })),
+      grants,
+    );
+    const ciAmounts = new Map(ciYear.claims.map((c) => [c.claimId, c.criticalIllness]));
+    const ciPayments = paymentsFor(
+      basic.claims.map((c) => ({ claimId: c.claimId, version: c.version, amount: ciAmounts.get(c.claimId) ?? ZERO })),
+      this.paid.criticalIllness,
+      reason,
+    );
+    this.paid.criticalIllness = applyPayments(this.paid.criticalIllness, ciPayments);
+    const ci: CriticalIllnessPersonYearDecided = {
+      personYear: key,
+      revision: (this.lastCi.get(py)?.revision ?? 0) + 1,
+      basicRevision: basic.revision,
+      eligibilityRevision: eligibility.revision,
+      policyRevision: ciPolicy.revision,
+      cause,
+      tilted: ciYear.tilted,
+      base: print(ciYear.base),
+      threshold: print(ciYear.threshold),
+      entitlement: print(ciYear.entitlement),
+      claims: basic.claims.map((c) => ({
+        claimId: c.claimId,
+        version: c.version,
+        status: c.status,
+        serviceDate: c.serviceDate,
+        visitType: c.visitType,
+        compliantSelfPay: c.compliantSelfPay,
+        criticalIllness: print(ciAmounts.get(c.claimId) ?? ZERO),
+      })),
+      payments: ciPayments,
+    };
+    this.lastCi.set(py, ci);
+    this.emit('critical-illness.PersonYearDecided', ci, py);
+
+    // assistance, on that 大病 decision (保险在先、救助在后)
+    const aYear = decideAssistanceYear(
+      assistancePolicyFromWire(assistancePolicy.dto),
+      ci.claims.filter((c) => c.status === 'LIVE').map((c) => ({ ...c, compliantSelfPay: money(c.compliantSelfPay), criticalIllness: money(c.criticalIllness) })),
+      grants,
+    );
+    const aById = new Map(aYear.claims.map((c) => [c.claimId, c]));
+    const aPayments = paymentsFor(
+      ci.claims.map((c) => ({ claimId: c.claimId, version: c.version, amount: aById.get(c.claimId)?.assistance ?? ZERO })),
+      this.paid.assistance,
+      reason,
+    );
+    this.paid.assistance = applyPayments(this.paid.assistance, aPayments);
+    const assistance: AssistancePersonYearDecided = {
+      personYear: key,
+      revision: (this.lastAssistance.get(py)?.revision ?? 0) + 1,
+      basicRevision: ci.basicRevision,
+      criticalIllnessRevision: ci.revision,
+      eligibilityRevision: eligibility.revision,
+      policyRevision: assistancePolicy.revision,
+      cause,
+      category: aYear.category,
+      base: print(aYear.base),
+      entitlement: print(aYear.entitlement),
+      claims: ci.claims.map((c) => ({
+        claimId: c.claimId,
+        version: c.version,
+        status: c.status,
+        eligible: aById.get(c.claimId)?.eligible ?? false,
+        assistance: print(aById.get(c.claimId)?.assistance ?? ZERO),
+      })),
+      payments: aPayments,
+    };
+    this.lastAssistance.set(py, assistance);
+    this.emit('assistance.PersonYearDecided', assistance, py);
+  }
+
+  /** The envelopes of one type (optionally about one subject), in log order: to find what to tamper with. */
+  find<T extends EventType>(type: T, subject?: string): Extract<AnyEnvelope, { type: T }>[] {
+    return this.envelopes.filter((e): e is Extract<AnyEnvelope, { type: T }> => e.type === type && (subject === undefined || e.subject === subject));
+  }
+
+  /** A payer's person-year decision at a revision ("440300|P-RE|2024", 2). */
+  decision<T extends 'basic.PersonYearDecided' | 'critical-illness.PersonYearDecided' | 'assistance.PersonYearDecided'>(
+    type: T,
+    personYear: string,
+    revision: number,
+  ): Extract<AnyEnvelope, { type: T }> {
+    const found = this.find(type, personYear).find((e) => ((e as AnyEnvelope).data as { revision: number }).revision === revision);
+    if (!found) throw new Error(`no ${type} revision ${revision} for ${personYear}`);
+    return found;
+  }
+
+  /** Fold envelopes into an index in the order given: seq is the position, time one second per entry. */
+  index(envelopes: readonly AnyEnvelope[] = this.envelopes): LogIndex {
+    const index = emptyIndex();
+    envelopes.forEach((e) => indexEvent(index, e, this.evidenceOf(e, envelopes)));
+    return index;
+  }
+
+  /** Where `index(envelopes)` puts an envelope: the evidence a finding about it points to. */
+  evidenceOf(e: AnyEnvelope, envelopes: readonly AnyEnvelope[] = this.envelopes): Evidence {
+    const position = envelopes.indexOf(e) + 1;
+    if (position === 0) throw new Error(`envelope ${e.id} is not in the log`);
+    return { eventId: e.id, seq: String(position), time: timeOf(position) };
+  }
+}
+
+const timeOf = (n: number) => new Date(Date.UTC(2024, 5, 1, 8, 0, n)).toISOString();
+
+// ---- fixtures ------------------------------------------------------------------------------------
+
+/** The three policy sections of scenarios/retroactive-eligibility.json (440300, 2024). */
+export const RETRO_POLICY = (
+  JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/retroactive-eligibility.json'), 'utf8')) as {
+    steps: { op: string; basic?: BasicPolicyDto; criticalIllness?: CriticalIllnessPolicyDto; assistance?: AssistancePolicyDto }[];
+  }
+).steps.find((s) => s.op === 'putPolicy') as { basic: BasicPolicyDto; criticalIllness: CriticalIllnessPolicyDto; assistance: AssistancePolicyDto };
+
+export const REGION = '440300';
+const aItem = (amount: string): ClaimItemDto[] => [{ code: 'A-ITEM', category: 'A', amount }];
+
+/** An inpatient stay (admitted … discharged) in region 440300; by default one category-A item of `total`. */
+export function stay(
+  claimId: string,
+  personId: string,
+  admitted: string,
+  discharged: string,
+  f: { hospital?: string; level?: 1 | 2 | 3; diagnosis?: string[]; total?: string; items?: ClaimItemDto[] } = {},
+): ClaimDto {
+  return {
+    claimId,
+    personId,
+    region: REGION,
+    hospital: { id: f.hospital ?? 'H-CITY-3', level: f.level ?? 3, inRegion: true },
+    visitType: 'INPATIENT',
+    admissionDate: admitted,
+    serviceDate: discharged,
+    diagnosis: f.diagnosis ?? ['I63.9'],
+    items: f.items ?? aItem(f.total ?? '12000'),
+  };
+}
+
+/** An outpatient visit on one date. */
+export function visit(
+  claimId: string,
+  personId: string,
+  date: string,
+  f: { hospital?: string; level?: 1 | 2 | 3; diagnosis?: string[]; total?: string; visitType?: 'OUTPATIENT' | 'OUTPATIENT_CHRONIC' } = {},
+): ClaimDto {
+  return {
+    claimId,
+    personId,
+    region: REGION,
+    hospital: { id: f.hospital ?? 'H-TOWN-1', level: f.level ?? 1, inRegion: true },
+    visitType: f.visitType ?? 'OUTPATIENT',
+    serviceDate: date,
+    diagnosis: f.diagnosis ?? ['E11.9'],
+    items: aItem(f.total ?? '300'),
+  };
+}
+
+export const P_RE: PersonYearRef = { region: REGION, personId: 'P-RE', year: 2024 };
+export const P_2: PersonYearRef = { region: REGION, personId: 'P-2', year: 2024 };
+
+/**
+ * A consistent log of two person-years under the retroactive-eligibility policy:
+ * P-RE: claims RE-1 and RE-2 of the scenario, then a retroactive 特困 grant (assistance for both,
+ * 大病 tilted); P-2: a level-2 stay, a chronic visit that is corrected and then reversed.
+ */
+export function twoPersonYears(): TestLog {
+  const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
+  log.claim(
+    stay('RE-1', 'P-RE', '2024-01-15', '2024-01-15', {
+      diagnosis: ['C34.9'],
+      items: [
+        { code: 'A-ITEM', category: 'A', amount: '40000' },
+        { code: 'B-ITEM', category: 'B', amount: '10000' },
+      ],
+    }),
+  );
+  log.decide(P_RE, { reason: 'INITIAL', claimId: 'RE-1' });
+  log.claim(
+    stay('P2-1', 'P-2', '2024-02-10', '2024-02-20', {
+      hospital: 'H-COUNTY-2',
+      level: 2,
+      diagnosis: ['J18.9'],
+      items: [
+        { code: 'A-ITEM', category: 'A', amount: '60000' },
+        { code: 'B-ITEM', category: 'B', amount: '10000' },
+      ],
+    }),
+  );
+  log.decide(P_2, { reason: 'INITIAL', claimId: 'P2-1' });
+  log.claim(
+    stay('RE-2', 'P-RE', '2024-03-02', '2024-03-02', {
+      diagnosis: ['C34.9'],
+      items: [
+        { code: 'A-ITEM', category: 'A', amount: '60000' },
+        { code: 'C-ITEM', category: 'C', amount: '5000', ciEligible: true },
+      ],
+    }),
+  );
+  log.decide(P_RE, { reason: 'INITIAL', claimId: 'RE-2' });
+  log.claim(visit('P2-2', 'P-2', '2024-04-03', { visitType: 'OUTPATIENT_CHRONIC', total: '900' }));
+  log.decide(P_2, { reason: 'INITIAL', claimId: 'P2-2' });
+  log.claim(visit('P2-2', 'P-2', '2024-04-03', { visitType: 'OUTPATIENT_CHRONIC', total: '1200' }));
+  log.decide(P_2, { reason: 'CORRECTION', claimId: 'P2-2' });
+  log.grant({ grantId: 'G-RE', personId: 'P-RE', category: 'EXTREME_POVERTY', validFrom: '2024-01-01' });
+  log.decide(P_RE, { reason: 'ELIGIBILITY_GRANTED', grantId: 'G-RE' });
+  log.reverse('P2-2');
+  log.decide(P_2, { reason: 'REVERSAL', claimId: 'P2-2' });
+  return log;
+}
