@@ -102,23 +102,8 @@ export function evolve(state: CiPersonYearState, event: CiEvent): CiPersonYearSt
     case 'CriticalIllnessAdjusted':
       return { ...state, paid: applyPayments(state.paid, [event.data]) };
     case 'PersonYearDecided': {
-      const d = event.data;
-      return {
-        ...state,
-        revision: d.revision,
-        policyRevision: d.policyRevision,
-        eligibilityRevision: d.eligibilityRevision,
-        parked: false,
-        decided: {
-          basicRevision: d.basicRevision,
-          eligibilityRevision: d.eligibilityRevision,
-          tilted: d.tilted,
-          base: d.base,
-          threshold: d.threshold,
-          entitlement: d.entitlement,
-          claims: d.claims,
-        },
-      };
+      const { personYear: _key, revision, policyRevision, cause: _cause, payments: _payments, ...decided } = event.data;
+      return { ...state, revision, policyRevision, eligibilityRevision: decided.eligibilityRevision, parked: false, decided };
     }
     default: {
       const unknown: never = event;

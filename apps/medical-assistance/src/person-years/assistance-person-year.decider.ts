@@ -99,22 +99,8 @@ export function evolve(state: AssistancePersonYearState, event: AssistanceEvent)
     case 'AssistanceAdjusted':
       return { ...state, paid: applyPayments(state.paid, [event.data]) };
     case 'PersonYearDecided': {
-      const d = event.data;
-      return {
-        ...state,
-        revision: d.revision,
-        policyRevision: d.policyRevision,
-        parked: false,
-        decided: {
-          basicRevision: d.basicRevision,
-          criticalIllnessRevision: d.criticalIllnessRevision,
-          eligibilityRevision: d.eligibilityRevision,
-          category: d.category,
-          base: d.base,
-          entitlement: d.entitlement,
-          claims: d.claims,
-        },
-      };
+      const { personYear: _key, revision, policyRevision, cause: _cause, payments: _payments, ...decided } = event.data;
+      return { ...state, revision, policyRevision, parked: false, decided };
     }
     default: {
       const unknown: never = event;
