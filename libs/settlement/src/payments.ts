@@ -1,4 +1,4 @@
-import type { Payment, ReasonCode } from '@msb/contracts';
+import { canonicalJson, Payment, ReasonCode } from '@msb/contracts';
 import { Decimal, money, print } from '@msb/money';
 
 /** What a payer has paid on one claim so far. */
@@ -71,4 +71,18 @@ export function reasonFromUpstream(reason: ReasonCode): ReasonCode {
       throw new Error(`unknown reason ${String(unknown)}`);
     }
   }
+}
+
+/**
+ * Whether a recomputation is news: a payment to make, or a decision that reads differently
+ * from the last one (compared canonically: a snapshot reloaded from the database may order
+ * its keys otherwise).
+ */
+export function decisionChanged(payments: readonly Payment[], decided: unknown, previous: unknown): boolean {
+  return payments.length > 0 || canonicalJson(decided) !== canonicalJson(previous);
+}
+
+/** Payments as a payer's events: the first decision on a claim `settled`, every later change `adjusted`. */
+export function paymentEvents<S extends string, A extends string>(payments: readonly Payment[], settled: S, adjusted: A): ({ type: S; data: Payment } | { type: A; data: Payment })[] {
+  return payments.map((p) => (p.kind === 'SETTLED' ? { type: settled, data: p } : { type: adjusted, data: p }));
 }

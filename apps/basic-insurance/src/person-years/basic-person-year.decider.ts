@@ -1,6 +1,6 @@
-import { BasicDecidedClaim, BasicPersonYearDecided, canonicalJson, Cause, ClaimDto, contentHash, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import { BasicDecidedClaim, BasicPersonYearDecided, Cause, ClaimDto, contentHash, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
 import { print, ZERO } from '@msb/money';
-import { applyPayments, BasicPolicy, byServiceDateThenId, claimFromWire, decideBasicYear, PaidSoFar, paymentsFor, yearOf } from '@msb/settlement';
+import { applyPayments, BasicPolicy, byServiceDateThenId, claimFromWire, decideBasicYear, decisionChanged, PaidSoFar, paymentEvents, paymentsFor, yearOf } from '@msb/settlement';
 
 /**
  * The basic-insurance person-year as a decider (decide / evolve / initialState): pure, no
@@ -208,8 +208,7 @@ function decideYear(state: BasicPersonYearState, command: BasicCommand, policy: 
     () => reasonFor(command),
   );
   // A revision that changes nothing for this person-year is not news: nothing is published.
-  const changed = payments.length > 0 || canonicalJson(decided) !== canonicalJson(state.decided);
-  if (!changed) return [];
+  if (!decisionChanged(payments, decided, state.decided)) return [];
 
   const adjustedOthers = payments.some((p) => p.kind === 'ADJUSTED' && p.claimId !== subject);
   const decision: BasicPersonYearDecided = {
@@ -221,7 +220,7 @@ function decideYear(state: BasicPersonYearState, command: BasicCommand, policy: 
     payments,
   };
   return [
-    ...payments.map((p): BasicEvent => (p.kind === 'SETTLED' ? { type: 'BasicSettled', data: p } : { type: 'BasicAdjusted', data: p })),
+    ...paymentEvents(payments, 'BasicSettled', 'BasicAdjusted'),
     { type: 'PersonYearDecided', data: decision },
   ];
 }

@@ -1,5 +1,4 @@
-import {
-  canonicalJson,
+import type {
   BasicPersonYearDecided,
   Cause,
   CriticalIllnessDecidedClaim,
@@ -9,7 +8,7 @@ import {
   ReasonCode,
 } from '@msb/contracts';
 import { money, print, ZERO } from '@msb/money';
-import { applyPayments, CriticalIllnessPolicy, decideCriticalIllnessYear, Grant, PaidSoFar, paymentsFor, reasonFromUpstream } from '@msb/settlement';
+import { applyPayments, CriticalIllnessPolicy, decideCriticalIllnessYear, decisionChanged, Grant, PaidSoFar, paymentEvents, paymentsFor, reasonFromUpstream } from '@msb/settlement';
 
 /**
  * The 大病 person-year as a decider. Its facts are basic's latest decision for the
@@ -186,8 +185,7 @@ export function decide(command: CiCommand, state: CiPersonYearState): CiEvent[] 
   };
   // Assistance waits for a decision on every basic and eligibility revision, so those are
   // always published; a policy revision is published only where it changed something.
-  const changed = payments.length > 0 || canonicalJson(summary) !== canonicalJson(state.decided);
-  if (!changed) return facts;
+  if (!decisionChanged(payments, summary, state.decided)) return facts;
 
   const decision: CriticalIllnessPersonYearDecided = {
     personYear: next.key,
@@ -199,7 +197,7 @@ export function decide(command: CiCommand, state: CiPersonYearState): CiEvent[] 
   };
   return [
     ...facts,
-    ...payments.map((p): CiEvent => (p.kind === 'SETTLED' ? { type: 'CriticalIllnessSettled', data: p } : { type: 'CriticalIllnessAdjusted', data: p })),
+    ...paymentEvents(payments, 'CriticalIllnessSettled', 'CriticalIllnessAdjusted'),
     { type: 'PersonYearDecided', data: decision },
   ];
 }

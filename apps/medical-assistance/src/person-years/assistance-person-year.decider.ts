@@ -1,5 +1,4 @@
-import {
-  canonicalJson,
+import type {
   AssistanceDecidedClaim,
   AssistancePersonYearDecided,
   Category,
@@ -10,7 +9,7 @@ import {
   ReasonCode,
 } from '@msb/contracts';
 import { money, print, ZERO } from '@msb/money';
-import { applyPayments, AssistancePolicy, decideAssistanceYear, Grant, PaidSoFar, paymentsFor, reasonFromUpstream } from '@msb/settlement';
+import { applyPayments, AssistancePolicy, decideAssistanceYear, decisionChanged, Grant, PaidSoFar, paymentEvents, paymentsFor, reasonFromUpstream } from '@msb/settlement';
 
 /**
  * The medical-assistance person-year as a decider. 保险在先、救助在后: it decides only on a
@@ -192,7 +191,7 @@ export function decide(command: AssistanceCommand, state: AssistancePersonYearSt
     entitlement: print(year.entitlement),
     claims,
   };
-  if (payments.length === 0 && canonicalJson(summary) === canonicalJson(next.decided)) return facts;
+  if (!decisionChanged(payments, summary, next.decided)) return facts;
   const decision: AssistancePersonYearDecided = {
     personYear: next.key,
     revision: next.revision + 1,
@@ -203,7 +202,7 @@ export function decide(command: AssistanceCommand, state: AssistancePersonYearSt
   };
   return [
     ...facts,
-    ...payments.map((p): AssistanceEvent => (p.kind === 'SETTLED' ? { type: 'AssistanceSettled', data: p } : { type: 'AssistanceAdjusted', data: p })),
+    ...paymentEvents(payments, 'AssistanceSettled', 'AssistanceAdjusted'),
     { type: 'PersonYearDecided', data: decision },
   ];
 }
