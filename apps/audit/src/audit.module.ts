@@ -2,13 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RUNTIME, ServiceRuntime } from '@msb/platform';
 import { AnalysisService } from './analysis/analysis.service';
-import { Checkpointer } from './checkpoints/checkpointer';
+import { Checkpointer } from './checkpoints/checkpoint.service';
 import { FlagsController } from './flags/flags.controller';
 import { ClaimHistoryController } from './history/claim-history.controller';
 import { AsOfLedgerController } from './ledgers/as-of-ledger.controller';
-import { AuditLog } from './log/audit-log';
+import { AuditLog } from './log/audit-log.consumer';
 import { ReplayController } from './replay/replay.controller';
-import { ChainVerifier } from './verify/chain-verifier';
+import { ChainVerifier } from './verify/chain.verifier';
 import { VerifyController } from './verify/verify.controller';
 
 @Module({})

@@ -1,10 +1,10 @@
 import { ALL_TOPICS } from '@msb/contracts';
 import { main, ServiceDefinition } from '@msb/platform';
 import { AuditModule } from './audit.module';
-import { AuditLog } from './log/audit-log';
+import { AuditLog } from './log/audit-log.consumer';
 import { AuditTables1732400000400 } from './migrations/1732400000400-audit-tables';
 import { AuditCheckpoints1732400000410 } from './migrations/1732400000410-audit-checkpoints';
-import { Checkpointer } from './checkpoints/checkpointer';
+import { Checkpointer } from './checkpoints/checkpoint.service';
 import { ROUTES } from './routes';
 
 /** audit: every agency's events in one verifiable log, for auditors and fraud review. Port 3004. */

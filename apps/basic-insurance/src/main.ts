@@ -1,10 +1,10 @@
 import { TOPICS } from '@msb/contracts';
 import { main, PayerTables1732400000060, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
-import { ClaimIntake } from './claims/claim-intake';
-import { DownstreamDecisions } from './downstream/downstream-decisions';
+import { ClaimIntake } from './claims/claim-intake.service';
+import { DownstreamDecisions } from './slips/downstream.projection';
 import { BasicTables1732400000100 } from './migrations/1732400000100-basic-tables';
-import { BasicRecalculation } from './recalculation/basic-recalculation';
+import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
 
 /** basic-insurance (医保局): claim intake, basic adjudication, the one-stop slip. Port 3001. */

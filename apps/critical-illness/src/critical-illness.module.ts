@@ -2,11 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { criticalIllnessPolicySchema } from '@msb/contracts';
 import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
-import { CriticalIllnessInputs } from './inputs/ci-inputs';
+import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessLedgerController } from './ledgers/ci-ledger.controller';
-import { CriticalIllnessPersonYears } from './person-years/ci-person-years';
-import { CriticalIllnessPolicies } from './policies/ci-policies';
-import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation';
+import { CriticalIllnessPersonYears } from './person-years/ci-person-year.repository';
+import { CriticalIllnessPolicies } from './policies/ci-policy.store';
+import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
 import { FundReportController } from './reports/fund-report.controller';
 
 @Module({})

@@ -1,9 +1,9 @@
 import { TOPICS } from '@msb/contracts';
 import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { CriticalIllnessModule } from './critical-illness.module';
-import { CriticalIllnessInputs } from './inputs/ci-inputs';
+import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
-import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation';
+import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
 import { ROUTES } from './routes';
 
 /** critical-illness (大病保险, run by the insurer under contract). Port 3002. */

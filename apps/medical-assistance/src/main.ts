@@ -1,9 +1,9 @@
 import { TOPICS } from '@msb/contracts';
 import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
-import { AssistanceInputs } from './inputs/assistance-inputs';
+import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
-import { AssistanceRecalculation } from './recalculation/assistance-recalculation';
+import { AssistanceRecalculation } from './recalculation/assistance-recalculation.service';
 import { ROUTES } from './routes';
 
 /** medical-assistance (医疗救助, civil affairs): eligibility and the last payer. Port 3003. */

@@ -3,12 +3,12 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { assistancePolicySchema } from '@msb/contracts';
 import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { EligibilityController } from './eligibility/eligibility.controller';
-import { Grants } from './eligibility/grants';
-import { AssistanceInputs } from './inputs/assistance-inputs';
+import { Grants } from './eligibility/grants.service';
+import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { AssistanceLedgerController } from './ledgers/assistance-ledger.controller';
-import { AssistancePersonYears } from './person-years/assistance-person-years';
-import { AssistancePolicies } from './policies/assistance-policies';
-import { AssistanceRecalculation } from './recalculation/assistance-recalculation';
+import { AssistancePersonYears } from './person-years/assistance-person-year.repository';
+import { AssistancePolicies } from './policies/assistance-policy.store';
+import { AssistanceRecalculation } from './recalculation/assistance-recalculation.service';
 
 @Module({})
 export class MedicalAssistanceModule {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { hospitalLevel, itemCategory, visitType } from './domain-values';
-import { amount, icd10, identifier, isoDate, rate, regionCode, required } from './primitives';
+import { hospitalLevel, itemCategory, visitType } from './domain-values.schema';
+import { amount, icd10, identifier, isoDate, rate, regionCode, required } from './primitives.schema';
 
 export const claimItemSchema = z.strictObject({
   code: z.string({ error: required('must be a string') }).min(1, 'must not be empty').max(64, 'must be at most 64 characters'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { category } from './domain-values';
-import { identifier, isoDate } from './primitives';
+import { category } from './domain-values.schema';
+import { identifier, isoDate } from './primitives.schema';
 
 /** A grant of civil affairs (救助对象认定): who, which category, from when, until when. */
 export const grantRequestSchema = z

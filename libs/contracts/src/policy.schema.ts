@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CATEGORIES, VISIT_TYPES, category, visitType } from './domain-values';
-import { amount, factor, rate } from './primitives';
+import { CATEGORIES, VISIT_TYPES, category, visitType } from './domain-values.schema';
+import { amount, factor, rate } from './primitives.schema';
 
 const deductibleAndRate = z.strictObject({ deductible: amount, rate });
 const levelTable = z.strictObject({ '1': deductibleAndRate, '2': deductibleAndRate, '3': deductibleAndRate });

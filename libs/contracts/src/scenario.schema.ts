@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { claimSchema } from './claim.schema';
-import { category } from './domain-values';
+import { category } from './domain-values.schema';
 import { assistancePolicySchema, basicPolicySchema, criticalIllnessPolicySchema } from './policy.schema';
 
 /** The golden scenario files (scenarios/*.json): steps in arrival order and the converged result. */

@@ -3,13 +3,13 @@ import { deadLetterTopic, Envelope } from '@msb/contracts';
 import { scratchDatabase, uniqueName } from '@msb/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import pino from 'pino';
-import { ConsumerRunner } from './consumer-runner';
-import { ConcurrencyError, Database } from './database';
-import { envelope } from './envelopes';
-import { appendToStream, readStream } from './event-store';
-import { ensureTopics } from './kafka';
+import { ConsumerRunner } from './consumer.runner';
+import { ConcurrencyError, Database } from './database.client';
+import { envelope } from './envelope.factory';
+import { appendToStream, readStream } from './event.store';
+import { ensureTopics } from './kafka.client';
 import { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
-import { enqueue, OutboxRelay, outboxPending } from './outbox';
+import { enqueue, OutboxRelay, outboxPending } from './outbox.relay';
 
 /**
  * The eventing plumbing against real Postgres and a real Kafka broker: nothing published is

@@ -1,2 +1,2 @@
-export * from './money';
-export * from './bands';
+export * from './money.value';
+export * from './bands.rules';

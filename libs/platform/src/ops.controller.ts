@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ServiceRuntime } from './runtime';
+import { ServiceRuntime } from './service.runtime';
 
 export const RUNTIME = Symbol('ServiceRuntime');
 export const OPENAPI_DOCUMENT = Symbol('OpenApiDocument');

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarioSchema } from '@msb/contracts';
 import { print } from '@msb/money';
-import { applyFact, emptyFactBook, settleBook } from './facts';
-import { factsFromSteps } from './scenario-facts';
+import { applyFact, emptyFactBook, settleBook } from './facts.fold';
+import { factsFromSteps } from './scenario-facts.fold';
 
 const dir = join(__dirname, '../../../scenarios');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { AssistancePolicyDto, BasicPolicyDto, CriticalIllnessPolicyDto } from '@msb/contracts';
 import { Band, Decimal, Money, print, sum, ZERO } from '@msb/money';
-import { conservationProblems } from './conservation';
-import { categoriesAt } from './grants';
-import { PersonYearPolicies, settlePersonYear, SettledPersonYear } from './person-year';
+import { conservationProblems } from './conservation.rules';
+import { categoriesAt } from './grants.rules';
+import { PersonYearPolicies, settlePersonYear, SettledPersonYear } from './person-year.rules';
 import {
   AssistanceCategoryPolicy,
   AssistancePolicy,
@@ -20,8 +20,8 @@ import {
   HOSPITAL_LEVELS,
   LevelTable,
   VISIT_TYPES,
-} from './types';
-import { assistancePolicyFromWire, basicPolicyFromWire, criticalIllnessPolicyFromWire } from './wire';
+} from './domain.types';
+import { assistancePolicyFromWire, basicPolicyFromWire, criticalIllnessPolicyFromWire } from './wire.mapping';
 
 /**
  * Properties of the rules over random person-year facts: random claims (A/B/C items in cents,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME, ServiceRuntime } from '@msb/platform';
-import { DEFAULT_THRESHOLDS, Flag, FlagThresholds, fraudFlags, integrityFlags } from '../flags/flag-rules';
-import { replay, ReplayResult } from '../replay/replay';
-import { loadIndex, LogIndex } from './log-index';
+import { DEFAULT_THRESHOLDS, Flag, FlagThresholds, fraudFlags, integrityFlags } from '../flags/flag.rules';
+import { replay, ReplayResult } from '../replay/decision.replay';
+import { loadIndex, LogIndex } from './log.index';
 
 /** Thresholds of the fraud rules, from the environment (FLAG_SPLIT_ADMISSION_DAYS, …). */
 export function thresholdsFrom(env: NodeJS.ProcessEnv): FlagThresholds {

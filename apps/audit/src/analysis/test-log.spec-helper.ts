@@ -35,7 +35,7 @@ import {
   reasonFromUpstream,
   yearOf,
 } from '@msb/settlement';
-import { emptyIndex, Evidence, indexEvent, LogIndex, Payer, personYearId } from './log-index';
+import { emptyIndex, Evidence, indexEvent, LogIndex, Payer, personYearId } from './log.index';
 
 /**
  * For specs only: an audit log written the way the three payers write it, in memory. Facts

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Problem } from '@msb/platform';
 import { AnalysisService } from '../analysis/analysis.service';
-import { FRAUD_RULES, INTEGRITY_RULES, RuleCode } from './flag-rules';
+import { FRAUD_RULES, INTEGRITY_RULES, RuleCode } from './flag.rules';
 
 const RULES: readonly string[] = [...FRAUD_RULES, ...INTEGRITY_RULES];
 

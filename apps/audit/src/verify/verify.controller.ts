@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { Checkpoint, Checkpointer } from '../checkpoints/checkpointer';
-import { ChainVerifier, VerifyResult } from './chain-verifier';
+import { Checkpoint, Checkpointer } from '../checkpoints/checkpoint.service';
+import { ChainVerifier, VerifyResult } from './chain.verifier';
 
 @Controller()
 export class VerifyController {

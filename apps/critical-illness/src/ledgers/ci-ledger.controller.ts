@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { money, print, sum } from '@msb/money';
 import { idParam, Problem, regionYearParams, RUNTIME, ServiceRuntime } from '@msb/platform';
-import { CriticalIllnessPersonYears } from '../person-years/ci-person-years';
+import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
 import type { CiPersonYearState } from '../person-years/ci-person-year.decider';
 
 /** The 大病 person-year: cumulative base, threshold (tilted or not), entitlement, what was paid per claim. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { grantRequestSchema, identifier, revocationSchema } from '@msb/contracts';
 import { correlationIdFrom, idParam, Problem, RUNTIME, ServiceRuntime, validate, zodProblems } from '@msb/platform';
-import { Grants } from './grants';
+import { Grants } from './grants.service';
 
 /** Civil affairs records who is eligible for assistance (and, through 大病's tilt, for more 大病). */
 @Controller()

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { money, print, sum } from '@msb/money';
 import { idParam, Problem, regionYearParams, RUNTIME, ServiceRuntime } from '@msb/platform';
-import { AssistancePersonYears } from '../person-years/assistance-person-years';
+import { AssistancePersonYears } from '../person-years/assistance-person-year.repository';
 import type { AssistancePersonYearState } from '../person-years/assistance-person-year.decider';
 import { waitingFor } from '../person-years/assistance-person-year.decider';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { repoRoot } from '../repo-root';
-import { startTestInfrastructure, TestInfrastructure } from '../infra';
+import { repoRoot } from '../repo-root.path';
+import { startTestInfrastructure, TestInfrastructure } from '../infra.setup';
 
 declare global {
   var __testInfrastructure: TestInfrastructure | undefined;

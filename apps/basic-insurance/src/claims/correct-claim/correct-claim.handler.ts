@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ClaimIntake } from '../claim-intake';
+import { ClaimIntake } from '../claim-intake.service';
 import { ClaimAccepted } from '../submit-claim/submit-claim.command';
 import { CorrectClaimCommand } from './correct-claim.command';
 

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { BasicPersonYearDecided, EligibilityChanged, Envelope, PersonYearRef } from '@msb/contracts';
+import type { Consumed, Tx } from '@msb/eventing';
+import { grantFromWire } from '@msb/settlement';
+import { CiCommand } from '../person-years/ci-person-year.decider';
+import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
+import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
+import { readEligibility, storeEligibility } from './eligibility.store';
+
+type Change = 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED';
+
+/**
+ * What 大病 consumes: basic's person-year decisions and civil affairs' eligibility changes, a
+ * chunk at a time: newer eligibility revisions stored first, then every person-year the chunk
+ * touches decided in one pass (policies, grants and snapshots each read once).
+ */
+@Injectable()
+export class CriticalIllnessInputs {
+  constructor(
+    private readonly policies: CriticalIllnessPolicies,
+    private readonly personYears: CriticalIllnessPersonYears,
+  ) {}
+
+  async handleBatch(tx: Tx, messages: Consumed[]): Promise<void> {
+    const decisions: Envelope<BasicPersonYearDecided>[] = [];
+    const changes = new Map<string, { envelope: Envelope<EligibilityChanged>; change: Change }>();
+    for (const { envelope } of messages) {
+      if (envelope.type === 'basic.PersonYearDecided') decisions.push(envelope);
+      else if (envelope.type === 'assistance.EligibilityGranted' || envelope.type === 'assistance.EligibilityRevoked') {
+        const d = envelope.data;
+        if (await storeEligibility(tx, d.personId, d.eligibilityRevision, d.grants.map(grantFromWire))) {
+          changes.set(d.personId, { envelope, change: envelope.type === 'assistance.EligibilityGranted' ? 'ELIGIBILITY_GRANTED' : 'ELIGIBILITY_REVOKED' });
+        }
+      }
+    }
+    // every person-year of a person whose eligibility changed, in every region and year (tilt)
+    const affected = changes.size
+      ? await tx.query<{ region: string; person_id: string; year: number }>('SELECT region, person_id, year FROM person_years WHERE person_id = ANY($1::text[]) ORDER BY stream_id', [[...changes.keys()]])
+      : [];
+    const keys: PersonYearRef[] = [...decisions.map((e) => e.data.personYear), ...affected.map((r) => ({ region: r.region, personId: r.person_id, year: r.year }))];
+    if (keys.length === 0) return;
+    const policies = await this.policies.inForce(tx, keys);
+    const eligibility = await readEligibility(tx, keys.map((k) => k.personId));
+    const snapshots = await this.personYears.lock(tx, keys);
+    const now = new Date();
+    const facts = (key: PersonYearRef) => {
+      const policy = policies.get(`${key.region}|${key.year}`);
+      return { policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility: eligibility.get(key.personId)! };
+    };
+    const item = (key: PersonYearRef, command: CiCommand, envelope: Envelope<unknown>) => ({
+      key,
+      snapshot: snapshots.get(this.personYears.streamId(key)),
+      command,
+      now,
+      context: { correlationId: envelope.correlationId, causationId: envelope.id },
+    });
+    await this.personYears.decideAndSave(tx, [
+      ...decisions.map((e) => item(e.data.personYear, { type: 'RecordBasicDecision', data: { ...facts(e.data.personYear), decision: e.data } }, e)),
+      ...affected.map((r) => {
+        const key = { region: r.region, personId: r.person_id, year: r.year };
+        const { envelope, change } = changes.get(r.person_id)!;
+        return item(key, { type: 'ApplyEligibility', data: { ...facts(key), change, grantId: envelope.data.grantId } }, envelope);
+      }),
+    ]);
+  }
+}

@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CriticalIllnessPolicyDto } from '@msb/contracts';
+import { RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
+import type { CriticalIllnessPolicy } from '@msb/settlement';
+import { readEligibility } from '../inputs/eligibility.store';
+import type { CiCommand, CiEvent, CiPersonYearState, EligibilityInput } from '../person-years/ci-person-year.decider';
+import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
+import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
+
+/**
+ * A 大病 policy revision (or the first policy, which settles the parked person-years)
+ * recomputes every person-year of the region-year, in batches, resumably.
+ */
+@Injectable()
+export class CriticalIllnessRecalculation extends RegionYearRecalculation<CiPersonYearState, CiCommand, CiEvent, CriticalIllnessPolicyDto, CriticalIllnessPolicy, EligibilityInput> {
+  constructor(@Inject(RUNTIME) runtime: ServiceRuntime, policies: CriticalIllnessPolicies, personYears: CriticalIllnessPersonYears) {
+    super({
+      runtime,
+      policies,
+      personYears,
+      keyOf: (s) => s.key,
+      facts: readEligibility,
+      command: (policy, eligibility) => ({
+        type: 'ApplyPolicyRevision',
+        data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, grants: [] } },
+      }),
+      changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { Category, contentHash, GrantDto, GrantRequestDto, TOPICS } from '@msb/contracts';
+import { appendToStream, enqueue, envelope, Tx } from '@msb/eventing';
+import { Problem } from '@msb/platform';
+import type { Grant } from '@msb/settlement';
+import { SOURCE } from '../person-years/assistance-person-year.repository';
+
+interface GrantRow {
+  grant_id: string;
+  person_id: string;
+  category: Category;
+  valid_from: string;
+  valid_to: string | null;
+  revoked: boolean;
+  revoked_reason: string | null;
+  content_hash: string;
+  granted_at: Date;
+  revoked_at: Date | null;
+}
+
+const COLUMNS = `grant_id, person_id, category, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to,
+  revoked, revoked_reason, content_hash, granted_at, revoked_at`;
+
+function toDto(r: GrantRow): GrantDto {
+  return {
+    grantId: r.grant_id,
+    personId: r.person_id,
+    category: r.category,
+    validFrom: r.valid_from,
+    ...(r.valid_to ? { validTo: r.valid_to } : {}),
+    revoked: r.revoked,
+    ...(r.revoked_reason ? { revokedReason: r.revoked_reason } : {}),
+    grantedAt: r.granted_at.toISOString(),
+    ...(r.revoked_at ? { revokedAt: r.revoked_at.toISOString() } : {}),
+  };
+}
+
+export function toGrant(dto: GrantDto): Grant {
+  return { grantId: dto.grantId, personId: dto.personId, category: dto.category, validFrom: dto.validFrom, validTo: dto.validTo, revoked: dto.revoked };
+}
+
+/**
+ * Eligibility (救助对象认定) as civil affairs records it: grants and revocations, each a new
+ * eligibility revision of the person, recorded as an event and published with the person's
+ * whole set of grants so that 大病 (tilt) and assistance decide on the same facts.
+ */
+@Injectable()
+export class Grants {
+  async forPerson(tx: Pick<Tx, 'query'>, personId: string): Promise<GrantDto[]> {
+    const rows = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE person_id = $1 ORDER BY valid_from, grant_id`, [personId]);
+    return rows.map(toDto);
+  }
+
+  /** The person's current eligibility, held FOR SHARE so that a concurrent grant waits or is seen. */
+  async eligibility(tx: Tx, personIds: string[]): Promise<Map<string, { revision: number; grants: Grant[] }>> {
+    const ids = [...new Set(personIds)].sort();
+    await tx.execute('INSERT INTO persons (person_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [ids]);
+    const persons = await tx.query<{ person_id: string; eligibility_revision: number }>(
+      'SELECT person_id, eligibility_revision FROM persons WHERE person_id = ANY($1::text[]) ORDER BY person_id FOR SHARE',
+      [ids],
+    );
+    const rows = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE person_id = ANY($1::text[])`, [ids]);
+    const result = new Map(persons.map((p) => [p.person_id, { revision: p.eligibility_revision, grants: [] as Grant[] }]));
+    for (const r of rows) result.get(r.person_id)?.grants.push(toGrant(toDto(r)));
+    return result;
+  }
+
+  async grant(tx: Tx, request: GrantRequestDto, now: Date, correlationId: string): Promise<{ grant: GrantDto; created: boolean }> {
+    const hash = contentHash(request);
+    const revision = await this.nextRevision(tx, request.personId);
+    const [existing] = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE grant_id = $1`, [request.grantId]);
+    if (existing) {
+      if (existing.content_hash !== hash) throw Problem.conflict(`grant ${request.grantId} already exists with different content`);
+      return { grant: toDto(existing), created: false };
+    }
+    await tx.execute(
+      'INSERT INTO grants (grant_id, person_id, category, valid_from, valid_to, content_hash, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [request.grantId, request.personId, request.category, request.validFrom, request.validTo ?? null, hash, now],
+    );
+    await this.publish(tx, request.personId, revision, { type: 'assistance.EligibilityGranted', grantId: request.grantId }, now, correlationId);
+    const [row] = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE grant_id = $1`, [request.grantId]);
+    return { grant: toDto(row), created: true };
+  }
+
+  async revoke(tx: Tx, grantId: string, reason: string, now: Date, correlationId: string): Promise<GrantDto> {
+    const [existing] = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE grant_id = $1`, [grantId]);
+    if (!existing) throw Problem.notFound(`grant ${grantId} is unknown`);
+    const revision = await this.nextRevision(tx, existing.person_id);
+    const [locked] = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE grant_id = $1`, [grantId]);
+    if (locked.revoked) throw Problem.conflict(`grant ${grantId} is already revoked`);
+    await tx.execute('UPDATE grants SET revoked = true, revoked_reason = $2, revoked_at = $3 WHERE grant_id = $1', [grantId, reason, now]);
+    await this.publish(tx, existing.person_id, revision, { type: 'assistance.EligibilityRevoked', grantId, reason }, now, correlationId);
+    const [row] = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE grant_id = $1`, [grantId]);
+    return toDto(row);
+  }
+
+  /** Lock the person's row and return the revision the change will have. */
+  private async nextRevision(tx: Tx, personId: string): Promise<number> {
+    await tx.execute('INSERT INTO persons (person_id) VALUES ($1) ON CONFLICT DO NOTHING', [personId]);
+    const [row] = await tx.query<{ eligibility_revision: number }>('SELECT eligibility_revision FROM persons WHERE person_id = $1 FOR UPDATE', [personId]);
+    return row.eligibility_revision + 1;
+  }
+
+  private async publish(
+    tx: Tx,
+    personId: string,
+    revision: number,
+    change: { type: 'assistance.EligibilityGranted'; grantId: string } | { type: 'assistance.EligibilityRevoked'; grantId: string; reason: string },
+    now: Date,
+    correlationId: string,
+  ): Promise<void> {
+    await tx.execute('UPDATE persons SET eligibility_revision = $2 WHERE person_id = $1', [personId, revision]);
+    const grants = await this.forPerson(tx, personId);
+    const { type, ...rest } = change;
+    const data = { personId, eligibilityRevision: revision, grants, ...rest };
+    const message = envelope({ type, source: SOURCE, subject: personId, data, time: now, correlationId });
+    await appendToStream(tx, `assistance-person:${personId}`, revision - 1, [
+      { type: type === 'assistance.EligibilityGranted' ? 'EligibilityGranted' : 'EligibilityRevoked', data, eventId: message.id, metadata: { correlationId } },
+    ]);
+    await enqueue(tx, [{ topic: TOPICS.assistanceEligibility, key: personId, envelope: message }]);
+  }
+}

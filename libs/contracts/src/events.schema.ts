@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { claimSchema } from './claim.schema';
+import { category, payer, reasonCode, visitType } from './domain-values.schema';
+import { grantSchema } from './eligibility.schema';
+import { assistancePolicySchema, basicPolicySchema, criticalIllnessPolicySchema } from './policy.schema';
+import { amount } from './primitives.schema';
+
+/** A signed amount: adjustments may claw back (追回). */
+export const signedAmount = z.string().regex(/^-?(0|[1-9]\d{0,11})\.\d{2}$/, 'must be a signed amount with two decimals');
+const cents = z.string().regex(/^(0|[1-9]\d{0,11})\.\d{2}$/, 'must be an amount with two decimals');
+
+export const personYearRefSchema = z.strictObject({
+  region: z.string().min(1),
+  personId: z.string().min(1),
+  year: z.number().int(),
+});
+export type PersonYearRef = z.infer<typeof personYearRefSchema>;
+
+/** What set a decision off; carried downstream so every adjustment names its root cause. */
+export const causeSchema = z.strictObject({
+  reason: reasonCode,
+  claimId: z.string().optional(),
+  grantId: z.string().optional(),
+  policyRevision: z.number().int().optional(),
+});
+export type Cause = z.infer<typeof causeSchema>;
+
+/**
+ * One payment fact: the first decision on a claim (`settled`) or a later change
+ * (`adjusted`, 补付 when positive, 追回 when negative). `paid` is the claim's total from
+ * this payer after it.
+ */
+export const paymentSchema = z.strictObject({
+  claimId: z.string(),
+  version: z.number().int().min(1),
+  kind: z.enum(['SETTLED', 'ADJUSTED']),
+  amount: signedAmount,
+  paid: cents,
+  reason: reasonCode,
+});
+export type Payment = z.infer<typeof paymentSchema>;
+
+const claimStatus = z.enum(['LIVE', 'REVERSED']);
+
+export const basicDecidedClaimSchema = z.strictObject({
+  claimId: z.string(),
+  version: z.number().int().min(1),
+  status: claimStatus,
+  serviceDate: z.string(),
+  visitType,
+  total: cents,
+  policyScope: cents,
+  ciExtra: cents,
+  basic: cents,
+  compliantSelfPay: cents,
+});
+export type BasicDecidedClaim = z.infer<typeof basicDecidedClaimSchema>;
+
+export const basicPersonYearDecidedV1 = z.strictObject({
+  personYear: personYearRefSchema,
+  revision: z.number().int().min(1),
+  policyRevision: z.number().int().min(1),
+  cause: causeSchema,
+  claims: z.array(basicDecidedClaimSchema),
+  payments: z.array(paymentSchema),
+});
+export type BasicPersonYearDecided = z.infer<typeof basicPersonYearDecidedV1>;
+
+export const criticalIllnessDecidedClaimSchema = z.strictObject({
+  claimId: z.string(),
+  version: z.number().int().min(1),
+  status: claimStatus,
+  serviceDate: z.string(),
+  visitType,
+  compliantSelfPay: cents,
+  criticalIllness: cents,
+});
+export type CriticalIllnessDecidedClaim = z.infer<typeof criticalIllnessDecidedClaimSchema>;
+
+export const criticalIllnessPersonYearDecidedV1 = z.strictObject({
+  personYear: personYearRefSchema,
+  revision: z.number().int().min(1),
+  basicRevision: z.number().int().min(1),
+  eligibilityRevision: z.number().int().min(0),
+  policyRevision: z.number().int().min(1),
+  cause: causeSchema,
+  tilted: z.boolean(),
+  base: cents,
+  threshold: cents,
+  entitlement: cents,
+  claims: z.array(criticalIllnessDecidedClaimSchema),
+  payments: z.array(paymentSchema),
+});
+export type CriticalIllnessPersonYearDecided = z.infer<typeof criticalIllnessPersonYearDecidedV1>;
+
+export const assistanceDecidedClaimSchema = z.strictObject({
+  claimId: z.string(),
+  version: z.number().int().min(1),
+  status: claimStatus,
+  eligible: z.boolean(),
+  assistance: cents,
+});
+export type AssistanceDecidedClaim = z.infer<typeof assistanceDecidedClaimSchema>;
+
+export const assistancePersonYearDecidedV1 = z.strictObject({
+  personYear: personYearRefSchema,
+  revision: z.number().int().min(1),
+  basicRevision: z.number().int().min(1),
+  criticalIllnessRevision: z.number().int().min(1),
+  eligibilityRevision: z.number().int().min(0),
+  policyRevision: z.number().int().min(1),
+  cause: causeSchema,
+  category: category.nullable(),
+  base: cents,
+  entitlement: cents,
+  claims: z.array(assistanceDecidedClaimSchema),
+  payments: z.array(paymentSchema),
+});
+export type AssistancePersonYearDecided = z.infer<typeof assistancePersonYearDecidedV1>;
+
+export const claimSubmittedV1 = z.strictObject({ claim: claimSchema, version: z.literal(1), year: z.number().int() });
+export const claimCorrectedV1 = z.strictObject({ claim: claimSchema, version: z.number().int().min(2), year: z.number().int() });
+export const claimReversedV1 = z.strictObject({
+  claimId: z.string(),
+  version: z.number().int().min(1),
+  personYear: personYearRefSchema,
+  reason: z.string(),
+});
+
+const policyRevised = <T extends z.ZodType>(policy: T) =>
+  z.strictObject({ region: z.string(), year: z.number().int(), revision: z.number().int().min(1), policy });
+export const basicPolicyRevisedV1 = policyRevised(basicPolicySchema);
+export const criticalIllnessPolicyRevisedV1 = policyRevised(criticalIllnessPolicySchema);
+export const assistancePolicyRevisedV1 = policyRevised(assistancePolicySchema);
+
+/** Eligibility changes carry the person's whole set of grants, so a consumer only keeps the latest revision. */
+export const eligibilityGrantedV1 = z.strictObject({
+  personId: z.string(),
+  grantId: z.string(),
+  eligibilityRevision: z.number().int().min(1),
+  grants: z.array(grantSchema),
+});
+export const eligibilityRevokedV1 = z.strictObject({
+  personId: z.string(),
+  grantId: z.string(),
+  reason: z.string(),
+  eligibilityRevision: z.number().int().min(1),
+  grants: z.array(grantSchema),
+});
+export type EligibilityChanged = z.infer<typeof eligibilityGrantedV1>;
+
+export { amount, payer };

@@ -1,0 +1,306 @@
+import { AnyEnvelope, decodeMessage, deadLetterTopic, EventType, TypedEnvelope } from '@msb/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Database, isInfrastructureError, sleep, Tx } from './database.client';
+import { Batcher, Outcome } from './request.batcher';
+import { claimInbox } from './inbox.store';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type MessageHandler<T extends EventType = EventType> = (tx: Tx, envelope: TypedEnvelope<T>, context: MessageContext) => Promise<void>;
+export type MessageHandlers = { [T in EventType]?: MessageHandler<T> };
+
+/** A consumed message with where it came from. */
+export interface Consumed {
+  envelope: AnyEnvelope;
+  context: MessageContext;
+}
+
+/**
+ * Handles every new message of a chunk at once, in the chunk's transaction (one lock, one
+ * read and one write for many person-years instead of one per message).
+ */
+export type BatchHandler = (tx: Tx, messages: Consumed[]) => Promise<void>;
+
+export interface ConsumerRunnerOptions {
+  kafka: Kafka;
+  db: Database;
+  producer: Producer;
+  logger: Logger;
+  /** Kafka consumer group; also the inbox's consumer name. */
+  groupId: string;
+  /** Full (prefixed) topic names to subscribe to. */
+  topics: string[];
+  /** Handlers by event type. Valid events of other types on these topics are acknowledged and skipped. */
+  handlers?: MessageHandlers;
+  /** Or one handler for all the new messages of a chunk. */
+  handleBatch?: BatchHandler;
+  fromBeginning?: boolean;
+  /** Messages per database transaction. */
+  chunkSize?: number;
+  /** Attempts for a message that fails on its own before it is dead-lettered. */
+  maxAttempts?: number;
+  backoffMs?: number;
+  partitionsConsumedConcurrently?: number;
+  /** Fetch tuning: the broker answers a fetch when it has this many bytes or the wait is over. */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
+  /** Called after each committed chunk with the envelopes it processed (e.g. to wake follow-up work). */
+  afterCommit?: (envelopes: AnyEnvelope[]) => void;
+}
+
+/** One partition's chunk, waiting to share a transaction with other partitions' chunks. */
+interface ChunkWork {
+  topic: string;
+  partition: number;
+  invalid: Decoded[];
+  valid: Decoded[];
+}
+
+interface Decoded {
+  message: KafkaMessage;
+  envelope?: AnyEnvelope;
+  failure?: { reason: string; detail: string };
+  id: string;
+}
+
+/**
+ * The one way every service consumes Kafka. Per chunk of a batch: decode and validate,
+ * dead-letter what is invalid, then in ONE database transaction claim the inbox and run the
+ * handlers; commit the offsets only after that transaction commits. A chunk that fails is
+ * retried message by message with backoff; a message that still fails goes to
+ * `<topic>.dlt` with its reason in headers, and consumption carries on. Database outages
+ * are waited out, never dead-lettered.
+ */
+export class ConsumerRunner {
+  private consumer?: Consumer;
+  private readonly log: Logger;
+  processed = 0;
+  deadLettered = 0;
+  lastActivity = 0;
+  transactions = 0;
+  private running = false;
+  /**
+   * Chunks of the partitions being consumed at the same moment share one transaction (group
+   * commit): each partition still commits its own offsets, after that transaction.
+   */
+  private readonly merger = new Batcher<ChunkWork, AnyEnvelope[]>((works) => this.processMerged(works), { maxBatch: 12, maxInFlight: 2 });
+
+  constructor(private readonly options: ConsumerRunnerOptions) {
+    this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30000,
+      rebalanceTimeout: 60000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: 2 * 1024 * 1024,
+      // let the broker gather a few messages per fetch: bigger chunks, far fewer transactions per message
+      minBytes: this.options.fetchMinBytes ?? 64 * 1024,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 20,
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 10000 },
+    });
+    this.consumer = consumer;
+    this.running = true;
+    // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
+    // (a broker gone for longer than the retries) start again rather than stop consuming.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !this.running) return;
+      this.log.warn({ err: payload.error }, 'consumer crashed; starting it again');
+      void this.restart(consumer);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 1; this.running; attempt++) {
+      await sleep(Math.min(10000, 1000 * attempt));
+      if (!this.running) return;
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        this.log.warn({ err: error, attempt }, 'consumer restart failed; trying again');
+        await this.consumer?.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Leave the group after the batch in hand. A consumer still joining (a broker just back)
+   * is not waited for longer than `graceMs`: what it had not committed is redelivered to the
+   * next owner, and the inbox drops what was already applied.
+   */
+  async stop(graceMs = 10000): Promise<void> {
+    this.running = false;
+    const consumer = this.consumer;
+    if (!consumer) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([consumer.disconnect().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  private decode(message: KafkaMessage, topic: string, partition: number): Decoded {
+    const fallbackId = `${topic}:${partition}:${message.offset}`;
+    const result = decodeMessage(message.value);
+    if (!result.ok) return { message, failure: { reason: result.reason, detail: result.detail }, id: fallbackId };
+    return { message, envelope: result.envelope, id: result.envelope.id };
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const chunkSize = this.options.chunkSize ?? 200;
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(i, i + chunkSize).map((m) => this.decode(m, batch.topic, batch.partition));
+      const processed = await this.processChunk(batch.topic, batch.partition, chunk);
+      const last = chunk[chunk.length - 1].message.offset;
+      resolveOffset(last);
+      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      this.processed += chunk.length;
+      this.lastActivity = Date.now();
+      if (processed.length > 0) this.options.afterCommit?.(processed);
+      await heartbeat();
+    }
+  }
+
+  /** Returns the envelopes whose handlers ran and committed. */
+  private async processChunk(topic: string, partition: number, chunk: Decoded[]): Promise<AnyEnvelope[]> {
+    const invalid = chunk.filter((d) => d.failure);
+    for (const d of invalid) {
+      await this.sendToDeadLetter(topic, partition, d, d.failure!.reason, d.failure!.detail);
+    }
+    // One occurrence per message id (a re-published outbox row may appear twice in one batch).
+    const seen = new Set<string>();
+    const valid = chunk.filter((d) => d.envelope && !seen.has(d.id) && seen.add(d.id));
+    return this.merger.submit({ topic, partition, invalid, valid });
+  }
+
+  /** Several partitions' chunks in one transaction; on failure each chunk alone, then each message alone. */
+  private async processMerged(works: ChunkWork[]): Promise<Outcome<AnyEnvelope[]>[]> {
+    try {
+      this.transactions += 1;
+      const results = await this.options.db.transaction(async (tx) => {
+        for (const w of works) await this.recordDeadLetters(tx, w.topic, w.partition, w.invalid);
+        return this.handle(tx, works);
+      });
+      return results.map((value) => ({ ok: true, value }));
+    } catch (error) {
+      if (isInfrastructureError(error)) return works.map(() => ({ ok: false, error })); // kafkajs retries from the committed offsets
+      if (works.length > 1) {
+        const outcomes: Outcome<AnyEnvelope[]>[] = [];
+        for (const w of works) outcomes.push(...(await this.processMerged([w])));
+        return outcomes;
+      }
+      const [w] = works;
+      this.log.warn({ err: error, topic: w.topic, partition: w.partition, size: w.valid.length }, 'chunk failed; processing its messages one by one');
+      try {
+        await this.options.db.transaction((tx) => this.recordDeadLetters(tx, w.topic, w.partition, w.invalid));
+        const done: AnyEnvelope[] = [];
+        for (const d of w.valid) done.push(...(await this.processAlone(w.topic, w.partition, d)));
+        return [{ ok: true, value: done }];
+      } catch (inner) {
+        return [{ ok: false, error: inner }];
+      }
+    }
+  }
+
+  /** Claim the inbox for every message, then run the handlers on the new ones; returns them per chunk. */
+  private async handle(tx: Tx, works: ChunkWork[]): Promise<AnyEnvelope[][]> {
+    const fresh = await claimInbox(tx, this.options.groupId, works.flatMap((w) => w.valid.map((d) => d.id)));
+    const perWork = works.map((w) =>
+      w.valid.filter((d) => fresh.delete(d.id)).map((d): Consumed => ({ envelope: d.envelope!, context: { topic: w.topic, partition: w.partition, offset: d.message.offset } })),
+    );
+    const batch = perWork.flat();
+    if (this.options.handleBatch) {
+      if (batch.length > 0) await this.options.handleBatch(tx, batch);
+    } else {
+      for (const { envelope, context } of batch) {
+        const handler = this.options.handlers?.[envelope.type] as MessageHandler | undefined;
+        if (handler) await handler(tx, envelope as TypedEnvelope<EventType>, context);
+      }
+    }
+    return perWork.map((list) => list.map((b) => b.envelope));
+  }
+
+  private async processAlone(topic: string, partition: number, d: Decoded): Promise<AnyEnvelope[]> {
+    const attempts = this.options.maxAttempts ?? 4;
+    const backoff = this.options.backoffMs ?? 200;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        return (await this.options.db.transaction((tx) => this.handle(tx, [{ topic, partition, invalid: [], valid: [d] }])))[0];
+      } catch (error) {
+        if (isInfrastructureError(error)) throw error;
+        lastError = error;
+        this.log.warn({ err: error, topic, partition, offset: d.message.offset, type: d.envelope?.type, attempt }, 'message failed');
+        if (attempt < attempts) await sleep(backoff * 2 ** (attempt - 1));
+      }
+    }
+    const detail = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
+    await this.sendToDeadLetter(topic, partition, d, 'PROCESSING_FAILED', detail);
+    await this.options.db.transaction(async (tx) => {
+      await claimInbox(tx, this.options.groupId, [d.id]);
+      await this.recordDeadLetters(tx, topic, partition, [{ ...d, failure: { reason: 'PROCESSING_FAILED', detail } }]);
+    });
+    return [];
+  }
+
+  private async sendToDeadLetter(topic: string, partition: number, d: Decoded, reason: string, detail: string): Promise<void> {
+    this.log.error({ topic, partition, offset: d.message.offset, reason, detail: detail.slice(0, 500) }, 'message dead-lettered');
+    await this.options.producer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: d.message.key,
+          value: d.message.value,
+          headers: {
+            ...d.message.headers,
+            'dlt-reason': reason,
+            'dlt-detail': detail.slice(0, 4000),
+            'dlt-original-topic': topic,
+            'dlt-original-partition': String(partition),
+            'dlt-original-offset': d.message.offset,
+            'dlt-consumer-group': this.options.groupId,
+            'dlt-failed-at': new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    this.deadLettered += 1;
+  }
+
+  private async recordDeadLetters(tx: Tx, topic: string, partition: number, list: Decoded[]): Promise<void> {
+    if (list.length === 0) return;
+    await tx.execute(
+      `INSERT INTO dead_letters (consumer, topic, partition, "offset", message_id, reason, detail)
+       SELECT $1, $2, $3, o, m, r, d FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[]) AS t(o, m, r, d)
+       ON CONFLICT DO NOTHING`,
+      [
+        this.options.groupId,
+        topic,
+        partition,
+        list.map((d) => d.message.offset),
+        list.map((d) => d.id),
+        list.map((d) => d.failure!.reason),
+        list.map((d) => d.failure!.detail.slice(0, 4000)),
+      ],
+    );
+  }
+}

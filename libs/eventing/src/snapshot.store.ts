@@ -1,0 +1,114 @@
+import type { PersonYearRef } from '@msb/contracts';
+import { ConcurrencyError, pgCode, Tx } from './database.client';
+import { appendToStreams, NewEvent } from './event.store';
+
+/**
+ * A person-year stream's current state, kept beside its events (a snapshot at every
+ * version) so deciding never replays a stream. Rows are locked (FOR UPDATE, in key order)
+ * for the length of the deciding transaction; the event store's (stream, version) key is
+ * the second line of defence.
+ *
+ * Table shape (each payer's migration creates it with its own extra columns):
+ *   person_years(stream_id text PK, region text, person_id text, year int, version int,
+ *                revision int, parked boolean, state json, updated_at timestamptz)
+ */
+export interface Snapshot<S> {
+  streamId: string;
+  version: number;
+  state: S;
+}
+
+export interface SnapshotChange<S> {
+  streamId: string;
+  key: PersonYearRef;
+  expectedVersion: number;
+  events: NewEvent[];
+  state: S;
+  revision: number;
+  parked: boolean;
+}
+
+export class SnapshotStore<S> {
+  constructor(private readonly table = 'person_years') {}
+
+  /** Lock and load; ids that have no row yet are absent from the map. */
+  async lock(tx: Tx, streamIds: string[]): Promise<Map<string, Snapshot<S>>> {
+    const ids = [...new Set(streamIds)].sort();
+    const rows = await tx.query<{ stream_id: string; version: number; state: S }>(
+      `SELECT stream_id, version, state FROM ${this.table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.stream_id, { streamId: r.stream_id, version: r.version, state: r.state }]));
+  }
+
+  /** The next batch of a region-year's person-years after `cursor`, not locked (to read other rows first). */
+  async regionYearBatch(tx: Tx, region: string, year: number, cursor: string, limit: number): Promise<{ streamId: string; personId: string }[]> {
+    const rows = await tx.query<{ stream_id: string; person_id: string }>(
+      `SELECT stream_id, person_id FROM ${this.table} WHERE region = $1 AND year = $2 AND stream_id > $3 ORDER BY stream_id LIMIT $4`,
+      [region, year, cursor, limit],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, personId: r.person_id }));
+  }
+
+  /** Lock the person-years of a region-year after `cursor`, a batch at a time (bulk recalculation). */
+  async lockRegionYearBatch(tx: Tx, region: string, year: number, cursor: string, limit: number): Promise<Snapshot<S>[]> {
+    const rows = await tx.query<{ stream_id: string; version: number; state: S }>(
+      `SELECT stream_id, version, state FROM ${this.table}
+       WHERE region = $1 AND year = $2 AND stream_id > $3 ORDER BY stream_id LIMIT $4 FOR UPDATE`,
+      [region, year, cursor, limit],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, version: r.version, state: r.state }));
+  }
+
+  /** Append the events and write the new snapshots, in the caller's transaction. */
+  async save(tx: Tx, changes: SnapshotChange<S>[]): Promise<void> {
+    const touched = changes.filter((c) => c.events.length > 0);
+    if (touched.length === 0) return;
+    await appendToStreams(tx, touched.map((c) => ({ streamId: c.streamId, expectedVersion: c.expectedVersion, events: c.events })));
+    const existing = touched.filter((c) => c.expectedVersion > 0);
+    const fresh = touched.filter((c) => c.expectedVersion === 0);
+    if (existing.length > 0) {
+      const updated = await tx.execute(
+        `UPDATE ${this.table} AS p SET version = u.version, revision = u.revision, parked = u.parked, state = u.state, updated_at = now()
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::boolean[], $6::json[]) AS u(stream_id, expected, version, revision, parked, state)
+         WHERE p.stream_id = u.stream_id AND p.version = u.expected`,
+        [
+          existing.map((c) => c.streamId),
+          existing.map((c) => c.expectedVersion),
+          existing.map((c) => c.expectedVersion + c.events.length),
+          existing.map((c) => c.revision),
+          existing.map((c) => c.parked),
+          existing.map((c) => JSON.stringify(c.state)),
+        ],
+      );
+      if (updated !== existing.length) throw new ConcurrencyError('a person-year snapshot was changed concurrently');
+    }
+    if (fresh.length > 0) {
+      try {
+        await tx.execute(
+          `INSERT INTO ${this.table} (stream_id, region, person_id, year, version, revision, parked, state, updated_at)
+           SELECT s, r, p, y, v, rv, pk, st, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::boolean[], $8::json[])
+             AS t(s, r, p, y, v, rv, pk, st)`,
+          [
+            fresh.map((c) => c.streamId),
+            fresh.map((c) => c.key.region),
+            fresh.map((c) => c.key.personId),
+            fresh.map((c) => c.key.year),
+            fresh.map((c) => c.events.length),
+            fresh.map((c) => c.revision),
+            fresh.map((c) => c.parked),
+            fresh.map((c) => JSON.stringify(c.state)),
+          ],
+        );
+      } catch (error) {
+        if (pgCode(error) === '23505') throw new ConcurrencyError('a person-year was created concurrently');
+        throw error;
+      }
+    }
+  }
+}
+
+/** The stream id of a payer's person-year: "<payer>-person-year:<region>:<personId>:<year>". */
+export function personYearStreamId(payer: string, key: PersonYearRef): string {
+  return `${payer}-person-year:${key.region}:${key.personId}:${key.year}`;
+}

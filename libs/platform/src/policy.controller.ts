@@ -1,0 +1,80 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Put, Type } from '@nestjs/common';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import type { z } from 'zod';
+import { correlationIdFrom, expectedRevisionFrom, regionYearParams } from './http.params';
+import { RUNTIME } from './ops.controller';
+import type { PolicyStore, PutPolicyResult } from './policy.store';
+import { Problem, validate } from './problem.details';
+import type { ServiceRuntime } from './service.runtime';
+
+/** The payer's policy store and its recalculation, provided by each payer's module. */
+export const POLICY_STORE = Symbol('PolicyStore');
+export const POLICY_RECALCULATION = Symbol('PolicyRecalculation');
+
+export class PutPolicyCommand {
+  constructor(
+    readonly region: string,
+    readonly year: number,
+    readonly policy: unknown,
+    readonly expectedRevision: number | undefined,
+    readonly correlationId: string,
+    readonly now: Date,
+  ) {}
+}
+
+/** Store a new revision of the payer's section; publish it; start recalculating the region-year. */
+@CommandHandler(PutPolicyCommand)
+export class PutPolicyHandler implements ICommandHandler<PutPolicyCommand, PutPolicyResult> {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(POLICY_STORE) private readonly policies: PolicyStore<unknown, unknown>,
+    @Inject(POLICY_RECALCULATION) private readonly recalculation: { poke(): void },
+  ) {}
+
+  async execute(c: PutPolicyCommand): Promise<PutPolicyResult> {
+    const result = await this.runtime.db.transaction((tx) =>
+      this.policies.put(tx, { region: c.region, year: c.year, dto: c.policy, expectedRevision: c.expectedRevision, now: c.now, correlationId: c.correlationId }),
+    );
+    if (result.created) {
+      this.runtime.relay.poke();
+      this.recalculation.poke();
+    }
+    return result;
+  }
+}
+
+/**
+ * PUT and GET /policies/{region}/{year} for one payer's section (`schema`). A PUT with the
+ * same body as the latest revision is a no-op that answers the same revision; `If-Match`
+ * with a revision number guards against overwriting a revision one has not seen (409).
+ */
+export function policyController(schema: z.ZodType, section: string): Type<unknown> {
+  @Controller()
+  class PolicyController {
+    constructor(
+      private readonly commands: CommandBus,
+      @Inject(RUNTIME) private readonly runtime: ServiceRuntime,
+      @Inject(POLICY_STORE) private readonly policies: PolicyStore<unknown, unknown>,
+    ) {}
+
+    @Put('policies/:region/:year')
+    @HttpCode(200)
+    async put(@Param('region') region: string, @Param('year') year: string, @Body() body: unknown, @Headers() headers: Record<string, string | undefined>) {
+      const params = regionYearParams(region, year);
+      const policy = validate(schema, body);
+      const result: PutPolicyResult = await this.commands.execute(
+        new PutPolicyCommand(params.region, params.year, policy, expectedRevisionFrom(headers), correlationIdFrom(headers), new Date()),
+      );
+      return { region: result.region, year: result.year, revision: result.revision };
+    }
+
+    @Get('policies/:region/:year')
+    async get(@Param('region') region: string, @Param('year') year: string) {
+      const params = regionYearParams(region, year);
+      const latest = await this.policies.latest(this.runtime.db, params.region, params.year);
+      if (!latest) throw Problem.notFound(`no ${section} policy for region ${params.region} in ${params.year}`);
+      return { region: latest.region, year: latest.year, revision: latest.revision, recordedAt: latest.recordedAt, policy: latest.dto };
+    }
+  }
+  return PolicyController;
+}

@@ -1,0 +1,67 @@
+import type { PersonYearRef } from '@msb/contracts';
+import type { Tx } from '@msb/eventing';
+import type { PersonYearRepository } from './person-year.repository';
+import type { PolicyRevision, PolicyStore } from './policy.store';
+import { RecalculationJob, RecalculationWorker } from './recalculation.service';
+import type { ServiceRuntime } from './service.runtime';
+
+export interface RegionYearRecalculationOptions<S, C, E extends { type: string; data: unknown }, Dto, Terms, F> {
+  runtime: ServiceRuntime;
+  policies: PolicyStore<Dto, Terms>;
+  personYears: PersonYearRepository<S, C, E>;
+  keyOf: (state: S) => PersonYearRef;
+  /** Other facts per person that the command needs (e.g. grants), read before the person-years are locked. */
+  facts: (tx: Tx, personIds: string[]) => Promise<Map<string, F>>;
+  command: (policy: PolicyRevision<Dto, Terms>, facts: F | undefined) => C;
+  /** Whether a decision changed the person-year (for the job's `changed` count). */
+  changed: (events: E[]) => boolean;
+  batchSize?: number;
+}
+
+/**
+ * A policy revision applies to the whole year: every person-year of the region-year is
+ * decided again on the latest revision, a batch per transaction, resumably (see
+ * RecalculationWorker). The first policy of a region-year settles what was parked.
+ */
+export class RegionYearRecalculation<S, C, E extends { type: string; data: unknown }, Dto, Terms, F> {
+  readonly worker: RecalculationWorker;
+
+  constructor(private readonly options: RegionYearRecalculationOptions<S, C, E, Dto, Terms, F>) {
+    const { runtime } = options;
+    this.worker = new RecalculationWorker({
+      db: runtime.db,
+      logger: runtime.log.child({ component: 'recalculation' }),
+      batchSize: options.batchSize,
+      recomputeBatch: (tx, job, limit) => this.recomputeBatch(tx, job, limit),
+      countPersonYears: async (region, year) => {
+        const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE region = $1 AND year = $2', [region, year]);
+        return Number(row?.n ?? 0);
+      },
+      afterBatch: () => runtime.relay.poke(),
+    });
+  }
+
+  poke(): void {
+    this.worker.poke();
+  }
+
+  private async recomputeBatch(tx: Tx, job: RecalculationJob, limit: number) {
+    const { policies, personYears } = this.options;
+    await policies.lockShared(tx, job.region, job.year);
+    const policy = await policies.latest(tx, job.region, job.year);
+    const batch = await personYears.regionYearBatch(tx, job.region, job.year, job.cursor, limit);
+    if (!policy || batch.length === 0) return { last: undefined, count: 0, changed: 0 };
+    const facts = await this.options.facts(tx, batch.map((b) => b.personId));
+    const snapshots = await personYears.lockStreams(tx, batch.map((b) => b.streamId));
+    const now = new Date();
+    const decided = await personYears.decideAndSave(
+      tx,
+      [...snapshots.values()].map((snapshot) => {
+        const key = this.options.keyOf(snapshot.state);
+        return { key, snapshot, command: this.options.command(policy, facts.get(key.personId)), now, context: {} };
+      }),
+    );
+    const changed = decided.filter((d) => this.options.changed(d.events)).length;
+    return { last: batch[batch.length - 1].streamId, count: batch.length, changed };
+  }
+}

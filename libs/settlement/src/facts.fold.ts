@@ -1,0 +1,116 @@
+import { yearOf } from './claim-figures.rules';
+import { settlePersonYear, SettledPersonYear } from './person-year.rules';
+import type { AssistancePolicy, BasicPolicy, Claim, CriticalIllnessPolicy, Grant, PersonYearKey } from './domain.types';
+
+/**
+ * The facts the rules are a function of, as one pure fold: policy sections, claim
+ * versions and reversals, grants and revocations. Audit replays recorded events into it;
+ * tests fold scenario steps into it. Arrival order does not matter to the result.
+ */
+export type Fact =
+  | { type: 'PolicyPut'; region: string; year: number; basic?: BasicPolicy; criticalIllness?: CriticalIllnessPolicy; assistance?: AssistancePolicy }
+  | { type: 'ClaimSubmitted'; claim: Claim }
+  | { type: 'ClaimCorrected'; claim: Claim }
+  | { type: 'ClaimReversed'; claimId: string }
+  | { type: 'EligibilityGranted'; grant: Grant }
+  | { type: 'EligibilityRevoked'; grantId: string };
+
+export interface RegionYearPolicySet {
+  basic?: BasicPolicy;
+  criticalIllness?: CriticalIllnessPolicy;
+  assistance?: AssistancePolicy;
+}
+
+export interface FactBook {
+  policies: Map<string, RegionYearPolicySet>;
+  claims: Map<string, { latest: Claim; reversed: boolean }>;
+  grants: Map<string, Grant>;
+}
+
+export const emptyFactBook = (): FactBook => ({ policies: new Map(), claims: new Map(), grants: new Map() });
+
+export const regionYearKey = (region: string, year: number): string => `${region}|${year}`;
+export const personYearKey = (k: PersonYearKey): string => `${k.region}|${k.personId}|${k.year}`;
+export const personYearOf = (claim: Pick<Claim, 'region' | 'personId' | 'serviceDate'>): PersonYearKey => ({
+  region: claim.region,
+  personId: claim.personId,
+  year: yearOf(claim.serviceDate),
+});
+
+/** Apply one fact (mutates and returns the book: folding thousands of facts stays cheap). */
+export function applyFact(book: FactBook, fact: Fact): FactBook {
+  switch (fact.type) {
+    case 'PolicyPut': {
+      const key = regionYearKey(fact.region, fact.year);
+      const current = book.policies.get(key) ?? {};
+      book.policies.set(key, {
+        basic: fact.basic ?? current.basic,
+        criticalIllness: fact.criticalIllness ?? current.criticalIllness,
+        assistance: fact.assistance ?? current.assistance,
+      });
+      return book;
+    }
+    case 'ClaimSubmitted':
+    case 'ClaimCorrected': {
+      const existing = book.claims.get(fact.claim.claimId);
+      if (existing === undefined || existing.latest.version < fact.claim.version) {
+        book.claims.set(fact.claim.claimId, { latest: fact.claim, reversed: existing?.reversed ?? false });
+      }
+      return book;
+    }
+    case 'ClaimReversed': {
+      const existing = book.claims.get(fact.claimId);
+      if (existing) existing.reversed = true;
+      return book;
+    }
+    case 'EligibilityGranted':
+      book.grants.set(fact.grant.grantId, { ...fact.grant, revoked: book.grants.get(fact.grant.grantId)?.revoked ?? false });
+      return book;
+    case 'EligibilityRevoked': {
+      const grant = book.grants.get(fact.grantId);
+      if (grant) book.grants.set(fact.grantId, { ...grant, revoked: true });
+      return book;
+    }
+    default: {
+      const unknown: never = fact;
+      throw new Error(`unknown fact ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export interface PersonYearOutcome {
+  key: PersonYearKey;
+  settled: SettledPersonYear;
+  reversed: string[];
+}
+
+/** Every person-year the book knows, settled with its region-year's policies. */
+export function settleBook(book: FactBook): Map<string, PersonYearOutcome> {
+  const byPersonYear = new Map<string, { key: PersonYearKey; live: Claim[]; reversed: string[] }>();
+  for (const { latest, reversed } of book.claims.values()) {
+    const key = personYearOf(latest);
+    const id = personYearKey(key);
+    let entry = byPersonYear.get(id);
+    if (!entry) byPersonYear.set(id, (entry = { key, live: [], reversed: [] }));
+    if (reversed) entry.reversed.push(latest.claimId);
+    else entry.live.push(latest);
+  }
+  const grantsByPerson = new Map<string, Grant[]>();
+  for (const grant of book.grants.values()) {
+    const list = grantsByPerson.get(grant.personId) ?? [];
+    list.push(grant);
+    grantsByPerson.set(grant.personId, list);
+  }
+  const outcomes = new Map<string, PersonYearOutcome>();
+  for (const [id, { key, live, reversed }] of byPersonYear) {
+    const policies = book.policies.get(regionYearKey(key.region, key.year));
+    if (!policies?.basic || !policies.criticalIllness || !policies.assistance) continue;
+    const settled = settlePersonYear(
+      { basic: policies.basic, criticalIllness: policies.criticalIllness, assistance: policies.assistance },
+      live,
+      grantsByPerson.get(key.personId) ?? [],
+    );
+    outcomes.set(id, { key, settled, reversed });
+  }
+  return outcomes;
+}

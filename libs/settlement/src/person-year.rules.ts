@@ -1,0 +1,85 @@
+import { Decimal, ZERO, sum } from '@msb/money';
+import { decideAssistanceYear } from './assistance.rules';
+import { decideBasicYear } from './basic.rules';
+import { decideCriticalIllnessYear } from './critical-illness.rules';
+import { assertConservation } from './conservation.rules';
+import type { AssistancePolicy, BasicPolicy, Category, Claim, CriticalIllnessPolicy, Grant } from './domain.types';
+
+export interface PersonYearPolicies {
+  basic: BasicPolicy;
+  criticalIllness: CriticalIllnessPolicy;
+  assistance: AssistancePolicy;
+}
+
+export interface SettledClaim {
+  claimId: string;
+  version: number;
+  total: Decimal;
+  policyScope: Decimal;
+  basic: Decimal;
+  criticalIllness: Decimal;
+  assistance: Decimal;
+  selfPay: Decimal;
+}
+
+export interface SettledPersonYear {
+  claims: SettledClaim[];
+  basic: Decimal;
+  criticalIllness: Decimal;
+  assistance: Decimal;
+  total: Decimal;
+  selfPay: Decimal;
+  tilted: boolean;
+  assistanceCategory: Category | null;
+  criticalIllnessBase: Decimal;
+  assistanceBase: Decimal;
+}
+
+/**
+ * The three payers in their legal order (保险在先、救助在后) over one person-year's facts:
+ * live claims (latest versions, reversals removed) and the person's grants. This is the
+ * reference the services' deciders, the audit replay and the tests all agree with.
+ */
+export function settlePersonYear(
+  policies: PersonYearPolicies,
+  liveClaims: readonly Claim[],
+  grants: readonly Grant[],
+): SettledPersonYear {
+  const basic = decideBasicYear(policies.basic, liveClaims);
+  const ci = decideCriticalIllnessYear(policies.criticalIllness, basic.claims, grants);
+  const ciById = new Map(ci.claims.map((c) => [c.claimId, c.criticalIllness]));
+  const assistanceInput = basic.claims.map((c) => ({ ...c, criticalIllness: ciById.get(c.claimId) ?? ZERO }));
+  const assistance = decideAssistanceYear(policies.assistance, assistanceInput, grants);
+  const assistanceById = new Map(assistance.claims.map((c) => [c.claimId, c.assistance]));
+
+  const claims = basic.claims.map((b): SettledClaim => {
+    const criticalIllness = ciById.get(b.claimId) ?? ZERO;
+    const paidByAssistance = assistanceById.get(b.claimId) ?? ZERO;
+    const selfPay = b.total.minus(b.basic).minus(criticalIllness).minus(paidByAssistance);
+    const settled = {
+      claimId: b.claimId,
+      version: b.version,
+      total: b.total,
+      policyScope: b.policyScope,
+      basic: b.basic,
+      criticalIllness,
+      assistance: paidByAssistance,
+      selfPay,
+    };
+    assertConservation(settled);
+    return settled;
+  });
+
+  return {
+    claims,
+    basic: basic.basic,
+    criticalIllness: ci.entitlement,
+    assistance: assistance.entitlement,
+    total: sum(claims.map((c) => c.total)),
+    selfPay: sum(claims.map((c) => c.selfPay)),
+    tilted: ci.tilted,
+    assistanceCategory: assistance.category,
+    criticalIllnessBase: ci.base,
+    assistanceBase: assistance.base,
+  };
+}
