@@ -7,8 +7,32 @@ const roots = ['<rootDir>/apps', '<rootDir>/libs'];
 module.exports = {
   projects: [
     { ...preset, displayName: 'unit', roots, testMatch: ['**/*.spec.ts'] },
-    { ...preset, displayName: 'int', roots, testMatch: ['**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts', slowTestThreshold: 60 },
-    { ...preset, displayName: 'faults', roots: ['<rootDir>/tests'], testMatch: ['**/*.faults-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts', slowTestThreshold: 600 },
-    { ...preset, displayName: 'e2e', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tests'], testMatch: ['**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts', globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts', slowTestThreshold: 300 },
+    {
+      ...preset,
+      displayName: 'int',
+      roots,
+      testMatch: ['**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+      slowTestThreshold: 60,
+    },
+    {
+      ...preset,
+      displayName: 'faults',
+      roots: ['<rootDir>/tests'],
+      testMatch: ['**/*.faults-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+      slowTestThreshold: 600,
+    },
+    {
+      ...preset,
+      displayName: 'e2e',
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tests'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+      slowTestThreshold: 300,
+    },
   ],
 };

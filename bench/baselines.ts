@@ -33,8 +33,15 @@ export async function postgresBaseline(seconds = 5, clients = 8): Promise<{ txPe
 }
 
 /** Raw Kafka with kafkajs: idempotent produce in batches, then consume, messages per second. */
-export async function kafkaBaseline(messages = 100_000, size = 600): Promise<{ producePerSecond: number; consumePerSecond: number; messageBytes: number }> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
+export async function kafkaBaseline(
+  messages = 100_000,
+  size = 600,
+): Promise<{ producePerSecond: number; consumePerSecond: number; messageBytes: number }> {
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const topic = uniqueName('bench-baseline').replace(/_/g, '-');
   const admin = kafka.admin();
   await admin.connect();
@@ -67,5 +74,9 @@ export async function kafkaBaseline(messages = 100_000, size = 600): Promise<{ p
   await consumer.disconnect();
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.disconnect();
-  return { producePerSecond: Math.round(messages / produceSeconds), consumePerSecond: Math.round(messages / consumeSeconds), messageBytes: size };
+  return {
+    producePerSecond: Math.round(messages / produceSeconds),
+    consumePerSecond: Math.round(messages / consumeSeconds),
+    messageBytes: size,
+  };
 }

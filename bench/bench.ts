@@ -11,7 +11,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { demoPolicies, generateWorkload, inParallel, randomTag, repoRoot, startTestInfrastructure, TestSystem, applyStep } from '@msb/testing';
+import {
+  demoPolicies,
+  generateWorkload,
+  inParallel,
+  randomTag,
+  repoRoot,
+  startTestInfrastructure,
+  TestSystem,
+  applyStep,
+} from '@msb/testing';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { seedPersonYears } from './seed-person-years';
 
@@ -38,10 +47,14 @@ async function throughput(system: TestSystem) {
   await system.caughtUp(1800000);
   const settled = performance.now();
   let notSettled = 0;
-  await inParallel(workload.claims.filter((_, i) => i % 20 === 0), 16, async (c) => {
-    const slip = await system.clients.basic.get<{ status: string }>(`/claims/${c.claimId}`);
-    if (slip.body.status !== 'SETTLED') notSettled += 1;
-  });
+  await inParallel(
+    workload.claims.filter((_, i) => i % 20 === 0),
+    16,
+    async (c) => {
+      const slip = await system.clients.basic.get<{ status: string }>(`/claims/${c.claimId}`);
+      if (slip.body.status !== 'SETTLED') notSettled += 1;
+    },
+  );
   const seconds = (settled - t0) / 1000;
   return {
     claims,
@@ -58,7 +71,15 @@ async function latency(system: TestSystem) {
   const rate = 100;
   const tag = `L${randomTag(4).toUpperCase()}`;
   const region = `500112${tag}`.slice(0, 12);
-  const workload = generateWorkload({ seed: 11, tag, regions: [region], year: 2024, people: rate * seconds, claims: rate * seconds, eligibleShare: 0.15 });
+  const workload = generateWorkload({
+    seed: 11,
+    tag,
+    regions: [region],
+    year: 2024,
+    people: rate * seconds,
+    claims: rate * seconds,
+    eligibleShare: 0.15,
+  });
   await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
@@ -100,7 +121,11 @@ async function revision(system: TestSystem) {
   await system.caughtUp(3600000);
   const loaded = performance.now();
   // 大病 lowers its threshold and raises its first band: every person-year of the region-year is recomputed
-  const revised = { ...policies.criticalIllness, threshold: '8000', bands: [{ upTo: '40000', rate: '0.65' }, ...policies.criticalIllness.bands.slice(1)] };
+  const revised = {
+    ...policies.criticalIllness,
+    threshold: '8000',
+    bands: [{ upTo: '40000', rate: '0.65' }, ...policies.criticalIllness.bands.slice(1)],
+  };
   const t0 = performance.now();
   const put = await system.clients.criticalIllness.put(`/policies/${region}/2024`, revised);
   if (put.status !== 200) throw new Error(`policy revision refused: ${JSON.stringify(put.body)}`);
@@ -128,9 +153,12 @@ async function revision(system: TestSystem) {
 
 function markdown(r: Record<string, unknown>): string {
   const lines = ['# Benchmark', '', `Run ${r.at} on ${r.machine}.`, '', '| figure | value | baseline | ratio |', '|---|---|---|---|'];
-  const b = r.baselines as { postgres?: { txPerSecond: number }; kafka?: { producePerSecond: number; consumePerSecond: number } } | undefined;
+  const b = r.baselines as
+    { postgres?: { txPerSecond: number }; kafka?: { producePerSecond: number; consumePerSecond: number } } | undefined;
   const row = (name: string, value: unknown, baseline?: number) =>
-    lines.push(`| ${name} | ${value ?? 'n/a'} | ${baseline ?? ''} | ${baseline && typeof value === 'number' ? (value / baseline).toFixed(3) : ''} |`);
+    lines.push(
+      `| ${name} | ${value ?? 'n/a'} | ${baseline ?? ''} | ${baseline && typeof value === 'number' ? (value / baseline).toFixed(3) : ''} |`,
+    );
   row('raw Postgres single-row tx/s', b?.postgres?.txPerSecond);
   row('raw Kafka produce msgs/s', b?.kafka?.producePerSecond);
   row('raw Kafka consume msgs/s', b?.kafka?.consumePerSecond);
@@ -139,7 +167,8 @@ function markdown(r: Record<string, unknown>): string {
   const l = r.latency as { p50Ms?: number; p99Ms?: number } | undefined;
   row('p50 ms POST → SETTLED at 100/s', l?.p50Ms);
   row('p99 ms POST → SETTLED at 100/s', l?.p99Ms);
-  const v = r.revision as { personYears?: number; criticalIllnessPersonYearsPerSecond?: number; throughAssistancePersonYearsPerSecond?: number } | undefined;
+  const v = r.revision as
+    { personYears?: number; criticalIllnessPersonYearsPerSecond?: number; throughAssistancePersonYearsPerSecond?: number } | undefined;
   row(`大病 revision person-years/s (${v?.personYears ?? '?'})`, v?.criticalIllnessPersonYearsPerSecond, b?.postgres?.txPerSecond);
   row('revision through assistance person-years/s', v?.throughAssistancePersonYearsPerSecond, b?.postgres?.txPerSecond);
   const a = r.replay as { eventsPerSecond?: number } | undefined;
@@ -174,8 +203,20 @@ async function main() {
     if (only.includes('replay')) {
       out('audit replay…');
       await system.caughtUp(600000);
-      const replay = await system.clients.audit.post<{ events: number; decisions: number; seconds: number; eventsPerSecond: number; differences: unknown[] }>('/replays');
-      results.replay = { events: replay.body.events, decisions: replay.body.decisions, seconds: replay.body.seconds, eventsPerSecond: replay.body.eventsPerSecond, differences: replay.body.differences.length };
+      const replay = await system.clients.audit.post<{
+        events: number;
+        decisions: number;
+        seconds: number;
+        eventsPerSecond: number;
+        differences: unknown[];
+      }>('/replays');
+      results.replay = {
+        events: replay.body.events,
+        decisions: replay.body.decisions,
+        seconds: replay.body.seconds,
+        eventsPerSecond: replay.body.eventsPerSecond,
+        differences: replay.body.differences.length,
+      };
       out(JSON.stringify(results.replay));
     }
   } finally {
@@ -183,7 +224,10 @@ async function main() {
   }
   if (only.includes('revision')) {
     // without audit, so that its ingestion of the seeded decisions does not share the two cores
-    const payers = await TestSystem.start({ services: ['basic-insurance', 'critical-illness', 'medical-assistance'], env: { LOG_LEVEL: 'warn' } });
+    const payers = await TestSystem.start({
+      services: ['basic-insurance', 'critical-illness', 'medical-assistance'],
+      env: { LOG_LEVEL: 'warn' },
+    });
     try {
       out('policy revision…');
       results.revision = await revision(payers);

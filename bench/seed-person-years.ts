@@ -10,8 +10,18 @@ import { Kafka, logLevel } from 'kafkajs';
  * system's basic.decisions topic, as basic would. 大病 and assistance consume and decide them
  * through their normal path.
  */
-export async function seedPersonYears(system: TestSystem, region: string, year: number, count: number, tag: string): Promise<{ started: number }> {
-  const kafka = new Kafka({ clientId: 'bench-seed', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
+export async function seedPersonYears(
+  system: TestSystem,
+  region: string,
+  year: number,
+  count: number,
+  tag: string,
+): Promise<{ started: number }> {
+  const kafka = new Kafka({
+    clientId: 'bench-seed',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const random = rng(42);
@@ -46,9 +56,22 @@ export async function seedPersonYears(system: TestSystem, region: string, year: 
         policyRevision: 1,
         cause: { reason: 'INITIAL' },
         claims,
-        payments: claims.map((c) => ({ claimId: c.claimId, version: 1, kind: 'SETTLED' as const, amount: c.basic, paid: c.basic, reason: 'INITIAL' as const })),
+        payments: claims.map((c) => ({
+          claimId: c.claimId,
+          version: 1,
+          kind: 'SETTLED' as const,
+          amount: c.basic,
+          paid: c.basic,
+          reason: 'INITIAL' as const,
+        })),
       };
-      const e = envelope({ type: 'basic.PersonYearDecided', source: 'basic-insurance', subject: `${region}:${personId}:${year}`, data, time: new Date() });
+      const e = envelope({
+        type: 'basic.PersonYearDecided',
+        source: 'basic-insurance',
+        subject: `${region}:${personId}:${year}`,
+        data,
+        time: new Date(),
+      });
       messages.push({ key: personKey(region, personId), value: JSON.stringify(e) });
     }
     await producer.send({ topic, acks: -1, messages });

@@ -38,10 +38,24 @@ async function main() {
   const client = new ServiceClient(process.env.AUDIT_URL ?? 'http://127.0.0.1:3004');
   switch (command) {
     case 'verify': {
-      const r = await call<{ ok: boolean; events: number; chains: number; head: string; checkpoints: number; brokenAt?: Record<string, string>; brokenCheckpoint?: Record<string, string> }>(client, 'POST', '/verify');
+      const r = await call<{
+        ok: boolean;
+        events: number;
+        chains: number;
+        head: string;
+        checkpoints: number;
+        brokenAt?: Record<string, string>;
+        brokenCheckpoint?: Record<string, string>;
+      }>(client, 'POST', '/verify');
       out(`${r.ok ? 'OK' : 'BROKEN'}: ${r.events} events in ${r.chains} chains, ${r.checkpoints} checkpoints, head ${r.head}`);
-      if (r.brokenAt) out(`first broken entry: seq ${r.brokenAt.seq}, event ${r.brokenAt.eventId}, chain ${r.brokenAt.chain} #${r.brokenAt.chainSeq}: ${r.brokenAt.problem}`);
-      if (r.brokenCheckpoint) out(`checkpoint ${r.brokenCheckpoint.id} of ${r.brokenCheckpoint.createdAt} (size ${r.brokenCheckpoint.treeSize}) no longer matches: recorded ${r.brokenCheckpoint.recorded}, recomputed ${r.brokenCheckpoint.recomputed}`);
+      if (r.brokenAt)
+        out(
+          `first broken entry: seq ${r.brokenAt.seq}, event ${r.brokenAt.eventId}, chain ${r.brokenAt.chain} #${r.brokenAt.chainSeq}: ${r.brokenAt.problem}`,
+        );
+      if (r.brokenCheckpoint)
+        out(
+          `checkpoint ${r.brokenCheckpoint.id} of ${r.brokenCheckpoint.createdAt} (size ${r.brokenCheckpoint.treeSize}) no longer matches: recorded ${r.brokenCheckpoint.recorded}, recomputed ${r.brokenCheckpoint.recomputed}`,
+        );
       process.exitCode = r.ok ? 0 : 1;
       return;
     }
@@ -56,7 +70,9 @@ async function main() {
           String(e.type),
           String(e.revision ?? e.version ?? ''),
           String((e.cause as { reason?: string } | undefined)?.reason ?? (e.reason as string | undefined) ?? ''),
-          ((e.payments as { kind: string; amount: string; reason: string }[] | undefined) ?? []).map((p) => `${p.kind} ${p.amount} ${p.reason}`).join('; '),
+          ((e.payments as { kind: string; amount: string; reason: string }[] | undefined) ?? [])
+            .map((p) => `${p.kind} ${p.amount} ${p.reason}`)
+            .join('; '),
           String(e.causationId ?? '').slice(0, 8),
           String(e.hash).slice(0, 12),
         ]),
@@ -64,32 +80,65 @@ async function main() {
       return;
     }
     case 'replay': {
-      const r = await call<{ events: number; decisions: number; personYears: number; seconds: number; eventsPerSecond: number; differences: Record<string, unknown>[] }>(client, 'POST', '/replays');
-      out(`replayed ${r.events} events, re-derived ${r.decisions} decisions and ${r.personYears} person-years in ${r.seconds} s (${r.eventsPerSecond} events/s): ${r.differences.length} differences`);
-      if (r.differences.length) table(['kind', 'payer', 'person-year', 'claim', 'field', 'recorded', 'replayed'], r.differences.slice(0, 200).map((d) => [d.kind, d.payer, d.personYear, d.claimId ?? '', d.field, JSON.stringify(d.recorded), JSON.stringify(d.replayed)].map(String)));
+      const r = await call<{
+        events: number;
+        decisions: number;
+        personYears: number;
+        seconds: number;
+        eventsPerSecond: number;
+        differences: Record<string, unknown>[];
+      }>(client, 'POST', '/replays');
+      out(
+        `replayed ${r.events} events, re-derived ${r.decisions} decisions and ${r.personYears} person-years in ${r.seconds} s (${r.eventsPerSecond} events/s): ${r.differences.length} differences`,
+      );
+      if (r.differences.length)
+        table(
+          ['kind', 'payer', 'person-year', 'claim', 'field', 'recorded', 'replayed'],
+          r.differences
+            .slice(0, 200)
+            .map((d) =>
+              [d.kind, d.payer, d.personYear, d.claimId ?? '', d.field, JSON.stringify(d.recorded), JSON.stringify(d.replayed)].map(String),
+            ),
+        );
       process.exitCode = r.differences.length ? 1 : 0;
       return;
     }
     case 'flags': {
-      const r = await call<{ counts: Record<string, number>; flags: { type: string; personId: string; claimIds: string[]; detail: string; evidence: { eventId: string }[] }[] }>(
-        client,
-        'GET',
-        `/flags${args[0] ? `?type=${encodeURIComponent(args[0])}` : ''}`,
+      const r = await call<{
+        counts: Record<string, number>;
+        flags: { type: string; personId: string; claimIds: string[]; detail: string; evidence: { eventId: string }[] }[];
+      }>(client, 'GET', `/flags${args[0] ? `?type=${encodeURIComponent(args[0])}` : ''}`);
+      out(
+        `flags: ${
+          Object.entries(r.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none'
+        }`,
       );
-      out(`flags: ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
-      if (r.flags.length) table(['rule', 'person', 'claims', 'detail', 'evidence'], r.flags.map((f) => [f.type, f.personId, f.claimIds.join(' '), f.detail, f.evidence.map((e) => e.eventId.slice(0, 8)).join(' ')]));
+      if (r.flags.length)
+        table(
+          ['rule', 'person', 'claims', 'detail', 'evidence'],
+          r.flags.map((f) => [f.type, f.personId, f.claimIds.join(' '), f.detail, f.evidence.map((e) => e.eventId.slice(0, 8)).join(' ')]),
+        );
       return;
     }
     case 'ledger': {
       const [region, personId, year, asOf] = args;
       if (!year) throw new Error('usage: ledger <region> <personId> <year> [asOf]');
-      const r = await call<{ asOf: string; payers: Record<string, { revision: number; decidedAt: string; paid: string }>; claims: Record<string, string>[] }>(
-        client,
-        'GET',
-        `/ledgers/${region}/${personId}/${year}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`,
+      const r = await call<{
+        asOf: string;
+        payers: Record<string, { revision: number; decidedAt: string; paid: string }>;
+        claims: Record<string, string>[];
+      }>(client, 'GET', `/ledgers/${region}/${personId}/${year}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`);
+      out(
+        `as of ${r.asOf}: ${Object.entries(r.payers)
+          .map(([payer, p]) => `${payer} ${p.paid} (revision ${p.revision}, ${p.decidedAt})`)
+          .join('; ')}`,
       );
-      out(`as of ${r.asOf}: ${Object.entries(r.payers).map(([payer, p]) => `${payer} ${p.paid} (revision ${p.revision}, ${p.decidedAt})`).join('; ')}`);
-      table(['claim', 'version', 'status', 'basic', 'critical', 'assistance'], r.claims.map((c) => [c.claimId, String(c.version), c.status, c.basic, c.criticalIllness, c.assistance]));
+      table(
+        ['claim', 'version', 'status', 'basic', 'critical', 'assistance'],
+        r.claims.map((c) => [c.claimId, String(c.version), c.status, c.basic, c.criticalIllness, c.assistance]),
+      );
       return;
     }
     default:

@@ -28,7 +28,12 @@ const pad = (s: string, w: number, right: boolean) => (right ? ' '.repeat(w - wi
 
 function table(rows: string[][], right: boolean[]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => width(r[i]))));
-  return rows.map((r, n) => r.map((cell, i) => pad(cell, widths[i], right[i])).join('  ') + (n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
+  return rows
+    .map(
+      (r, n) =>
+        r.map((cell, i) => pad(cell, widths[i], right[i])).join('  ') + (n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''),
+    )
+    .join('\n');
 }
 
 async function main() {
@@ -38,10 +43,20 @@ async function main() {
   const year = 2024;
   const regions = ['610100', '321300', '340300']; // 西安, 宿迁, 蚌埠
   const claimCount = Number(process.env.DEMO_CLAIMS ?? 400);
-  const workload = generateWorkload({ seed: 20240101, tag, regions, year, people: Math.ceil(claimCount / 3), claims: claimCount, eligibleShare: 0.15 });
+  const workload = generateWorkload({
+    seed: 20240101,
+    tag,
+    regions,
+    year,
+    people: Math.ceil(claimCount / 3),
+    claims: claimCount,
+    eligibleShare: 0.15,
+  });
   const policies = demoPolicies();
 
-  out(`Demo run ${tag}: ${workload.claims.length} claims, ${workload.people.length} people, ${workload.grants.length} with an assistance grant, regions ${regions.join(', ')}, year ${year}`);
+  out(
+    `Demo run ${tag}: ${workload.claims.length} claims, ${workload.people.length} people, ${workload.grants.length} with an assistance grant, regions ${regions.join(', ')}, year ${year}`,
+  );
   for (const region of regions) await applyStep(clients, { op: 'putPolicy', region, year, ...policies });
   await inParallel(workload.grants, 8, (g) => applyStep(clients, { op: 'grantEligibility', ...g }));
 
@@ -49,7 +64,9 @@ async function main() {
   await inParallel(workload.claims, 16, (claim) => applyStep(clients, { op: 'submitClaim', claim }));
   await waitUntilCaughtUp(all, 300000);
   const seconds = (Date.now() - started) / 1000;
-  out(`All ${workload.claims.length} claims submitted and settled by the three payers in ${seconds.toFixed(1)} s (${(workload.claims.length / seconds).toFixed(0)} claims/s end to end).\n`);
+  out(
+    `All ${workload.claims.length} claims submitted and settled by the three payers in ${seconds.toFixed(1)} s (${(workload.claims.length / seconds).toFixed(0)} claims/s end to end).\n`,
+  );
 
   // A retroactive decision of civil affairs: a person already settled without assistance
   // is found to have been in extreme poverty since January.
@@ -60,7 +77,8 @@ async function main() {
   });
   const granted = new Set(workload.grants.map((g) => g.personId));
   const spend = new Map<string, Decimal>();
-  for (const s of slips.values()) if (!granted.has(s.personId)) spend.set(s.personId, (spend.get(s.personId) ?? new Decimal(0)).plus(s.selfPay));
+  for (const s of slips.values())
+    if (!granted.has(s.personId)) spend.set(s.personId, (spend.get(s.personId) ?? new Decimal(0)).plus(s.selfPay));
   const [retroPerson] = [...spend.entries()].sort((a, b) => b[1].cmp(a[1]))[0];
   const retroGrant = { grantId: `${tag}-RETRO`, personId: retroPerson, category: 'EXTREME_POVERTY' as const, validFrom: `${year}-01-01` };
   await applyStep(clients, { op: 'grantEligibility', ...retroGrant });
@@ -70,11 +88,13 @@ async function main() {
 
   const rows = [['claim', 'person', 'region', 'status', 'total', 'basic', 'critical', 'assistance', 'self-pay']];
   const shown = [...slips.values()].sort((a, b) => new Decimal(b.total).cmp(a.total)).slice(0, 25);
-  for (const s of shown) rows.push([s.claimId, s.personId, s.region, s.status, s.total, s.basic, s.criticalIllness, s.assistance, s.selfPay]);
+  for (const s of shown)
+    rows.push([s.claimId, s.personId, s.region, s.status, s.total, s.basic, s.criticalIllness, s.assistance, s.selfPay]);
   out('The 25 largest one-stop slips (一站式结算单) — basic 基本医保, critical 大病保险, assistance 医疗救助:');
   out(table(rows, [false, false, false, false, true, true, true, true, true]));
 
-  const sum = (f: (s: Slip) => string) => [...slips.values()].filter((s) => s.status !== 'REVERSED').reduce((a, s) => a.plus(f(s)), new Decimal(0));
+  const sum = (f: (s: Slip) => string) =>
+    [...slips.values()].filter((s) => s.status !== 'REVERSED').reduce((a, s) => a.plus(f(s)), new Decimal(0));
   const settled = [...slips.values()].filter((s) => s.status === 'SETTLED').length;
   out(`\nTotals over ${slips.size} claims (${settled} SETTLED):`);
   out(
@@ -87,22 +107,39 @@ async function main() {
           ['medical assistance (医疗救助)', sum((s) => s.assistance)],
           ['patients (个人自付)', sum((s) => s.selfPay)],
           ['total', sum((s) => s.total)],
-        ].map(([name, v]) => [name as string, (v as Decimal).toFixed(2), `${(v as Decimal).div(sum((s) => s.total)).times(100).toFixed(1)}%`]),
+        ].map(([name, v]) => [
+          name as string,
+          (v as Decimal).toFixed(2),
+          `${(v as Decimal)
+            .div(sum((s) => s.total))
+            .times(100)
+            .toFixed(1)}%`,
+        ]),
       ],
       [false, true, true],
     ),
   );
 
-  out(`\nRetroactive case: grant ${retroGrant.grantId} (EXTREME_POVERTY from ${retroGrant.validFrom}) for ${retroPerson}, decided after the claims were paid.`);
+  out(
+    `\nRetroactive case: grant ${retroGrant.grantId} (EXTREME_POVERTY from ${retroGrant.validFrom}) for ${retroPerson}, decided after the claims were paid.`,
+  );
   const adjRows = [['claim', 'payer', 'amount', 'reason']];
   for (const c of retroClaims) for (const a of slips.get(c.claimId)!.adjustments) adjRows.push([c.claimId, a.payer, a.amount, a.reason]);
-  out(adjRows.length > 1 ? table(adjRows, [false, false, true, false]) : '  (no adjustment: the person had no self-pay the grant could cover)');
+  out(
+    adjRows.length > 1
+      ? table(adjRows, [false, false, true, false])
+      : '  (no adjustment: the person had no self-pay the grant could cover)',
+  );
   const ledger = await clients.basic.get<Record<string, unknown>>(`/ledgers/${retroClaims[0].region}/${retroPerson}/${year}`);
-  out(`  person-year now: basic ${ledger.body.basic}, critical ${ledger.body.criticalIllness}, assistance ${ledger.body.assistance}, self-pay ${ledger.body.selfPay}, tilted ${ledger.body.tilted}`);
+  out(
+    `  person-year now: basic ${ledger.body.basic}, critical ${ledger.body.criticalIllness}, assistance ${ledger.body.assistance}, self-pay ${ledger.body.selfPay}, tilted ${ledger.body.tilted}`,
+  );
 
   const verify = await clients.audit.post<{ ok: boolean; events: number; head: string }>('/verify');
   out(`\nAudit log: ${verify.body.events} events, chain ${verify.body.ok ? 'verified' : 'BROKEN'}, head ${verify.body.head.slice(0, 16)}…`);
-  out('\nThe system keeps running: basic-insurance http://127.0.0.1:3001, critical-illness :3002, medical-assistance :3003, audit :3004 (OpenAPI at /docs).');
+  out(
+    '\nThe system keeps running: basic-insurance http://127.0.0.1:3001, critical-illness :3002, medical-assistance :3003, audit :3004 (OpenAPI at /docs).',
+  );
   out('Stop it with: npm run down   (and the local Kafka broker with: npm run infra:down)');
 }
 

@@ -20,7 +20,9 @@ async function main() {
   await waitUntilCaughtUp([clients.basic, clients.criticalIllness, clients.assistance, clients.audit], 600000);
   const t2 = performance.now();
   const status = await clients.basic.get('/status');
-  process.stdout.write(`${claims} claims: accepted ${(claims / ((t1 - t0) / 1000)).toFixed(0)}/s, settled ${(claims / ((t2 - t0) / 1000)).toFixed(0)}/s\n${JSON.stringify(status.body)}\n`);
+  process.stdout.write(
+    `${claims} claims: accepted ${(claims / ((t1 - t0) / 1000)).toFixed(0)}/s, settled ${(claims / ((t2 - t0) / 1000)).toFixed(0)}/s\n${JSON.stringify(status.body)}\n`,
+  );
 }
 
 void main();

@@ -18,7 +18,10 @@ async function main() {
     await waitUntilCaughtUp(all);
     const observed = await observe(clients, scenario, ids);
     const diffs: string[] = [];
-    for (const [kind, expected] of Object.entries(scenario.expected) as [keyof typeof observed, Record<string, Record<string, unknown>>][]) {
+    for (const [kind, expected] of Object.entries(scenario.expected) as [
+      keyof typeof observed,
+      Record<string, Record<string, unknown>>,
+    ][]) {
       for (const [id, fields] of Object.entries(expected)) {
         for (const [field, value] of Object.entries(fields)) {
           const got = observed[kind][id]?.[field];
@@ -27,7 +30,12 @@ async function main() {
       }
     }
     failures += diffs.length ? 1 : 0;
-    process.stdout.write(`${diffs.length ? 'FAIL' : 'ok  '} ${file} (${Date.now() - started} ms, tag ${ids.tag})\n${diffs.slice(0, 20).map((d) => `     ${d}\n`).join('')}`);
+    process.stdout.write(
+      `${diffs.length ? 'FAIL' : 'ok  '} ${file} (${Date.now() - started} ms, tag ${ids.tag})\n${diffs
+        .slice(0, 20)
+        .map((d) => `     ${d}\n`)
+        .join('')}`,
+    );
   }
   process.exit(failures ? 1 : 0);
 }

@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, '..');
 const bin = (pkg, file) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
 
 const PHASES = [
-  { name: 'lint', args: [bin('eslint', 'bin/eslint.js'), '.'] },
+  { name: 'lint', args: [path.join(ROOT, 'tools/lint.js')] },
   { name: 'typecheck', args: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'unit', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'unit'] },
   { name: 'int', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'int', '--runInBand'] },

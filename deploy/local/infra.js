@@ -73,7 +73,13 @@ function portOpen(port, host = '127.0.0.1') {
 /** True when a Kafka broker answers a metadata request at `brokers`. */
 async function brokerAnswers(brokers, timeoutMs = 3000) {
   const { Kafka, logLevel } = require('kafkajs');
-  const admin = new Kafka({ clientId: 'infra-check', brokers, logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'infra-check',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    retry: { retries: 0 },
+  }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -91,13 +97,29 @@ function resolveJars() {
   const digest = crypto.createHash('sha256').update(pom).digest('hex');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === digest) return;
   if (!has('mvn', ['-v'])) {
-    throw new InfraError('Maven (mvn) is needed once to fetch the Kafka jars from Maven Central. Install Maven 3.8+ (apt-get install maven), or set KAFKA_BROKERS=host:port to use a broker you already run.');
+    throw new InfraError(
+      'Maven (mvn) is needed once to fetch the Kafka jars from Maven Central. Install Maven 3.8+ (apt-get install maven), or set KAFKA_BROKERS=host:port to use a broker you already run.',
+    );
   }
   say('resolving Apache Kafka jars from Maven Central (once)…');
   fs.rmSync(KAFKA_LIB, { recursive: true, force: true });
   fs.mkdirSync(KAFKA_LIB, { recursive: true });
-  const r = spawnSync('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${KAFKA_LIB}`, '-DincludeScope=runtime'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new InfraError(`mvn could not resolve the Kafka jars (exit ${r.status}); check that Maven Central is reachable`);
+  const r = spawnSync(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      '-Dstyle.color=never',
+      '-f',
+      POM,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${KAFKA_LIB}`,
+      '-DincludeScope=runtime',
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (r.status !== 0)
+    throw new InfraError(`mvn could not resolve the Kafka jars (exit ${r.status}); check that Maven Central is reachable`);
   fs.writeFileSync(marker, digest);
 }
 
@@ -132,7 +154,9 @@ function serverProperties() {
 
 async function startKafka() {
   if (!has('java')) {
-    throw new InfraError('Java 17+ is needed to run the local Kafka broker. Install a JDK (apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS=host:port to use a broker you already run.');
+    throw new InfraError(
+      'Java 17+ is needed to run the local Kafka broker. Install a JDK (apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS=host:port to use a broker you already run.',
+    );
   }
   const brokers = [`127.0.0.1:${KAFKA_PORT}`];
   const running = readPid();
@@ -145,7 +169,9 @@ async function startKafka() {
       say(`a Kafka broker already answers on ${brokers[0]}; using it`);
       return { brokers, started: false };
     }
-    throw new InfraError(`port ${KAFKA_PORT} is taken by something that is not a Kafka broker; set LOCAL_KAFKA_PORT to a free port or KAFKA_BROKERS to your broker`);
+    throw new InfraError(
+      `port ${KAFKA_PORT} is taken by something that is not a Kafka broker; set LOCAL_KAFKA_PORT to a free port or KAFKA_BROKERS to your broker`,
+    );
   }
   resolveJars();
   fs.mkdirSync(KAFKA_DATA, { recursive: true });
@@ -155,14 +181,27 @@ async function startKafka() {
   const log4j = `-Dlog4j.configuration=file:${path.join(__dirname, 'kafka', 'log4j.properties')}`;
   if (!fs.existsSync(path.join(KAFKA_DATA, 'meta.properties'))) {
     const clusterId = crypto.randomBytes(16).toString('base64url');
-    const r = spawnSync('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], { encoding: 'utf8' });
+    const r = spawnSync('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new InfraError(`formatting Kafka storage failed:\n${r.stdout}\n${r.stderr}`);
     say(`formatted Kafka storage (cluster ${clusterId})`);
   }
   const out = fs.openSync(LOG_FILE, 'a');
   const child = spawn(
     'java',
-    ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true', log4j, '-cp', classpath, 'kafka.Kafka', props],
+    [
+      '-Xms256m',
+      '-Xmx1g',
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      log4j,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      props,
+    ],
     { detached: true, stdio: ['ignore', out, out], cwd: KAFKA_DIR },
   );
   child.unref();
@@ -213,7 +252,9 @@ async function ensurePostgres(databases = SERVICE_DATABASES) {
   try {
     await client.connect();
   } catch (e) {
-    throw new InfraError(`PostgreSQL is not reachable at ${url.host} (${e.message}). Start PostgreSQL 15+ there, or set DATABASE_URL=postgres://user@host:port to your server.`);
+    throw new InfraError(
+      `PostgreSQL is not reachable at ${url.host} (${e.message}). Start PostgreSQL 15+ there, or set DATABASE_URL=postgres://user@host:port to your server.`,
+    );
   }
   try {
     for (const name of databases) {
@@ -261,7 +302,18 @@ async function status() {
   return { kafka: { brokers, pid: pid ?? null, answers: await brokerAnswers(brokers) }, databaseUrl: databaseUrl() };
 }
 
-module.exports = { up, upWithState, startLocalKafka: startKafka, down: stopKafka, status, ensurePostgres, brokerAnswers, InfraError, RUNTIME, SERVICE_DATABASES };
+module.exports = {
+  up,
+  upWithState,
+  startLocalKafka: startKafka,
+  down: stopKafka,
+  status,
+  ensurePostgres,
+  brokerAnswers,
+  InfraError,
+  RUNTIME,
+  SERVICE_DATABASES,
+};
 
 if (require.main === module) {
   const command = process.argv[2] || 'up';

@@ -50,7 +50,10 @@ function pidOf(name) {
 }
 
 function build() {
-  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('build failed');
 }
 
@@ -107,7 +110,11 @@ async function up(names) {
   }
   for (const { name, pid } of started) {
     if (!(await waitHealthy(name, pid))) {
-      const tail = fs.readFileSync(path.join(DIR, `${name}.log`), 'utf8').split('\n').slice(-20).join('\n');
+      const tail = fs
+        .readFileSync(path.join(DIR, `${name}.log`), 'utf8')
+        .split('\n')
+        .slice(-20)
+        .join('\n');
       throw new Error(`${name} did not become healthy; the end of its log:\n${tail}`);
     }
     process.stderr.write(`[services] ${name} healthy on http://127.0.0.1:${portOf(name)} (pid ${pid})\n`);
@@ -156,7 +163,8 @@ async function foreground(names) {
 
 async function status() {
   const out = {};
-  for (const name of Object.keys(SERVICES)) out[name] = { pid: pidOf(name) ?? null, port: portOf(name), healthy: await healthy(portOf(name)) };
+  for (const name of Object.keys(SERVICES))
+    out[name] = { pid: pidOf(name) ?? null, port: portOf(name), healthy: await healthy(portOf(name)) };
   return out;
 }
 

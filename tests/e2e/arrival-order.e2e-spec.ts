@@ -19,28 +19,38 @@ describe(`arrival order does not matter (ORDER_SEED=${seed})`, () => {
     await system?.stop();
   }, 120_000);
 
-  it.each(scenarioFiles().map((f, i) => [f, seed + i] as const))('%s in a random order (seed %d)', async (file, orderSeed) => {
-    const scenario = loadScenario(file);
-    const ids = new IdMap(randomTag());
-    for (const step of randomArrivalOrder(scenario.steps, orderSeed)) await applyStep(system.clients, mapStep(step, ids));
-    await system.caughtUp();
-    const observed = await observe(system.clients, scenario, ids);
-    expect(observed.claims).toEqual(scenario.expected.claims);
-    expect(observed.personYears).toEqual(scenario.expected.personYears);
-  }, 120_000);
-
-  it.each(scenarioFiles())('%s twice at the same time under fresh ids', async (file) => {
-    const scenario = loadScenario(file);
-    const runs = [new IdMap(randomTag()), new IdMap(randomTag())];
-    await Promise.all(runs.map(async (ids, n) => {
-      const steps = n === 0 ? scenario.steps : randomArrivalOrder(scenario.steps, seed + 1000);
-      for (const step of steps) await applyStep(system.clients, mapStep(step, ids));
-    }));
-    await system.caughtUp();
-    for (const ids of runs) {
+  it.each(scenarioFiles().map((f, i) => [f, seed + i] as const))(
+    '%s in a random order (seed %d)',
+    async (file, orderSeed) => {
+      const scenario = loadScenario(file);
+      const ids = new IdMap(randomTag());
+      for (const step of randomArrivalOrder(scenario.steps, orderSeed)) await applyStep(system.clients, mapStep(step, ids));
+      await system.caughtUp();
       const observed = await observe(system.clients, scenario, ids);
       expect(observed.claims).toEqual(scenario.expected.claims);
       expect(observed.personYears).toEqual(scenario.expected.personYears);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
+
+  it.each(scenarioFiles())(
+    '%s twice at the same time under fresh ids',
+    async (file) => {
+      const scenario = loadScenario(file);
+      const runs = [new IdMap(randomTag()), new IdMap(randomTag())];
+      await Promise.all(
+        runs.map(async (ids, n) => {
+          const steps = n === 0 ? scenario.steps : randomArrivalOrder(scenario.steps, seed + 1000);
+          for (const step of steps) await applyStep(system.clients, mapStep(step, ids));
+        }),
+      );
+      await system.caughtUp();
+      for (const ids of runs) {
+        const observed = await observe(system.clients, scenario, ids);
+        expect(observed.claims).toEqual(scenario.expected.claims);
+        expect(observed.personYears).toEqual(scenario.expected.personYears);
+      }
+    },
+    120_000,
+  );
 });

@@ -18,7 +18,16 @@ interface Flag {
 
 const GENERATED = ['generated-1.json', 'generated-2.json', 'generated-3.json'];
 
-function stay(id: string, personId: string, region: string, hospital: string, admission: string, discharge: string, diagnosis: string, amount: string): ClaimDto {
+function stay(
+  id: string,
+  personId: string,
+  region: string,
+  hospital: string,
+  admission: string,
+  discharge: string,
+  diagnosis: string,
+  amount: string,
+): ClaimDto {
   return {
     claimId: id,
     personId,
@@ -40,9 +49,16 @@ function patternsOf(claims: ClaimDto[]): Set<string> {
   for (const a of claims) {
     for (const b of claims) {
       if (a === b || a.personId !== b.personId) continue;
-      if (a.hospital.id === b.hospital.id && a.serviceDate === b.serviceDate && a.admissionDate === b.admissionDate && total(a) === total(b)) flagged.add(a.personId);
+      if (
+        a.hospital.id === b.hospital.id &&
+        a.serviceDate === b.serviceDate &&
+        a.admissionDate === b.admissionDate &&
+        total(a) === total(b)
+      )
+        flagged.add(a.personId);
       if (a.visitType !== 'INPATIENT' || b.visitType !== 'INPATIENT') continue;
-      if ((b.admissionDate! < a.serviceDate && a.admissionDate! < b.serviceDate) || a.admissionDate === b.admissionDate) flagged.add(a.personId);
+      if ((b.admissionDate! < a.serviceDate && a.admissionDate! < b.serviceDate) || a.admissionDate === b.admissionDate)
+        flagged.add(a.personId);
       const gap = day(b.admissionDate!) - day(a.serviceDate);
       if (gap >= 0 && gap <= 15 && a.diagnosis.some((d) => b.diagnosis.includes(d))) flagged.add(a.personId);
     }
@@ -98,8 +114,10 @@ describe('audit: an immutable, verifiable record', () => {
     expect(verify.body.checkpoints).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
-  it('re-derives every recorded decision with today\'s rules without a difference', async () => {
-    const replay = await system.clients.audit.post<{ events: number; decisions: number; personYears: number; differences: unknown[] }>('/replays');
+  it("re-derives every recorded decision with today's rules without a difference", async () => {
+    const replay = await system.clients.audit.post<{ events: number; decisions: number; personYears: number; differences: unknown[] }>(
+      '/replays',
+    );
     expect(replay.status).toBe(200);
     expect(replay.body.differences).toEqual([]);
     expect(replay.body.decisions).toBeGreaterThan(200);
@@ -111,9 +129,15 @@ describe('audit: an immutable, verifiable record', () => {
     expect(res.status).toBe(200);
     const flags = res.body.flags;
     const find = (type: string, personId: string) => flags.filter((f) => f.type === type && f.personId === personId);
-    expect(find('DUPLICATE_CLAIM', `P-DUP-${ids.tag}`).map((f) => [...f.claimIds].sort())).toEqual([[`DUP-1-${ids.tag}`, `DUP-2-${ids.tag}`]]);
-    expect(find('OVERLAPPING_STAYS', `P-OVL-${ids.tag}`).map((f) => [...f.claimIds].sort())).toEqual([[`OVL-1-${ids.tag}`, `OVL-2-${ids.tag}`]]);
-    expect(find('SPLIT_ADMISSION', `P-SPL-${ids.tag}`).map((f) => [...f.claimIds].sort())).toEqual([[`SPL-1-${ids.tag}`, `SPL-2-${ids.tag}`]]);
+    expect(find('DUPLICATE_CLAIM', `P-DUP-${ids.tag}`).map((f) => [...f.claimIds].sort())).toEqual([
+      [`DUP-1-${ids.tag}`, `DUP-2-${ids.tag}`],
+    ]);
+    expect(find('OVERLAPPING_STAYS', `P-OVL-${ids.tag}`).map((f) => [...f.claimIds].sort())).toEqual([
+      [`OVL-1-${ids.tag}`, `OVL-2-${ids.tag}`],
+    ]);
+    expect(find('SPLIT_ADMISSION', `P-SPL-${ids.tag}`).map((f) => [...f.claimIds].sort())).toEqual([
+      [`SPL-1-${ids.tag}`, `SPL-2-${ids.tag}`],
+    ]);
 
     // the evidence names the claims' own events in the log
     for (const f of flags.filter((x) => x.personId.startsWith('P-'))) {
@@ -126,7 +150,9 @@ describe('audit: an immutable, verifiable record', () => {
     }
 
     const withPatterns = patternsOf([...liveClaims.values()]);
-    expect(withPatterns).toEqual(new Set([`P-DUP-${ids.tag}`, `P-OVL-${ids.tag}`, `P-SPL-${ids.tag}`, ...[...withPatterns].filter((p) => p.startsWith('PX'))]));
+    expect(withPatterns).toEqual(
+      new Set([`P-DUP-${ids.tag}`, `P-OVL-${ids.tag}`, `P-SPL-${ids.tag}`, ...[...withPatterns].filter((p) => p.startsWith('PX'))]),
+    );
     const people = new Set([...liveClaims.values()].map((c) => c.personId));
     for (const person of people) {
       const theirs = flags.filter((f) => f.personId === person);
@@ -137,9 +163,11 @@ describe('audit: an immutable, verifiable record', () => {
     expect(flags.filter((f) => f.type === 'ASSISTANCE_WITHOUT_ELIGIBILITY')).toEqual([]);
   }, 120_000);
 
-  it('tells a claim\'s history across agencies, with causation', async () => {
+  it("tells a claim's history across agencies, with causation", async () => {
     const claimId = ids.claim('HC-1-00013'); // corrected in generated-1
-    const history = await system.clients.audit.get<{ events: { agency: string; type: string; eventId: string; causationId: string | null }[] }>(`/claims/${claimId}/history`);
+    const history = await system.clients.audit.get<{
+      events: { agency: string; type: string; eventId: string; causationId: string | null }[];
+    }>(`/claims/${claimId}/history`);
     expect(history.status).toBe(200);
     const agencies = new Set(history.body.events.map((e) => e.agency));
     expect(agencies).toEqual(new Set(['basic-insurance', 'critical-illness', 'medical-assistance']));
@@ -161,7 +189,9 @@ describe('audit: an immutable, verifiable record', () => {
     await system.caughtUp();
     const [key] = Object.keys(scenario.expected.personYears);
     const [r, p, y] = run.personYear(key).split('|');
-    const then = await system.clients.audit.get<{ payers: Record<string, { paid: string }> }>(`/ledgers/${r}/${p}/${y}?asOf=${encodeURIComponent(before)}`);
+    const then = await system.clients.audit.get<{ payers: Record<string, { paid: string }> }>(
+      `/ledgers/${r}/${p}/${y}?asOf=${encodeURIComponent(before)}`,
+    );
     const now = await system.clients.audit.get<{ payers: Record<string, { paid: string }> }>(`/ledgers/${r}/${p}/${y}`);
     expect(then.body.payers.assistance.paid).toBe('0.00');
     expect(now.body.payers.assistance.paid).toBe(scenario.expected.personYears[key].assistance);
@@ -195,7 +225,10 @@ describe('audit: an immutable, verifiable record', () => {
       );
       const { seq, envelope: original } = rows[0];
       // someone makes an assistance decision pay more
-      await db.query(`UPDATE audit_log SET envelope = jsonb_set(envelope::jsonb, '{data,entitlement}', '"999999.00"')::json WHERE seq = $1`, [seq]);
+      await db.query(
+        `UPDATE audit_log SET envelope = jsonb_set(envelope::jsonb, '{data,entitlement}', '"999999.00"')::json WHERE seq = $1`,
+        [seq],
+      );
       const broken = await system.clients.audit.post<{ ok: boolean; brokenAt?: { seq: string; problem: string } }>('/verify');
       expect(broken.body.ok).toBe(false);
       expect(broken.body.brokenAt?.seq).toBe(seq);
@@ -213,7 +246,11 @@ describe('audit: an immutable, verifiable record', () => {
       const hash = sha256Hex(last.prev_hash + canonicalJson(forged));
       await db.query('UPDATE audit_log SET envelope = $2, hash = $3 WHERE seq = $1', [last.seq, JSON.stringify(forged), hash]);
       await db.query('UPDATE chain_heads SET hash = $2 WHERE chain = $1', [last.chain, hash]);
-      const rewritten = await system.clients.audit.post<{ ok: boolean; brokenAt?: { seq: string }; brokenCheckpoint?: { treeSize: number } }>('/verify');
+      const rewritten = await system.clients.audit.post<{
+        ok: boolean;
+        brokenAt?: { seq: string };
+        brokenCheckpoint?: { treeSize: number };
+      }>('/verify');
       expect(rewritten.body.ok).toBe(false);
       expect(rewritten.body.brokenAt).toBeUndefined();
       expect(rewritten.body.brokenCheckpoint).toBeDefined();

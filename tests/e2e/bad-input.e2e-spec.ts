@@ -36,10 +36,17 @@ describe('bad input over HTTP and on Kafka', () => {
   /** What must not move while bad requests are refused: messages published and slips. */
   async function footprint() {
     await system.caughtUp();
-    const statuses = await Promise.all([basic, criticalIllness, assistance, system.clients.audit].map((c) => c.get<{ published: number; consumed: number }>('/status')));
+    const statuses = await Promise.all(
+      [basic, criticalIllness, assistance, system.clients.audit].map((c) => c.get<{ published: number; consumed: number }>('/status')),
+    );
     const slip = await basic.get(`/claims/${good.claimId}`);
     const grants = await assistance.get(`/eligibility?personId=${good.personId}`);
-    return { published: statuses.map((s) => s.body.published), consumed: statuses.map((s) => s.body.consumed), slip: slip.body, grants: grants.body };
+    return {
+      published: statuses.map((s) => s.body.published),
+      consumed: statuses.map((s) => s.body.consumed),
+      slip: slip.body,
+      grants: grants.body,
+    };
   }
 
   beforeAll(async () => {
@@ -105,7 +112,12 @@ describe('bad input over HTTP and on Kafka', () => {
     );
 
     // discharge before admission
-    const backwards = await basic.post('/claims', { ...good, claimId: `BAD2-${ids.tag}`, admissionDate: '2023-06-20', serviceDate: '2023-06-18' });
+    const backwards = await basic.post('/claims', {
+      ...good,
+      claimId: `BAD2-${ids.tag}`,
+      admissionDate: '2023-06-20',
+      serviceDate: '2023-06-18',
+    });
     expectProblem(backwards, 400);
     expect(backwards.body.errors).toEqual([{ path: '/serviceDate', message: expect.stringContaining('before admission') }]);
 
@@ -117,7 +129,11 @@ describe('bad input over HTTP and on Kafka', () => {
     // malformed JSON, a body that is not JSON, an oversized body
     expectProblem(await basic.request('POST', '/claims', '{"claimId": ', { 'content-type': 'application/json' }), 400);
     expectProblem(await basic.request('POST', '/claims', 'claimId=1', { 'content-type': 'text/plain' }), 415);
-    const huge = { ...good, claimId: `HUGE-${ids.tag}`, items: Array.from({ length: 30000 }, (_, i) => ({ code: `X${i}`, category: 'A', amount: '1.00' })) };
+    const huge = {
+      ...good,
+      claimId: `HUGE-${ids.tag}`,
+      items: Array.from({ length: 30000 }, (_, i) => ({ code: `X${i}`, category: 'A', amount: '1.00' })),
+    };
     expectProblem(await basic.post('/claims', huge), 413);
 
     // unknown ids
@@ -142,11 +158,21 @@ describe('bad input over HTTP and on Kafka', () => {
     expectProblem(await basic.post('/claims', { ...good, claimId: `NOPOLICY-${ids.tag}`, region: 'ZZ9999' }), 422);
 
     // policies: bands that do not increase, rates above 1, a stale revision
-    const badBands = await criticalIllness.put(`/policies/${region}/2023`, { threshold: '1000', bands: [{ upTo: '5000', rate: '1.2' }, { upTo: '4000', rate: '0.5' }, { rate: '0.6' }] });
+    const badBands = await criticalIllness.put(`/policies/${region}/2023`, {
+      threshold: '1000',
+      bands: [{ upTo: '5000', rate: '1.2' }, { upTo: '4000', rate: '0.5' }, { rate: '0.6' }],
+    });
     expectProblem(badBands, 400);
     expect(paths(badBands)).toEqual(['/bands/0/rate', '/bands/1/upTo']);
     const current = await basic.get<{ revision: number; policy: unknown }>(`/policies/${region}/2023`);
-    expectProblem(await basic.put(`/policies/${region}/2023`, { ...(current.body.policy as object), annualCap: '1' }, { 'if-match': `"${current.body.revision - 1}"` }), 409);
+    expectProblem(
+      await basic.put(
+        `/policies/${region}/2023`,
+        { ...(current.body.policy as object), annualCap: '1' },
+        { 'if-match': `"${current.body.revision - 1}"` },
+      ),
+      409,
+    );
     expectProblem(await basic.put(`/policies/${region}/1800`, current.body.policy), 400);
     expectProblem(await assistance.get('/eligibility'), 400);
 
@@ -166,18 +192,47 @@ describe('bad input over HTTP and on Kafka', () => {
   }, 120_000);
 
   it('sends poison messages to the dead-letter topics, counts them in /status and goes on', async () => {
-    const kafka = new Kafka({ clientId: 'poison', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'poison',
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const producer = kafka.producer();
     await producer.connect();
     const topic = `${system.topicPrefix}.${TOPICS.basicDecisions}`;
-    const base = { id: '6f1c2b1e-0000-4000-8000-000000000001', source: 'x', subject: 'x', time: new Date().toISOString(), correlationId: 'c', causationId: null };
+    const base = {
+      id: '6f1c2b1e-0000-4000-8000-000000000001',
+      source: 'x',
+      subject: 'x',
+      time: new Date().toISOString(),
+      correlationId: 'c',
+      causationId: null,
+    };
     await producer.send({
       topic,
       messages: [
         { key: 'poison', value: '{not json' },
         { key: 'poison', value: JSON.stringify({ ...base, type: 'basic.Unheard', version: 1, data: {} }) },
-        { key: 'poison', value: JSON.stringify({ ...base, id: '6f1c2b1e-0000-4000-8000-000000000002', type: 'basic.PersonYearDecided', version: 7, data: {} }) },
-        { key: 'poison', value: JSON.stringify({ ...base, id: '6f1c2b1e-0000-4000-8000-000000000003', type: 'basic.PersonYearDecided', version: 1, data: { revision: 'one' } }) },
+        {
+          key: 'poison',
+          value: JSON.stringify({
+            ...base,
+            id: '6f1c2b1e-0000-4000-8000-000000000002',
+            type: 'basic.PersonYearDecided',
+            version: 7,
+            data: {},
+          }),
+        },
+        {
+          key: 'poison',
+          value: JSON.stringify({
+            ...base,
+            id: '6f1c2b1e-0000-4000-8000-000000000003',
+            type: 'basic.PersonYearDecided',
+            version: 1,
+            data: { revision: 'one' },
+          }),
+        },
       ],
     });
     await producer.disconnect();

@@ -15,15 +15,19 @@ describe('golden scenarios through the running system', () => {
     await system?.stop();
   }, 120_000);
 
-  it.each(scenarioFiles())('%s settles to expected', async (file) => {
-    const scenario = loadScenario(file);
-    const ids = new IdMap(randomTag());
-    for (const step of scenario.steps) await applyStep(system.clients, mapStep(step, ids));
-    await system.caughtUp();
-    const observed = await observe(system.clients, scenario, ids);
-    expect(observed.claims).toEqual(scenario.expected.claims);
-    expect(observed.personYears).toEqual(scenario.expected.personYears);
-  }, 120_000);
+  it.each(scenarioFiles())(
+    '%s settles to expected',
+    async (file) => {
+      const scenario = loadScenario(file);
+      const ids = new IdMap(randomTag());
+      for (const step of scenario.steps) await applyStep(system.clients, mapStep(step, ids));
+      await system.caughtUp();
+      const observed = await observe(system.clients, scenario, ids);
+      expect(observed.claims).toEqual(scenario.expected.claims);
+      expect(observed.personYears).toEqual(scenario.expected.personYears);
+    },
+    120_000,
+  );
 
   it('the seed example pays basic 56000.00, 大病 22000.00, assistance 0.00, self-pay 22000.00', async () => {
     const scenario = loadScenario('seed-2015-example.json');
@@ -32,7 +36,15 @@ describe('golden scenarios through the running system', () => {
     await system.caughtUp();
     const slip = await system.clients.basic.get<Record<string, unknown>>(`/claims/${ids.claim('SEED-1')}`);
     expect(slip.status).toBe(200);
-    expect(slip.body).toMatchObject({ status: 'SETTLED', total: '100000.00', policyScope: '80000.00', basic: '56000.00', criticalIllness: '22000.00', assistance: '0.00', selfPay: '22000.00' });
+    expect(slip.body).toMatchObject({
+      status: 'SETTLED',
+      total: '100000.00',
+      policyScope: '80000.00',
+      basic: '56000.00',
+      criticalIllness: '22000.00',
+      assistance: '0.00',
+      selfPay: '22000.00',
+    });
   }, 120_000);
 
   it('the audit log holds every event once and its chain verifies', async () => {

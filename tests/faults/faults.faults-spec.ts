@@ -2,7 +2,18 @@ import { join } from 'node:path';
 import { ClaimDto, GrantRequestDto, ScenarioStep } from '@msb/contracts';
 import { money, print } from '@msb/money';
 import { applyFact, emptyFactBook, factsFromSteps, settleBook } from '@msb/settlement';
-import { applyStep, demoPolicies, generateWorkload, inParallel, randomTag, repoRoot, rng, SERVICE_NAMES, ServiceName, TestSystem } from '@msb/testing';
+import {
+  applyStep,
+  demoPolicies,
+  generateWorkload,
+  inParallel,
+  randomTag,
+  repoRoot,
+  rng,
+  SERVICE_NAMES,
+  ServiceName,
+  TestSystem,
+} from '@msb/testing';
 import { Client } from 'pg';
 
 /**
@@ -107,7 +118,10 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
       const admin = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
       await admin.connect();
       for (const name of SERVICE_NAMES) {
-        const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [system.databaseName(name)]);
+        const { rowCount } = await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [system.databaseName(name)],
+        );
         note(`cut ${rowCount} database connections of ${name}`);
       }
       await admin.end();
@@ -133,13 +147,21 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
     await inParallel(workload.claims, 12, (claim) => run({ op: 'submitClaim', claim }));
     note(`${workload.claims.length} claims accepted in ${Date.now() - started} ms`);
     const shuffled = [...workload.claims].sort(() => random() - 0.5);
-    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.05)).map((c) => ({ ...c, items: c.items.map((i, k) => (k === 0 ? { ...i, amount: print(money(i.amount).times('0.9').toDecimalPlaces(2)) } : i)) }));
+    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.05)).map((c) => ({
+      ...c,
+      items: c.items.map((i, k) => (k === 0 ? { ...i, amount: print(money(i.amount).times('0.9').toDecimalPlaces(2)) } : i)),
+    }));
     const reversals = shuffled.slice(Math.round(CLAIMS * 0.05), Math.round(CLAIMS * 0.08));
     const granted = new Set(workload.grants.map((g) => g.personId));
     const retro: GrantRequestDto[] = workload.people
       .filter((p) => !granted.has(p))
       .slice(0, 25)
-      .map((personId, i) => ({ grantId: `${tag}-RETRO-${i}`, personId, category: i % 2 ? 'LOW_INCOME' : 'MINIMUM_LIVING', validFrom: `${year}-03-01` }));
+      .map((personId, i) => ({
+        grantId: `${tag}-RETRO-${i}`,
+        personId,
+        category: i % 2 ? 'LOW_INCOME' : 'MINIMUM_LIVING',
+        validFrom: `${year}-03-01`,
+      }));
     await inParallel(
       [
         ...corrections.map((claim): ScenarioStep => ({ op: 'correctClaim', claim })),
@@ -163,13 +185,26 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
     const book = factsFromSteps(steps).reduce(applyFact, emptyFactBook());
     const expected = new Map<string, { status: string; basic: string; criticalIllness: string; assistance: string }>();
     for (const { settled, reversed } of settleBook(book).values()) {
-      for (const c of settled.claims) expected.set(c.claimId, { status: 'SETTLED', basic: print(c.basic), criticalIllness: print(c.criticalIllness), assistance: print(c.assistance) });
+      for (const c of settled.claims)
+        expected.set(c.claimId, {
+          status: 'SETTLED',
+          basic: print(c.basic),
+          criticalIllness: print(c.criticalIllness),
+          assistance: print(c.assistance),
+        });
       for (const id of reversed) expected.set(id, { status: 'REVERSED', basic: '0.00', criticalIllness: '0.00', assistance: '0.00' });
     }
     expect(expected.size).toBe(workload.claims.length);
     const wrong: string[] = [];
     await inParallel([...expected.keys()], 16, async (claimId) => {
-      const slip = await system.clients.basic.get<{ status: string; total: string; basic: string; criticalIllness: string; assistance: string; selfPay: string }>(`/claims/${claimId}`);
+      const slip = await system.clients.basic.get<{
+        status: string;
+        total: string;
+        basic: string;
+        criticalIllness: string;
+        assistance: string;
+        selfPay: string;
+      }>(`/claims/${claimId}`);
       const s = slip.body;
       const e = expected.get(claimId)!;
       if (s.status !== e.status || s.basic !== e.basic || s.criticalIllness !== e.criticalIllness || s.assistance !== e.assistance) {
@@ -177,7 +212,8 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
       }
       // 2. conservation on every slip
       const sum = money(s.basic).plus(s.criticalIllness).plus(s.assistance).plus(s.selfPay);
-      if (!sum.eq(s.total) || [s.basic, s.criticalIllness, s.assistance, s.selfPay].some((x) => money(x).isNegative())) wrong.push(`${claimId}: conservation broken ${JSON.stringify(s)}`);
+      if (!sum.eq(s.total) || [s.basic, s.criticalIllness, s.assistance, s.selfPay].some((x) => money(x).isNegative()))
+        wrong.push(`${claimId}: conservation broken ${JSON.stringify(s)}`);
     });
     expect(wrong).toEqual([]);
 
@@ -189,8 +225,11 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
     ] as const) {
       const db = new Client({ connectionString: system.databaseUrl(name) });
       await db.connect();
-      const twice = await db.query(`SELECT data->>'claimId' AS claim, count(*) FROM events WHERE type = $1 GROUP BY 1 HAVING count(*) > 1`, [type]);
-      const settled = await db.query<{ n: string }>('SELECT count(DISTINCT data->>\'claimId\') AS n FROM events WHERE type = $1', [type]);
+      const twice = await db.query(
+        `SELECT data->>'claimId' AS claim, count(*) FROM events WHERE type = $1 GROUP BY 1 HAVING count(*) > 1`,
+        [type],
+      );
+      const settled = await db.query<{ n: string }>("SELECT count(DISTINCT data->>'claimId') AS n FROM events WHERE type = $1", [type]);
       await db.end();
       expect(twice.rows).toEqual([]);
       expect(Number(settled.rows[0].n)).toBe(workload.claims.length);

@@ -23,7 +23,12 @@ export const auditService: ServiceDefinition = {
     const log = app.get(AuditLog);
     // the group is named after the audit database: a new, empty database re-reads every topic from the start
     const database = new URL(runtime.config.databaseUrl).pathname.slice(1);
-    await runtime.startConsumer({ group: `audit.${database}`, topics: ALL_TOPICS, handleBatch: (tx, messages) => log.recordBatch(tx, messages), fromBeginning: true });
+    await runtime.startConsumer({
+      group: `audit.${database}`,
+      topics: ALL_TOPICS,
+      handleBatch: (tx, messages) => log.recordBatch(tx, messages),
+      fromBeginning: true,
+    });
     app.get(Checkpointer).start();
   },
   stop: async (app) => app.get(Checkpointer).stop(),

@@ -2,8 +2,29 @@ import { criticalIllnessPolicySchema } from '@msb/contracts';
 import type { RouteDoc } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
-  { method: 'put', path: '/policies/:region/:year', summary: 'A new revision of the 大病 section of the region-year policy', body: criticalIllnessPolicySchema, responses: { 200: '{ region, year, revision }', 400: 'invalid policy', 409: 'stale revision' } },
-  { method: 'get', path: '/policies/:region/:year', summary: 'The latest revision of the 大病 section', responses: { 200: '{ region, year, revision, recordedAt, policy }', 404: 'no policy' } },
-  { method: 'get', path: '/ledgers/:region/:personId/:year', summary: 'The 大病 person-year: base, threshold, tilted, entitlement, paid, claims', responses: { 200: 'ledger', 404: 'unknown person-year' } },
-  { method: 'get', path: '/reports/fund/:region/:year', summary: 'The 大病 fund account of a region-year: paid, people, claims, adjustments', responses: { 200: 'fund report' } },
+  {
+    method: 'put',
+    path: '/policies/:region/:year',
+    summary: 'A new revision of the 大病 section of the region-year policy',
+    body: criticalIllnessPolicySchema,
+    responses: { 200: '{ region, year, revision }', 400: 'invalid policy', 409: 'stale revision' },
+  },
+  {
+    method: 'get',
+    path: '/policies/:region/:year',
+    summary: 'The latest revision of the 大病 section',
+    responses: { 200: '{ region, year, revision, recordedAt, policy }', 404: 'no policy' },
+  },
+  {
+    method: 'get',
+    path: '/ledgers/:region/:personId/:year',
+    summary: 'The 大病 person-year: base, threshold, tilted, entitlement, paid, claims',
+    responses: { 200: 'ledger', 404: 'unknown person-year' },
+  },
+  {
+    method: 'get',
+    path: '/reports/fund/:region/:year',
+    summary: 'The 大病 fund account of a region-year: paid, people, claims, adjustments',
+    responses: { 200: 'fund report' },
+  },
 ];

@@ -2,10 +2,44 @@ import { assistancePolicySchema, grantRequestSchema, revocationSchema } from '@m
 import type { RouteDoc } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
-  { method: 'put', path: '/policies/:region/:year', summary: 'A new revision of the assistance section of the region-year policy', body: assistancePolicySchema, responses: { 200: '{ region, year, revision }', 400: 'invalid policy', 409: 'stale revision' } },
-  { method: 'get', path: '/policies/:region/:year', summary: 'The latest revision of the assistance section', responses: { 200: '{ region, year, revision, recordedAt, policy }', 404: 'no policy' } },
-  { method: 'post', path: '/eligibility', summary: 'Grant eligibility (救助对象认定), possibly retroactive', body: grantRequestSchema, responses: { 201: 'the grant', 400: 'invalid grant', 409: 'grantId reused with other content' } },
-  { method: 'post', path: '/eligibility/:grantId/revocation', summary: 'Revoke a grant', body: revocationSchema, responses: { 200: 'the grant, revoked', 404: 'unknown grant', 409: 'already revoked' } },
-  { method: 'get', path: '/eligibility', summary: "A person's grants", query: { personId: 'the person' }, responses: { 200: '{ personId, grants }', 400: 'personId missing' } },
-  { method: 'get', path: '/ledgers/:region/:personId/:year', summary: 'The assistance person-year: category, base, entitlement, paid, claims', responses: { 200: 'ledger', 404: 'unknown person-year' } },
+  {
+    method: 'put',
+    path: '/policies/:region/:year',
+    summary: 'A new revision of the assistance section of the region-year policy',
+    body: assistancePolicySchema,
+    responses: { 200: '{ region, year, revision }', 400: 'invalid policy', 409: 'stale revision' },
+  },
+  {
+    method: 'get',
+    path: '/policies/:region/:year',
+    summary: 'The latest revision of the assistance section',
+    responses: { 200: '{ region, year, revision, recordedAt, policy }', 404: 'no policy' },
+  },
+  {
+    method: 'post',
+    path: '/eligibility',
+    summary: 'Grant eligibility (救助对象认定), possibly retroactive',
+    body: grantRequestSchema,
+    responses: { 201: 'the grant', 400: 'invalid grant', 409: 'grantId reused with other content' },
+  },
+  {
+    method: 'post',
+    path: '/eligibility/:grantId/revocation',
+    summary: 'Revoke a grant',
+    body: revocationSchema,
+    responses: { 200: 'the grant, revoked', 404: 'unknown grant', 409: 'already revoked' },
+  },
+  {
+    method: 'get',
+    path: '/eligibility',
+    summary: "A person's grants",
+    query: { personId: 'the person' },
+    responses: { 200: '{ personId, grants }', 400: 'personId missing' },
+  },
+  {
+    method: 'get',
+    path: '/ledgers/:region/:personId/:year',
+    summary: 'The assistance person-year: category, base, entitlement, paid, claims',
+    responses: { 200: 'ledger', 404: 'unknown person-year' },
+  },
 ];

@@ -41,7 +41,11 @@ export type AnyEnvelope = { [T in EventType]: TypedEnvelope<T> }[EventType];
 /** Upcasters: from (type, version) to the next version's data. None yet: every type is at v1. */
 const UPCASTERS: Record<string, (data: unknown) => unknown> = {};
 
-export type DecodeFailure = { ok: false; reason: 'MALFORMED_JSON' | 'INVALID_ENVELOPE' | 'UNKNOWN_TYPE' | 'UNKNOWN_VERSION' | 'INVALID_DATA'; detail: string };
+export type DecodeFailure = {
+  ok: false;
+  reason: 'MALFORMED_JSON' | 'INVALID_ENVELOPE' | 'UNKNOWN_TYPE' | 'UNKNOWN_VERSION' | 'INVALID_DATA';
+  detail: string;
+};
 export type DecodeResult = { ok: true; envelope: AnyEnvelope } | DecodeFailure;
 
 function describe(error: z.ZodError): string {
@@ -73,7 +77,8 @@ export function decodeMessage(raw: Buffer | string | null): DecodeResult {
     data = up(data);
     v += 1;
   }
-  if (v !== spec.version) return { ok: false, reason: 'UNKNOWN_VERSION', detail: `${type} version ${version} is not known (current ${spec.version})` };
+  if (v !== spec.version)
+    return { ok: false, reason: 'UNKNOWN_VERSION', detail: `${type} version ${version} is not known (current ${spec.version})` };
   const parsed = spec.schema.safeParse(data);
   if (!parsed.success) return { ok: false, reason: 'INVALID_DATA', detail: describe(parsed.error) };
   return { ok: true, envelope: { ...envelope.data, version: v, data: parsed.data } as AnyEnvelope };

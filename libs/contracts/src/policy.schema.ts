@@ -37,7 +37,10 @@ function checkBands(bands: { upTo?: string; rate: string }[], ctx: z.RefinementC
   });
 }
 
-const bands = z.array(bandSchema, { error: 'must be a list of bands' }).min(1, 'must list at least one band').max(20, 'must list at most 20 bands');
+const bands = z
+  .array(bandSchema, { error: 'must be a list of bands' })
+  .min(1, 'must list at least one band')
+  .max(20, 'must list at most 20 bands');
 const visitTypes = z.array(visitType, { error: `must be a list of ${VISIT_TYPES.join(', ')}` }).min(1, 'must list at least one visit type');
 const categories = z.array(category, { error: `must be a list of ${CATEGORIES.join(', ')}` });
 

@@ -6,7 +6,10 @@ export const required = (otherwise: string) => (issue: { input?: unknown }) => (
 /** Money on the wire: a string with at most two decimals, never negative, never a JSON number. */
 export const amount = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string such as "1234.50"') })
-  .regex(/^(0|[1-9]\d{0,11})(\.\d{1,2})?$/, 'must be a non-negative amount with at most two decimals and at most 12 integer digits, e.g. "1234.50"');
+  .regex(
+    /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/,
+    'must be a non-negative amount with at most two decimals and at most 12 integer digits, e.g. "1234.50"',
+  );
 
 /** A rate or share between 0 and 1 on the wire: "0.70". */
 export const rate = z
@@ -49,7 +52,9 @@ export const policyYear = z
   .max(2199, 'must be 2199 or earlier');
 
 /** ICD-10 code: a letter, two digits, optionally a dot and up to four more characters. */
-export const icd10 = z.string({ error: 'must be a string' }).regex(/^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/, 'must be an ICD-10 code such as "C34.9"');
+export const icd10 = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/, 'must be an ICD-10 code such as "C34.9"');
 
 export const reasonText = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })

@@ -11,7 +11,11 @@ export interface MessageContext {
   offset: string;
 }
 
-export type MessageHandler<T extends EventType = EventType> = (tx: Tx, envelope: TypedEnvelope<T>, context: MessageContext) => Promise<void>;
+export type MessageHandler<T extends EventType = EventType> = (
+  tx: Tx,
+  envelope: TypedEnvelope<T>,
+  context: MessageContext,
+) => Promise<void>;
 export type MessageHandlers = { [T in EventType]?: MessageHandler<T> };
 
 /** A consumed message with where it came from. */
@@ -208,7 +212,10 @@ export class ConsumerRunner {
         return outcomes;
       }
       const [w] = works;
-      this.log.warn({ err: error, topic: w.topic, partition: w.partition, size: w.valid.length }, 'chunk failed; processing its messages one by one');
+      this.log.warn(
+        { err: error, topic: w.topic, partition: w.partition, size: w.valid.length },
+        'chunk failed; processing its messages one by one',
+      );
       try {
         await this.options.db.transaction((tx) => this.recordDeadLetters(tx, w.topic, w.partition, w.invalid));
         const done: AnyEnvelope[] = [];
@@ -222,9 +229,15 @@ export class ConsumerRunner {
 
   /** Claim the inbox for every message, then run the handlers on the new ones; returns them per chunk. */
   private async handle(tx: Tx, works: ChunkWork[]): Promise<AnyEnvelope[][]> {
-    const fresh = await claimInbox(tx, this.options.groupId, works.flatMap((w) => w.valid.map((d) => d.id)));
+    const fresh = await claimInbox(
+      tx,
+      this.options.groupId,
+      works.flatMap((w) => w.valid.map((d) => d.id)),
+    );
     const perWork = works.map((w) =>
-      w.valid.filter((d) => fresh.delete(d.id)).map((d): Consumed => ({ envelope: d.envelope!, context: { topic: w.topic, partition: w.partition, offset: d.message.offset } })),
+      w.valid
+        .filter((d) => fresh.delete(d.id))
+        .map((d): Consumed => ({ envelope: d.envelope!, context: { topic: w.topic, partition: w.partition, offset: d.message.offset } })),
     );
     const batch = perWork.flat();
     if (this.options.handleBatch) {

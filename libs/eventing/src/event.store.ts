@@ -96,6 +96,9 @@ export async function readStream(tx: Tx, streamId: string): Promise<StoredEvent[
 
 /** Read the whole store in order of global position, a page at a time. */
 export async function readAll(tx: Tx, afterPosition: string, limit: number): Promise<StoredEvent[]> {
-  const rows = await tx.query<EventRow>('SELECT * FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2', [afterPosition, limit]);
+  const rows = await tx.query<EventRow>('SELECT * FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2', [
+    afterPosition,
+    limit,
+  ]);
   return rows.map(toStored);
 }

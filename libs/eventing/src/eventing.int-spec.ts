@@ -58,7 +58,13 @@ describe('eventing on real Postgres and Kafka', () => {
   beforeAll(async () => {
     const scratch = await scratchDatabase('msb_eventing');
     drop = scratch.drop;
-    db = new Database({ url: scratch.url, poolSize: 5, migrations: [EventingTables1732400000000], logger, applicationName: 'eventing-test' });
+    db = new Database({
+      url: scratch.url,
+      poolSize: 5,
+      migrations: [EventingTables1732400000000],
+      logger,
+      applicationName: 'eventing-test',
+    });
     await db.open();
     await db.query('CREATE TABLE effects (message_id text NOT NULL, n integer NOT NULL)');
     kafka = new Kafka({ clientId: 'eventing-test', brokers: brokers(), logLevel: logLevel.NOTHING });
@@ -92,7 +98,9 @@ describe('eventing on real Postgres and Kafka', () => {
   it('rejects a second writer at the same stream version (optimistic concurrency)', async () => {
     const stream = `test-stream-${randomUUID()}`;
     await db.transaction((tx) => appendToStream(tx, stream, 0, [{ type: 'Happened', data: { n: 1 } }]));
-    await expect(db.transaction((tx) => appendToStream(tx, stream, 0, [{ type: 'Happened', data: { n: 2 } }]), 1)).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(db.transaction((tx) => appendToStream(tx, stream, 0, [{ type: 'Happened', data: { n: 2 } }]), 1)).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     const events = await db.transaction((tx) => readStream(tx, stream));
     expect(events.map((e) => e.data)).toEqual([{ n: 1 }]);
     await expect(db.query('UPDATE events SET type = $1 WHERE stream_id = $2', ['Edited', stream])).rejects.toThrow(/append-only/);
@@ -101,10 +109,21 @@ describe('eventing on real Postgres and Kafka', () => {
   it('publishes every outbox row even when the relay dies between send and mark (duplicates, never losses)', async () => {
     const topic = await newTopic();
     const messages = Array.from({ length: 5 }, (_, i) => policyEvent(i + 1));
-    await db.transaction((tx) => enqueue(tx, messages.map((m) => ({ topic, key: 'k', envelope: m }))));
+    await db.transaction((tx) =>
+      enqueue(
+        tx,
+        messages.map((m) => ({ topic, key: 'k', envelope: m })),
+      ),
+    );
 
     // the first relay sends, then "dies" before it can delete what it sent
-    const dying = new OutboxRelay({ db, producer, logger, topicPrefix: (t) => t, afterSend: () => Promise.reject(new Error('killed between send and mark')) });
+    const dying = new OutboxRelay({
+      db,
+      producer,
+      logger,
+      topicPrefix: (t) => t,
+      afterSend: () => Promise.reject(new Error('killed between send and mark')),
+    });
     await expect(dying.publishBatch()).rejects.toThrow('killed between send and mark');
     expect(await outboxPending(db)).toBe(5);
 
@@ -148,7 +167,13 @@ describe('eventing on real Postgres and Kafka', () => {
     const topic = await newTopic();
     const message = policyEvent(7);
     const value = JSON.stringify(message);
-    await producer.send({ topic, messages: [{ key: 'k', value }, { key: 'k', value }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'k', value },
+        { key: 'k', value },
+      ],
+    });
     const after = policyEvent(8);
     await producer.send({ topic, messages: [{ key: 'k', value: JSON.stringify(after) }] });
 
@@ -159,12 +184,17 @@ describe('eventing on real Postgres and Kafka', () => {
       logger,
       groupId: uniqueName('it-group'),
       topics: [topic],
-      handlers: { 'assistance.PolicyRevised': (tx, e) => tx.execute('INSERT INTO effects (message_id, n) VALUES ($1, $2)', [e.id, e.data.revision]).then(() => undefined) },
+      handlers: {
+        'assistance.PolicyRevised': (tx, e) =>
+          tx.execute('INSERT INTO effects (message_id, n) VALUES ($1, $2)', [e.id, e.data.revision]).then(() => undefined),
+      },
     });
     await runner.start();
     await waitFor(async () => (await db.query('SELECT 1 FROM effects WHERE message_id = $1', [after.id])).length === 1);
     await runner.stop();
-    const effects = await db.query<{ n: number }>('SELECT n FROM effects WHERE message_id = ANY($1::text[]) ORDER BY n', [[message.id, after.id]]);
+    const effects = await db.query<{ n: number }>('SELECT n FROM effects WHERE message_id = ANY($1::text[]) ORDER BY n', [
+      [message.id, after.id],
+    ]);
     expect(effects.map((e) => e.n)).toEqual([7, 8]);
   }, 60_000);
 
@@ -177,7 +207,14 @@ describe('eventing on real Postgres and Kafka', () => {
     const good = policyEvent(5);
     await producer.send({
       topic,
-      messages: ['{not json', JSON.stringify(unknownType), JSON.stringify(unknownVersion), JSON.stringify(invalidData), JSON.stringify(failing), JSON.stringify(good)].map((value) => ({ key: 'k', value })),
+      messages: [
+        '{not json',
+        JSON.stringify(unknownType),
+        JSON.stringify(unknownVersion),
+        JSON.stringify(invalidData),
+        JSON.stringify(failing),
+        JSON.stringify(good),
+      ].map((value) => ({ key: 'k', value })),
     });
     const runner = new ConsumerRunner({
       kafka,
@@ -200,17 +237,30 @@ describe('eventing on real Postgres and Kafka', () => {
     await runner.stop();
 
     const dead = await readTopic(kafka, deadLetterTopic(topic), 5);
-    expect(dead.map((m) => m.headers['dlt-reason']).sort()).toEqual(['INVALID_DATA', 'MALFORMED_JSON', 'PROCESSING_FAILED', 'UNKNOWN_TYPE', 'UNKNOWN_VERSION']);
+    expect(dead.map((m) => m.headers['dlt-reason']).sort()).toEqual([
+      'INVALID_DATA',
+      'MALFORMED_JSON',
+      'PROCESSING_FAILED',
+      'UNKNOWN_TYPE',
+      'UNKNOWN_VERSION',
+    ]);
     for (const m of dead) {
       expect(m.headers['dlt-original-topic']).toBe(topic);
       expect(m.headers['dlt-detail'].length).toBeGreaterThan(0);
     }
-    expect(dead.find((m) => m.headers['dlt-reason'] === 'PROCESSING_FAILED')?.headers['dlt-detail']).toContain('this message cannot be processed');
+    expect(dead.find((m) => m.headers['dlt-reason'] === 'PROCESSING_FAILED')?.headers['dlt-detail']).toContain(
+      'this message cannot be processed',
+    );
     const recorded = await db.query<{ reason: string }>('SELECT reason FROM dead_letters WHERE topic = $1 ORDER BY "offset"', [topic]);
-    expect(recorded.map((r) => r.reason)).toEqual(['MALFORMED_JSON', 'UNKNOWN_TYPE', 'UNKNOWN_VERSION', 'INVALID_DATA', 'PROCESSING_FAILED']);
+    expect(recorded.map((r) => r.reason)).toEqual([
+      'MALFORMED_JSON',
+      'UNKNOWN_TYPE',
+      'UNKNOWN_VERSION',
+      'INVALID_DATA',
+      'PROCESSING_FAILED',
+    ]);
     expect(runner.deadLettered).toBe(5);
   }, 60_000);
-
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {

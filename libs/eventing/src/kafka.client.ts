@@ -30,7 +30,10 @@ export function createKafka(options: KafkaOptions): Kafka {
         const { message, ...rest } = entry;
         // kafkajs reports every reconnect attempt at ERROR while a broker restarts; they are retried.
         const lvl = LEVELS[level] ?? 'info';
-        log[lvl === 'error' && /Connection|ECONNREFUSED|not the leader|rebalanc/i.test(String(message)) ? 'warn' : lvl]({ label, ...rest }, String(message));
+        log[lvl === 'error' && /Connection|ECONNREFUSED|not the leader|rebalanc/i.test(String(message)) ? 'warn' : lvl](
+          { label, ...rest },
+          String(message),
+        );
       },
   });
 }
@@ -44,7 +47,9 @@ export interface TopicSpec {
 function onlyAlreadyExists(error: unknown): boolean {
   const inner = (error as { errors?: unknown[] }).errors;
   const list = Array.isArray(inner) && inner.length > 0 ? inner : [error];
-  return list.every((e) => (e as { type?: string }).type === 'TOPIC_ALREADY_EXISTS' || /already exists/i.test(String((e as Error).message)));
+  return list.every(
+    (e) => (e as { type?: string }).type === 'TOPIC_ALREADY_EXISTS' || /already exists/i.test(String((e as Error).message)),
+  );
 }
 
 /**
@@ -68,7 +73,8 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], timeoutMs =
         }
       }
       const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
-      if (topics.length === specs.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (topics.length === specs.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        return;
     } catch (error) {
       // a topic another service created a moment ago may not be served yet: ask again
       if (Date.now() > deadline) throw error;

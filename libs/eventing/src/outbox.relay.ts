@@ -22,7 +22,12 @@ export async function enqueue(tx: Tx, messages: OutgoingMessage[]): Promise<void
   await tx.execute(
     `INSERT INTO outbox (topic, message_key, message_id, payload)
      SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[])`,
-    [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => m.envelope.id), messages.map((m) => JSON.stringify(m.envelope))],
+    [
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.envelope.id),
+      messages.map((m) => JSON.stringify(m.envelope)),
+    ],
   );
   await tx.execute(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
 }

@@ -55,7 +55,10 @@ export class Batcher<I, O> {
       this.inFlight += 1;
       void this.run(batch.map((b) => b.item))
         .then(
-          (outcomes) => batch.forEach((b, i) => (outcomes[i].ok ? b.resolve((outcomes[i] as { value: O }).value) : b.reject((outcomes[i] as { error: unknown }).error))),
+          (outcomes) =>
+            batch.forEach((b, i) =>
+              outcomes[i].ok ? b.resolve((outcomes[i] as { value: O }).value) : b.reject((outcomes[i] as { error: unknown }).error),
+            ),
           (error) => batch.forEach((b) => b.reject(error)),
         )
         .finally(() => {

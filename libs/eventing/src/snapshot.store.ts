@@ -42,7 +42,13 @@ export class SnapshotStore<S> {
   }
 
   /** The next batch of a region-year's person-years after `cursor`, not locked (to read other rows first). */
-  async regionYearBatch(tx: Tx, region: string, year: number, cursor: string, limit: number): Promise<{ streamId: string; personId: string }[]> {
+  async regionYearBatch(
+    tx: Tx,
+    region: string,
+    year: number,
+    cursor: string,
+    limit: number,
+  ): Promise<{ streamId: string; personId: string }[]> {
     const rows = await tx.query<{ stream_id: string; person_id: string }>(
       `SELECT stream_id, person_id FROM ${this.table} WHERE region = $1 AND year = $2 AND stream_id > $3 ORDER BY stream_id LIMIT $4`,
       [region, year, cursor, limit],
@@ -64,7 +70,10 @@ export class SnapshotStore<S> {
   async save(tx: Tx, changes: SnapshotChange<S>[]): Promise<void> {
     const touched = changes.filter((c) => c.events.length > 0);
     if (touched.length === 0) return;
-    await appendToStreams(tx, touched.map((c) => ({ streamId: c.streamId, expectedVersion: c.expectedVersion, events: c.events })));
+    await appendToStreams(
+      tx,
+      touched.map((c) => ({ streamId: c.streamId, expectedVersion: c.expectedVersion, events: c.events })),
+    );
     const existing = touched.filter((c) => c.expectedVersion > 0);
     const fresh = touched.filter((c) => c.expectedVersion === 0);
     if (existing.length > 0) {

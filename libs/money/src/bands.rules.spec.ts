@@ -116,7 +116,11 @@ describe('grossBandsToExcessBands', () => {
         const upper = hi === undefined || a.lt(hi) ? a : money(hi);
         return upper.gt(lo) ? upper.minus(lo) : money('0');
       };
-      return slice('12000', '30000').times('0.60').plus(slice('30000', '100000').times('0.65')).plus(slice('100000', undefined).times('0.75')).toString();
+      return slice('12000', '30000')
+        .times('0.60')
+        .plus(slice('30000', '100000').times('0.65'))
+        .plus(slice('100000', undefined).times('0.75'))
+        .toString();
     };
     for (const amount of ['0', '11999.99', '12000', '12000.01', '29999.99', '30000', '64000.5', '100000', '100000.01', '987654.32']) {
       expect(payThroughBands(money(amount).minus(threshold), excessBands).toString()).toBe(grossSlices(amount));

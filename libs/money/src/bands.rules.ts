@@ -34,9 +34,7 @@ export function payThroughBands(excess: Decimal, bands: readonly Band[]): Decima
  * excess over the threshold, as DOMAIN.md asks (see scenarios/progressive-bands.json).
  */
 export function grossBandsToExcessBands(threshold: Decimal, gross: readonly Band[]): Band[] {
-  return gross.map((band) =>
-    band.upTo === undefined ? { rate: band.rate } : { upTo: band.upTo.minus(threshold), rate: band.rate },
-  );
+  return gross.map((band) => (band.upTo === undefined ? { rate: band.rate } : { upTo: band.upTo.minus(threshold), rate: band.rate }));
 }
 
 /** Bands are well formed when every upTo but the last is strictly increasing and only the last is open. */

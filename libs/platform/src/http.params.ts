@@ -14,7 +14,11 @@ export function regionYearParams(region: string, year: string): { region: string
 
 export function idParam(name: string, value: string): string {
   const parsed = identifier.safeParse(value);
-  if (!parsed.success) throw Problem.invalid(`The path parameter ${name} is not valid`, zodProblems(parsed.error).map((p) => ({ ...p, path: `/${name}` })));
+  if (!parsed.success)
+    throw Problem.invalid(
+      `The path parameter ${name} is not valid`,
+      zodProblems(parsed.error).map((p) => ({ ...p, path: `/${name}` })),
+    );
   return parsed.data;
 }
 
@@ -29,6 +33,7 @@ export function expectedRevisionFrom(headers: Record<string, string | undefined>
   const raw = headers['if-match'];
   if (raw === undefined) return undefined;
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(raw);
-  if (!m) throw Problem.invalid('If-Match must name a revision, e.g. "3"', [{ path: '/headers/if-match', message: 'must be a revision number' }]);
+  if (!m)
+    throw Problem.invalid('If-Match must name a revision, e.g. "3"', [{ path: '/headers/if-match', message: 'must be a revision number' }]);
   return Number(m[1]);
 }

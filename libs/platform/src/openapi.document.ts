@@ -22,8 +22,18 @@ const problemSchema = {
 };
 
 export const OPS_ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/health', summary: 'Liveness and readiness of the database and the Kafka connection', responses: { 200: 'ready', 503: 'not ready' } },
-  { method: 'get', path: '/status', summary: 'consumerLag, outboxPending, parked: zero lag and zero outbox means caught up', responses: { 200: 'status' } },
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness and readiness of the database and the Kafka connection',
+    responses: { 200: 'ready', 503: 'not ready' },
+  },
+  {
+    method: 'get',
+    path: '/status',
+    summary: 'consumerLag, outboxPending, parked: zero lag and zero outbox means caught up',
+    responses: { 200: 'status' },
+  },
   { method: 'get', path: '/docs', summary: 'This OpenAPI document', responses: { 200: 'OpenAPI 3.1' } },
 ];
 
@@ -32,8 +42,19 @@ export function buildOpenApi(title: string, description: string, port: number, r
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of [...routes, ...OPS_ROUTES]) {
     const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const query = Object.entries(route.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const query = Object.entries(route.query ?? {}).map(([name, description]) => ({
+      name,
+      in: 'query',
+      required: false,
+      description,
+      schema: { type: 'string' },
+    }));
     const responses: Record<string, unknown> = {};
     for (const [code, text] of Object.entries(route.responses)) {
       responses[code] =
@@ -44,7 +65,14 @@ export function buildOpenApi(title: string, description: string, port: number, r
     (paths[openApiPath] ??= {})[route.method] = {
       summary: route.summary,
       parameters: [...params, ...query],
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { unrepresentable: 'any', io: 'input' }) } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: z.toJSONSchema(route.body, { unrepresentable: 'any', io: 'input' }) } },
+            },
+          }
+        : {}),
       responses,
     };
   }

@@ -1,5 +1,15 @@
 import { EventType, personKey, PersonYearRef, TopicName } from '@msb/contracts';
-import { enqueue, envelope, NewEvent, OutgoingMessage, personYearStreamId, Snapshot, SnapshotChange, SnapshotStore, Tx } from '@msb/eventing';
+import {
+  enqueue,
+  envelope,
+  NewEvent,
+  OutgoingMessage,
+  personYearStreamId,
+  Snapshot,
+  SnapshotChange,
+  SnapshotStore,
+  Tx,
+} from '@msb/eventing';
 
 export interface CommandContext {
   correlationId?: string;
@@ -55,7 +65,10 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
   }
 
   lock(tx: Tx, keys: PersonYearRef[]): Promise<Map<string, Snapshot<S>>> {
-    return this.store.lock(tx, keys.map((k) => this.streamId(k)));
+    return this.store.lock(
+      tx,
+      keys.map((k) => this.streamId(k)),
+    );
   }
 
   lockStreams(tx: Tx, streamIds: string[]): Promise<Map<string, Snapshot<S>>> {
@@ -90,7 +103,13 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
       const streamId = this.streamId(key);
       let entry = working.get(streamId);
       if (!entry) {
-        entry = { key, expectedVersion: snapshot?.version ?? 0, state: snapshot?.state ?? decider.initialState(key), events: [], stored: [] };
+        entry = {
+          key,
+          expectedVersion: snapshot?.version ?? 0,
+          state: snapshot?.state ?? decider.initialState(key),
+          events: [],
+          stored: [],
+        };
         working.set(streamId, entry);
       }
       const before = entry.state;
@@ -110,7 +129,10 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
           type: event.type,
           data: event.data,
           eventId: message?.envelope.id,
-          metadata: { correlationId: message?.envelope.correlationId ?? context.correlationId ?? null, causationId: context.causationId ?? null },
+          metadata: {
+            correlationId: message?.envelope.correlationId ?? context.correlationId ?? null,
+            causationId: context.causationId ?? null,
+          },
         });
       }
       entry.events.push(...events);
@@ -127,7 +149,10 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
       parked: decider.parkedOf(e.state),
     }));
     await this.store.save(tx, changes);
-    await this.project(tx, results.filter((r) => r.events.length > 0));
+    await this.project(
+      tx,
+      results.filter((r) => r.events.length > 0),
+    );
     await enqueue(tx, outgoing);
     return results;
   }
@@ -137,7 +162,15 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
  * The message a person-year decision becomes: `type` on `topic`, keyed region:personId so
  * that one person's decisions stay in order, subject region:personId:year.
  */
-export function personYearDecisionMessage(source: string, type: EventType, topic: TopicName, key: PersonYearRef, data: unknown, now: Date, context: CommandContext): OutgoingMessage {
+export function personYearDecisionMessage(
+  source: string,
+  type: EventType,
+  topic: TopicName,
+  key: PersonYearRef,
+  data: unknown,
+  now: Date,
+  context: CommandContext,
+): OutgoingMessage {
   return {
     topic,
     key: personKey(key.region, key.personId),

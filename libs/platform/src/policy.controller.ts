@@ -33,7 +33,14 @@ export class PutPolicyHandler implements ICommandHandler<PutPolicyCommand, PutPo
 
   async execute(c: PutPolicyCommand): Promise<PutPolicyResult> {
     const result = await this.runtime.db.transaction((tx) =>
-      this.policies.put(tx, { region: c.region, year: c.year, dto: c.policy, expectedRevision: c.expectedRevision, now: c.now, correlationId: c.correlationId }),
+      this.policies.put(tx, {
+        region: c.region,
+        year: c.year,
+        dto: c.policy,
+        expectedRevision: c.expectedRevision,
+        now: c.now,
+        correlationId: c.correlationId,
+      }),
     );
     if (result.created) {
       this.runtime.relay.poke();
@@ -59,7 +66,12 @@ export function policyController(schema: z.ZodType, section: string): Type<unkno
 
     @Put('policies/:region/:year')
     @HttpCode(200)
-    async put(@Param('region') region: string, @Param('year') year: string, @Body() body: unknown, @Headers() headers: Record<string, string | undefined>) {
+    async put(
+      @Param('region') region: string,
+      @Param('year') year: string,
+      @Body() body: unknown,
+      @Headers() headers: Record<string, string | undefined>,
+    ) {
       const params = regionYearParams(region, year);
       const policy = validate(schema, body);
       const result: PutPolicyResult = await this.commands.execute(

@@ -56,14 +56,17 @@ export class PolicyStore<Dto, Terms> {
   async inForce(tx: Tx, regionYears: { region: string; year: number }[]): Promise<Map<string, PolicyRevision<Dto, Terms>>> {
     const keys = [...new Map(regionYears.map((k) => [`${k.region}|${k.year}`, k])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     if (keys.length === 0) return new Map();
-    await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS t(k)', [keys.map(([, k]) => this.lockKey(k.region, k.year))]);
+    await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS t(k)', [
+      keys.map(([, k]) => this.lockKey(k.region, k.year)),
+    ]);
     const rows = await tx.query<{ region: string; year: number; revision: number; policy: Dto; recorded_at: Date }>(
       `SELECT DISTINCT ON (region, year) region, year, revision, policy, recorded_at FROM policies
        WHERE (region, year) IN (SELECT * FROM unnest($1::text[], $2::int[])) ORDER BY region, year, revision DESC`,
       [keys.map(([, k]) => k.region), keys.map(([, k]) => k.year)],
     );
     const result = new Map<string, PolicyRevision<Dto, Terms>>();
-    for (const row of rows) result.set(`${row.region}|${row.year}`, this.revisionOf(row.region, row.year, row.revision, row.policy, row.recorded_at));
+    for (const row of rows)
+      result.set(`${row.region}|${row.year}`, this.revisionOf(row.region, row.year, row.revision, row.policy, row.recorded_at));
     return result;
   }
 
@@ -98,7 +101,9 @@ export class PolicyStore<Dto, Terms> {
     );
     const currentRevision = current?.revision ?? 0;
     if (input.expectedRevision !== undefined && input.expectedRevision !== currentRevision) {
-      throw Problem.conflict(`the policy of ${region}/${year} is at revision ${currentRevision}, not ${input.expectedRevision}; read it again and resubmit`);
+      throw Problem.conflict(
+        `the policy of ${region}/${year} is at revision ${currentRevision}, not ${input.expectedRevision}; read it again and resubmit`,
+      );
     }
     if (current && current.content_hash === hash) return { region, year, revision: currentRevision, created: false };
     const revision = currentRevision + 1;

@@ -34,10 +34,22 @@ export class Problem extends Error {
     return new Problem({ type: '/problems/not-found', title: 'Not found', status: 404, detail });
   }
   static conflict(detail: string, errors?: FieldProblem[]): Problem {
-    return new Problem({ type: '/problems/conflict', title: 'Conflict with the current state', status: 409, detail, ...(errors ? { errors } : {}) });
+    return new Problem({
+      type: '/problems/conflict',
+      title: 'Conflict with the current state',
+      status: 409,
+      detail,
+      ...(errors ? { errors } : {}),
+    });
   }
   static notPayable(detail: string, errors?: FieldProblem[]): Problem {
-    return new Problem({ type: '/problems/not-payable', title: 'Valid but not payable', status: 422, detail, ...(errors ? { errors } : {}) });
+    return new Problem({
+      type: '/problems/not-payable',
+      title: 'Valid but not payable',
+      status: 422,
+      detail,
+      ...(errors ? { errors } : {}),
+    });
   }
   static unavailable(detail: string): Problem {
     return new Problem({ type: '/problems/unavailable', title: 'Service unavailable', status: 503, detail });
@@ -97,10 +109,20 @@ const malformedJson = (detail: string): ProblemDetails => ({
 function fromHttpException(e: HttpException): ProblemDetails {
   const status = e.getStatus();
   const response = e.getResponse() as { message?: unknown } | string;
-  const message = typeof response === 'string' ? response : Array.isArray(response.message) ? response.message.join('; ') : String(response.message ?? e.message);
+  const message =
+    typeof response === 'string'
+      ? response
+      : Array.isArray(response.message)
+        ? response.message.join('; ')
+        : String(response.message ?? e.message);
   if (status === 400 && /JSON/.test(message)) return malformedJson(message);
   const title = HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase() ?? 'error';
-  return { type: status === 404 ? '/problems/not-found' : `/problems/http-${status}`, title: title.charAt(0).toUpperCase() + title.slice(1), status, detail: message };
+  return {
+    type: status === 404 ? '/problems/not-found' : `/problems/http-${status}`,
+    title: title.charAt(0).toUpperCase() + title.slice(1),
+    status,
+    detail: message,
+  };
 }
 
 /** Errors raised by Fastify before a route runs: malformed JSON, oversized bodies, wrong media type. */
@@ -126,13 +148,23 @@ export function toProblem(exception: unknown, log?: Logger): ProblemDetails {
   if (exception instanceof Problem) return exception.body;
   if (isInfrastructureError(exception)) {
     log?.warn({ err: exception }, 'database unavailable');
-    return { type: '/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'The database is not reachable at the moment; nothing was recorded. Retry shortly.' };
+    return {
+      type: '/problems/unavailable',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'The database is not reachable at the moment; nothing was recorded. Retry shortly.',
+    };
   }
   if (exception instanceof HttpException) return fromHttpException(exception);
   const fromFastify = fastifyErrorProblem(exception as { statusCode?: number; code?: string; message: string });
   if (fromFastify) return fromFastify;
   log?.error({ err: exception }, 'unhandled error');
-  return { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'The request could not be completed; it has been logged.' };
+  return {
+    type: '/problems/internal',
+    title: 'Internal error',
+    status: 500,
+    detail: 'The request could not be completed; it has been logged.',
+  };
 }
 
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails): void {

@@ -123,7 +123,10 @@ export class RecalculationWorker {
     if (!next) return false;
     if (next.total === null) {
       const total = await this.options.countPersonYears(next.region, next.year);
-      await db.query("UPDATE recalculations SET total = $2, status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND total IS NULL", [next.id, total]);
+      await db.query(
+        "UPDATE recalculations SET total = $2, status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND total IS NULL",
+        [next.id, total],
+      );
     }
     const batchSize = this.options.batchSize ?? 500;
     const finished = await db.transaction(async (tx) => {
@@ -141,20 +144,21 @@ export class RecalculationWorker {
       const job = toJob(row);
       const { last, count, changed } = await this.options.recomputeBatch(tx, job, batchSize);
       if (last === undefined || count < batchSize) {
-        await tx.execute("UPDATE recalculations SET status = 'DONE', processed = processed + $2, changed = changed + $3, cursor = coalesce($4, cursor), finished_at = now() WHERE id = $1", [
-          row.id,
-          count,
-          changed,
-          last ?? null,
-        ]);
+        await tx.execute(
+          "UPDATE recalculations SET status = 'DONE', processed = processed + $2, changed = changed + $3, cursor = coalesce($4, cursor), finished_at = now() WHERE id = $1",
+          [row.id, count, changed, last ?? null],
+        );
         return true;
       }
-      await tx.execute("UPDATE recalculations SET status = 'RUNNING', processed = processed + $2, changed = changed + $3, cursor = $4 WHERE id = $1", [row.id, count, changed, last]);
+      await tx.execute(
+        "UPDATE recalculations SET status = 'RUNNING', processed = processed + $2, changed = changed + $3, cursor = $4 WHERE id = $1",
+        [row.id, count, changed, last],
+      );
       return false;
     });
     this.options.afterBatch?.();
-    if (finished) logger.info({ job: next.id, region: next.region, year: next.year, revision: next.policy_revision }, 'recalculation finished');
+    if (finished)
+      logger.info({ job: next.id, region: next.region, year: next.year, revision: next.policy_revision }, 'recalculation finished');
     return true;
   }
 }
-

@@ -34,7 +34,10 @@ export class RegionYearRecalculation<S, C, E extends { type: string; data: unkno
       batchSize: options.batchSize,
       recomputeBatch: (tx, job, limit) => this.recomputeBatch(tx, job, limit),
       countPersonYears: async (region, year) => {
-        const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE region = $1 AND year = $2', [region, year]);
+        const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE region = $1 AND year = $2', [
+          region,
+          year,
+        ]);
         return Number(row?.n ?? 0);
       },
       afterBatch: () => runtime.relay.poke(),
@@ -51,8 +54,14 @@ export class RegionYearRecalculation<S, C, E extends { type: string; data: unkno
     const policy = await policies.latest(tx, job.region, job.year);
     const batch = await personYears.regionYearBatch(tx, job.region, job.year, job.cursor, limit);
     if (!policy || batch.length === 0) return { last: undefined, count: 0, changed: 0 };
-    const facts = await this.options.facts(tx, batch.map((b) => b.personId));
-    const snapshots = await personYears.lockStreams(tx, batch.map((b) => b.streamId));
+    const facts = await this.options.facts(
+      tx,
+      batch.map((b) => b.personId),
+    );
+    const snapshots = await personYears.lockStreams(
+      tx,
+      batch.map((b) => b.streamId),
+    );
     const now = new Date();
     const decided = await personYears.decideAndSave(
       tx,

@@ -51,7 +51,9 @@ export interface RunningService {
 /** Start a service from its main module: a failure to start is logged and ends the process with 1. */
 export function main(def: ServiceDefinition): void {
   runService(def).catch((error: unknown) => {
-    process.stderr.write(`${JSON.stringify({ level: 60, time: new Date().toISOString(), service: def.service, msg: 'failed to start', err: error instanceof Error ? error.stack : String(error) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 60, time: new Date().toISOString(), service: def.service, msg: 'failed to start', err: error instanceof Error ? error.stack : String(error) })}\n`,
+    );
     process.exit(1);
   });
 }
@@ -113,7 +115,10 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   class RootModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
   started.app = app;
   app.useGlobalFilters(new ProblemFilter(logger));
   const fastify = app.getHttpAdapter().getInstance();
@@ -121,15 +126,26 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
     const problem = fastifyErrorProblem(error as { statusCode?: number; code?: string; message: string });
     if (problem) return sendProblem(reply, problem);
     logger.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'The request could not be completed; it has been logged.' });
+    return sendProblem(reply, {
+      type: '/problems/internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'The request could not be completed; it has been logged.',
+    });
   });
   // While shutting down, refuse new writes so that nothing is accepted that cannot be finished.
   fastify.addHook('onRequest', async (request, reply) => {
-    if (runtime.isStopping && request.method !== 'GET') return sendProblem(reply, Problem.unavailable('The service is shutting down; retry shortly').body);
+    if (runtime.isStopping && request.method !== 'GET')
+      return sendProblem(reply, Problem.unavailable('The service is shutting down; retry shortly').body);
     const type = request.headers['content-type'];
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
     if (hasBody && (type === undefined || !/^application\/([\w.-]+\+)?json\b/i.test(type))) {
-      return sendProblem(reply, { type: '/problems/unsupported-media-type', title: 'Send application/json', status: 415, detail: `the body is ${type ?? 'of no declared type'}; this API takes application/json` });
+      return sendProblem(reply, {
+        type: '/problems/unsupported-media-type',
+        title: 'Send application/json',
+        status: 415,
+        detail: `the body is ${type ?? 'of no declared type'}; this API takes application/json`,
+      });
     }
   });
   await app.init();
@@ -142,7 +158,10 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
     worker.start();
   }
   await def.start(app, runtime);
-  logger.info({ port: config.PORT, database: new URL(config.databaseUrl).pathname.slice(1), topicPrefix: config.TOPIC_PREFIX }, `${def.service} ready`);
+  logger.info(
+    { port: config.PORT, database: new URL(config.databaseUrl).pathname.slice(1), topicPrefix: config.TOPIC_PREFIX },
+    `${def.service} ready`,
+  );
 
   return { app, runtime, config, shutdown };
 }

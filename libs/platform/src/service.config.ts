@@ -10,10 +10,17 @@ export const baseConfigSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:19092'),
-  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   INSTANCE_ID: z.string().default(`${process.pid}`),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
@@ -55,6 +62,8 @@ export function loadConfig<S extends z.ZodObject>(
     ...base,
     service,
     databaseUrl: url.toString(),
-    brokers: base.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: base.KAFKA_BROKERS.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
   };
 }

@@ -3,7 +3,10 @@ import pino, { Logger } from 'pino';
 
 /** Structured JSON logs, one line each, with the service name on every line; written synchronously so that nothing is lost at exit. */
 export function createLogger(service: string, level: string): Logger {
-  return pino({ level, base: { service, pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
+  return pino(
+    { level, base: { service, pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Nest's own messages into the same structured log. */

@@ -81,9 +81,19 @@ export class ServiceRuntime {
       applicationName: config.service,
     });
     this.kafka = createKafka({ brokers: config.brokers, clientId: `${config.service}-${config.INSTANCE_ID}`, logger });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = this.kafka.admin();
-    this.relay = new OutboxRelay({ db: this.db, producer: this.producer, logger: logger.child({ component: 'outbox-relay' }), topicPrefix: (t) => this.topic(t) });
+    this.relay = new OutboxRelay({
+      db: this.db,
+      producer: this.producer,
+      logger: logger.child({ component: 'outbox-relay' }),
+      topicPrefix: (t) => this.topic(t),
+    });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.kafkaUp = false));
     this.producer.on(this.producer.events.CONNECT, () => (this.kafkaUp = true));
   }
@@ -158,7 +168,11 @@ export class ServiceRuntime {
   async status(parked: () => Promise<number>): Promise<ServiceStatus> {
     let lag = 0;
     for (const { spec } of this.consumers) {
-      lag += await consumerLag(this.admin, this.group(spec.group), spec.topics.map((t) => this.topic(t)));
+      lag += await consumerLag(
+        this.admin,
+        this.group(spec.group),
+        spec.topics.map((t) => this.topic(t)),
+      );
     }
     const open = this.recalculation ? await this.recalculation.open() : [];
     return {
@@ -167,7 +181,15 @@ export class ServiceRuntime {
       parked: await parked(),
       deadLettered: await deadLetterCount(this.db),
       recalculating: open.length,
-      recalculations: open.map((j) => ({ region: j.region, year: j.year, policyRevision: j.policyRevision, status: j.status, processed: j.processed, total: j.total, changed: j.changed })),
+      recalculations: open.map((j) => ({
+        region: j.region,
+        year: j.year,
+        policyRevision: j.policyRevision,
+        status: j.status,
+        processed: j.processed,
+        total: j.total,
+        changed: j.changed,
+      })),
       consumed: this.consumers.reduce((n, c) => n + c.runner.processed, 0),
       consumerTransactions: this.consumers.reduce((n, c) => n + c.runner.transactions, 0),
       published: this.relay.published,
@@ -194,4 +216,3 @@ export class ServiceRuntime {
     return { status: database === 'up' && kafka === 'up' && !this.stopping ? 'ok' : 'unavailable', database, kafka };
   }
 }
-

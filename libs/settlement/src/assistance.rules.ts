@@ -46,7 +46,11 @@ export function yearCategory(policy: AssistancePolicy, claims: readonly Assistan
   let best: Category | null = null;
   for (const claim of claims) {
     for (const category of eligibleCategories(policy, claim, grants)) {
-      if (best === null || rank(policy, category) < rank(policy, best) || (rank(policy, category) === rank(policy, best) && category < best)) {
+      if (
+        best === null ||
+        rank(policy, category) < rank(policy, best) ||
+        (rank(policy, category) === rank(policy, best) && category < best)
+      ) {
         best = category;
       }
     }
@@ -73,9 +77,24 @@ export function decideAssistanceYear(
   const category = yearCategory(policy, ordered, grants);
   const terms = category === null ? undefined : policy.categories[category];
   if (terms === undefined) {
-    return { category, base: ZERO, entitlement: ZERO, claims: ordered.map((c) => ({ claimId: c.claimId, version: c.version, eligible: false, base: ZERO, assistance: ZERO })) };
+    return {
+      category,
+      base: ZERO,
+      entitlement: ZERO,
+      claims: ordered.map((c) => ({ claimId: c.claimId, version: c.version, eligible: false, base: ZERO, assistance: ZERO })),
+    };
   }
-  const year = shareOut(ordered, (c) => (eligibleCategories(policy, c, grants).length > 0 ? c.compliantSelfPay.minus(c.criticalIllness) : undefined), terms);
-  const claims = year.claims.map(({ claim, counted, base, share }) => ({ claimId: claim.claimId, version: claim.version, eligible: counted, base, assistance: share }));
+  const year = shareOut(
+    ordered,
+    (c) => (eligibleCategories(policy, c, grants).length > 0 ? c.compliantSelfPay.minus(c.criticalIllness) : undefined),
+    terms,
+  );
+  const claims = year.claims.map(({ claim, counted, base, share }) => ({
+    claimId: claim.claimId,
+    version: claim.version,
+    eligible: counted,
+    base,
+    assistance: share,
+  }));
   return { category, base: year.base, entitlement: year.entitlement, claims };
 }

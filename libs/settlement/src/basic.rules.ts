@@ -45,9 +45,7 @@ function deductibleAndRate(policy: BasicPolicy, claim: Claim, admissionIndex: nu
   const rate = max(ZERO, params.rate.minus(cut));
   const factor = policy.repeatAdmissionDeductibleFactor;
   const deductible =
-    claim.visitType === 'INPATIENT' && admissionIndex >= 2 && factor !== undefined
-      ? params.deductible.times(factor)
-      : params.deductible;
+    claim.visitType === 'INPATIENT' && admissionIndex >= 2 && factor !== undefined ? params.deductible.times(factor) : params.deductible;
   return { deductible, rate };
 }
 

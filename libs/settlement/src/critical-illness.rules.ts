@@ -49,8 +49,7 @@ export function effectiveTerms(
 ): EffectiveCriticalIllnessTerms {
   const tilt = policy.tilt;
   const tilted =
-    tilt !== undefined &&
-    claims.some((c) => [...categoriesAt(grants, c.serviceDate)].some((cat) => tilt.categories.includes(cat)));
+    tilt !== undefined && claims.some((c) => [...categoriesAt(grants, c.serviceDate)].some((cat) => tilt.categories.includes(cat)));
   if (!tilted || tilt === undefined) {
     return { threshold: policy.threshold, bands: policy.bands, annualCap: policy.annualCap, tilted: false };
   }
@@ -78,6 +77,12 @@ export function decideCriticalIllnessYear(
 ): CriticalIllnessYearResult {
   const terms = effectiveTerms(policy, liveClaims, grants);
   const year = shareOut(inOrder(liveClaims), (c) => (policy.visitTypes.includes(c.visitType) ? c.compliantSelfPay : undefined), terms);
-  const claims = year.claims.map(({ claim, counted, base, share }) => ({ claimId: claim.claimId, version: claim.version, counted, base, criticalIllness: share }));
+  const claims = year.claims.map(({ claim, counted, base, share }) => ({
+    claimId: claim.claimId,
+    version: claim.version,
+    counted,
+    base,
+    criticalIllness: share,
+  }));
   return { base: year.base, threshold: terms.threshold, tilted: terms.tilted, entitlement: year.entitlement, claims };
 }

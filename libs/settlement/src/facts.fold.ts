@@ -8,7 +8,14 @@ import type { AssistancePolicy, BasicPolicy, Claim, CriticalIllnessPolicy, Grant
  * tests fold scenario steps into it. Arrival order does not matter to the result.
  */
 export type Fact =
-  | { type: 'PolicyPut'; region: string; year: number; basic?: BasicPolicy; criticalIllness?: CriticalIllnessPolicy; assistance?: AssistancePolicy }
+  | {
+      type: 'PolicyPut';
+      region: string;
+      year: number;
+      basic?: BasicPolicy;
+      criticalIllness?: CriticalIllnessPolicy;
+      assistance?: AssistancePolicy;
+    }
   | { type: 'ClaimSubmitted'; claim: Claim }
   | { type: 'ClaimCorrected'; claim: Claim }
   | { type: 'ClaimReversed'; claimId: string }

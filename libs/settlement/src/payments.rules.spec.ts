@@ -4,10 +4,7 @@ import { money } from '@msb/money';
 import { applyPayments, PaidSoFar, paymentsFor, reasonFromUpstream, Target } from './payments.rules';
 
 const target = (claimId: string, amount: string, version = 1): Target => ({ claimId, version, amount: money(amount) });
-const because =
-  (reason: ReasonCode) =>
-  (): ReasonCode =>
-    reason;
+const because = (reason: ReasonCode) => (): ReasonCode => reason;
 
 describe('paymentsFor', () => {
   describe('given nothing paid yet', () => {
@@ -75,7 +72,9 @@ describe('paymentsFor', () => {
 
   it('given a negative target, then it throws instead of paying', () => {
     expect(() => paymentsFor([target('C1', '-0.01')], {}, because('INITIAL'))).toThrow(RangeError);
-    expect(() => paymentsFor([target('C1', '-5')], { C1: { paid: '5.00', settled: true } }, because('REVERSAL'))).toThrow(/negative target -5.00 for claim C1/);
+    expect(() => paymentsFor([target('C1', '-5')], { C1: { paid: '5.00', settled: true } }, because('REVERSAL'))).toThrow(
+      /negative target -5.00 for claim C1/,
+    );
   });
 
   it('given a target that is not in cents, then it refuses to print it', () => {

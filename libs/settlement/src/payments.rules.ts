@@ -29,12 +29,26 @@ export function paymentsFor(
     const before = paid[t.claimId];
     if (t.amount.isNegative()) throw new RangeError(`negative target ${t.amount.toFixed(2)} for claim ${t.claimId}`);
     if (before === undefined || !before.settled) {
-      payments.push({ claimId: t.claimId, version: t.version, kind: 'SETTLED', amount: print(t.amount), paid: print(t.amount), reason: 'INITIAL' });
+      payments.push({
+        claimId: t.claimId,
+        version: t.version,
+        kind: 'SETTLED',
+        amount: print(t.amount),
+        paid: print(t.amount),
+        reason: 'INITIAL',
+      });
       continue;
     }
     const delta = t.amount.minus(money(before.paid));
     if (!delta.isZero()) {
-      payments.push({ claimId: t.claimId, version: t.version, kind: 'ADJUSTED', amount: print(delta), paid: print(t.amount), reason: reasonFor(t.claimId) });
+      payments.push({
+        claimId: t.claimId,
+        version: t.version,
+        kind: 'ADJUSTED',
+        amount: print(delta),
+        paid: print(t.amount),
+        reason: reasonFor(t.claimId),
+      });
     }
   }
   return payments;
@@ -83,6 +97,10 @@ export function decisionChanged(payments: readonly Payment[], decided: unknown, 
 }
 
 /** Payments as a payer's events: the first decision on a claim `settled`, every later change `adjusted`. */
-export function paymentEvents<S extends string, A extends string>(payments: readonly Payment[], settled: S, adjusted: A): ({ type: S; data: Payment } | { type: A; data: Payment })[] {
+export function paymentEvents<S extends string, A extends string>(
+  payments: readonly Payment[],
+  settled: S,
+  adjusted: A,
+): ({ type: S; data: Payment } | { type: A; data: Payment })[] {
   return payments.map((p) => (p.kind === 'SETTLED' ? { type: settled, data: p } : { type: adjusted, data: p }));
 }

@@ -40,11 +40,7 @@ export interface SettledPersonYear {
  * live claims (latest versions, reversals removed) and the person's grants. This is the
  * reference the services' deciders, the audit replay and the tests all agree with.
  */
-export function settlePersonYear(
-  policies: PersonYearPolicies,
-  liveClaims: readonly Claim[],
-  grants: readonly Grant[],
-): SettledPersonYear {
+export function settlePersonYear(policies: PersonYearPolicies, liveClaims: readonly Claim[], grants: readonly Grant[]): SettledPersonYear {
   const basic = decideBasicYear(policies.basic, liveClaims);
   const ci = decideCriticalIllnessYear(policies.criticalIllness, basic.claims, grants);
   const ciById = new Map(ci.claims.map((c) => [c.claimId, c.criticalIllness]));

@@ -68,7 +68,11 @@ const randomBasic: fc.Arbitrary<BasicPolicy> = fc.record({
 
 /** 0–3 closed bands with increasing upTo, then a last band that is open or (sometimes) closed. */
 const bands: fc.Arbitrary<Band[]> = fc
-  .tuple(fc.array(fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), rate), { maxLength: 3 }), rate, optional(fc.integer({ min: 1, max: 5_000_000 })))
+  .tuple(
+    fc.array(fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), rate), { maxLength: 3 }),
+    rate,
+    optional(fc.integer({ min: 1, max: 5_000_000 })),
+  )
   .map(([closed, lastRate, lastStep]) => {
     let upTo = ZERO;
     const result: Band[] = closed.map(([step, r]) => {
@@ -94,7 +98,11 @@ const randomCriticalIllness: fc.Arbitrary<CriticalIllnessPolicy> = fc.record({
   ),
 });
 
-const assistanceTerms: fc.Arbitrary<AssistanceCategoryPolicy> = fc.record({ threshold: cents(0, 1_000_000), bands, annualCap: optional(cents(0, 20_000_000)) });
+const assistanceTerms: fc.Arbitrary<AssistanceCategoryPolicy> = fc.record({
+  threshold: cents(0, 1_000_000),
+  bands,
+  annualCap: optional(cents(0, 20_000_000)),
+});
 
 const randomAssistance: fc.Arbitrary<AssistancePolicy> = fc
   .tuple(
@@ -142,20 +150,18 @@ const claimBody = fc.record({
 });
 
 const claims: fc.Arbitrary<Claim[]> = fc.array(claimBody, { minLength: 1, maxLength: 8 }).map((bodies) =>
-  bodies.map(
-    (b, i): Claim => ({
-      claimId: `C-${String(i).padStart(2, '0')}`,
-      version: 1,
-      personId: PERSON,
-      region: REGION,
-      hospital: { id: `H-${b.level}`, level: b.level, inRegion: b.inRegion },
-      visitType: b.visitType,
-      admissionDate: b.visitType === 'INPATIENT' ? dayOf2024(Math.max(0, b.day - b.stay)) : undefined,
-      serviceDate: dayOf2024(b.day),
-      diagnosis: ['C34.9'],
-      items: b.items.map((it, j) => ({ ...it, code: `ITEM-${it.category}-${j}` })),
-    }),
-  ),
+  bodies.map((b, i): Claim => ({
+    claimId: `C-${String(i).padStart(2, '0')}`,
+    version: 1,
+    personId: PERSON,
+    region: REGION,
+    hospital: { id: `H-${b.level}`, level: b.level, inRegion: b.inRegion },
+    visitType: b.visitType,
+    admissionDate: b.visitType === 'INPATIENT' ? dayOf2024(Math.max(0, b.day - b.stay)) : undefined,
+    serviceDate: dayOf2024(b.day),
+    diagnosis: ['C34.9'],
+    items: b.items.map((it, j) => ({ ...it, code: `ITEM-${it.category}-${j}` })),
+  })),
 );
 
 const grants: fc.Arbitrary<Grant[]> = fc
@@ -169,16 +175,14 @@ const grants: fc.Arbitrary<Grant[]> = fc
     { maxLength: 3 },
   )
   .map((list) =>
-    list.map(
-      (g, i): Grant => ({
-        grantId: `G-${i}`,
-        personId: PERSON,
-        category: g.category,
-        validFrom: dayOf2024(g.from),
-        validTo: g.length === undefined ? undefined : dayOf2024(g.from + g.length),
-        revoked: g.revoked,
-      }),
-    ),
+    list.map((g, i): Grant => ({
+      grantId: `G-${i}`,
+      personId: PERSON,
+      category: g.category,
+      validFrom: dayOf2024(g.from),
+      validTo: g.length === undefined ? undefined : dayOf2024(g.from + g.length),
+      revoked: g.revoked,
+    })),
   );
 
 interface YearFacts {
@@ -196,7 +200,14 @@ function outcome(s: SettledPersonYear) {
     claims: Object.fromEntries(
       s.claims.map((c) => [
         c.claimId,
-        { total: print(c.total), policyScope: print(c.policyScope), basic: print(c.basic), criticalIllness: print(c.criticalIllness), assistance: print(c.assistance), selfPay: print(c.selfPay) },
+        {
+          total: print(c.total),
+          policyScope: print(c.policyScope),
+          basic: print(c.basic),
+          criticalIllness: print(c.criticalIllness),
+          assistance: print(c.assistance),
+          selfPay: print(c.selfPay),
+        },
       ]),
     ),
     basic: print(s.basic),
@@ -289,7 +300,9 @@ describe('settlement properties over random person-years', () => {
   /** One claim gets an extra category A item. */
   const withExtraCost = (f: YearFacts) =>
     fc.tuple(fc.integer({ min: 0, max: f.claims.length - 1 }), amount).map(([index, extra]) => {
-      const more = f.claims.map((c, i) => (i === index ? { ...c, items: [...c.items, { code: 'EXTRA-A', category: 'A' as const, amount: extra }] } : c));
+      const more = f.claims.map((c, i) =>
+        i === index ? { ...c, items: [...c.items, { code: 'EXTRA-A', category: 'A' as const, amount: extra }] } : c,
+      );
       return { before: f, after: { ...f, claims: more } };
     });
 
@@ -315,12 +328,16 @@ describe('settlement properties over random person-years', () => {
       return {
         ...f,
         policies: { ...f.policies, assistance: { ...f.policies.assistance, visitTypes: [...VISIT_TYPES], categories } },
-        grants: [...f.grants, { grantId: 'G-YEAR', personId: PERSON, category: defined, validFrom: '2024-01-01', validTo: '2024-12-31', revoked: false }],
+        grants: [
+          ...f.grants,
+          { grantId: 'G-YEAR', personId: PERSON, category: defined, validFrom: '2024-01-01', validTo: '2024-12-31', revoked: false },
+        ],
       };
     });
     run(
       fc.property(allEligible.chain(withExtraCost), ({ before, after }) => {
-        for (const c of before.claims) expect([...categoriesAt(before.grants, c.serviceDate)].some((cat) => before.policies.assistance.categories[cat])).toBe(true);
+        for (const c of before.claims)
+          expect([...categoriesAt(before.grants, c.serviceDate)].some((cat) => before.policies.assistance.categories[cat])).toBe(true);
         const a = settle(before);
         const b = settle(after);
         expect(b.assistanceCategory).toBe(a.assistanceCategory);
@@ -349,7 +366,13 @@ describe('settlement properties over random person-years', () => {
       diagnosis: ['C34.9'],
       items: [{ code: 'A', category: 'A', amount: new Money(a) }],
     });
-    const lowIncomeFromJune: Grant = { grantId: 'G-JUN', personId: PERSON, category: 'LOW_INCOME', validFrom: '2024-06-01', revoked: false };
+    const lowIncomeFromJune: Grant = {
+      grantId: 'G-JUN',
+      personId: PERSON,
+      category: 'LOW_INCOME',
+      validFrom: '2024-06-01',
+      revoked: false,
+    };
     const facts = (marchCost: string): YearFacts => ({
       policies: realistic,
       claims: [inpatient('C-MAR', '2024-03-01', marchCost), inpatient('C-JUL', '2024-07-01', '100000')],

@@ -32,7 +32,14 @@ export function factsFromSteps(steps: readonly ScenarioStep[]): Fact[] {
       case 'grantEligibility':
         return {
           type: 'EligibilityGranted',
-          grant: { grantId: step.grantId, personId: step.personId, category: step.category, validFrom: step.validFrom, validTo: step.validTo, revoked: false },
+          grant: {
+            grantId: step.grantId,
+            personId: step.personId,
+            category: step.category,
+            validFrom: step.validFrom,
+            validTo: step.validTo,
+            revoked: false,
+          },
         };
       case 'revokeEligibility':
         return { type: 'EligibilityRevoked', grantId: step.grantId };

@@ -80,11 +80,19 @@ export function criticalIllnessPolicyFromWire(dto: CriticalIllnessPolicyDto): Cr
 export function assistancePolicyFromWire(dto: AssistancePolicyDto): AssistancePolicy {
   const categories: Partial<Record<Category, AssistanceCategoryPolicy>> = {};
   for (const [name, terms] of Object.entries(dto.categories)) {
-    if (terms) categories[name as Category] = { threshold: money(terms.threshold), bands: bands(terms.bands), annualCap: optional(terms.annualCap) };
+    if (terms)
+      categories[name as Category] = { threshold: money(terms.threshold), bands: bands(terms.bands), annualCap: optional(terms.annualCap) };
   }
   return { priority: dto.priority, visitTypes: dto.visitTypes ?? [...VISIT_TYPES], categories };
 }
 
 export function grantFromWire(dto: Pick<GrantDto, 'grantId' | 'personId' | 'category' | 'validFrom' | 'validTo' | 'revoked'>): Grant {
-  return { grantId: dto.grantId, personId: dto.personId, category: dto.category, validFrom: dto.validFrom, validTo: dto.validTo, revoked: dto.revoked };
+  return {
+    grantId: dto.grantId,
+    personId: dto.personId,
+    category: dto.category,
+    validFrom: dto.validFrom,
+    validTo: dto.validTo,
+    revoked: dto.revoked,
+  };
 }

@@ -27,7 +27,8 @@ export class ServiceClient {
         return { status: res.status, body: parsed as T, contentType: res.headers.get('content-type') ?? '' };
       } catch (error) {
         // a service restarting (fault tests) refuses connections for a moment
-        if (attempt >= 5 || !/ECONNREFUSED|ECONNRESET|fetch failed|other side closed/i.test(String((error as Error).cause ?? error))) throw error;
+        if (attempt >= 5 || !/ECONNREFUSED|ECONNRESET|fetch failed|other side closed/i.test(String((error as Error).cause ?? error)))
+          throw error;
         await new Promise((r) => setTimeout(r, 200 * attempt));
       }
     }
@@ -51,7 +52,10 @@ export interface SystemClients {
   audit: ServiceClient;
 }
 
-export function systemClients(ports = { basic: 3001, criticalIllness: 3002, assistance: 3003, audit: 3004 }, host = '127.0.0.1'): SystemClients {
+export function systemClients(
+  ports = { basic: 3001, criticalIllness: 3002, assistance: 3003, audit: 3004 },
+  host = '127.0.0.1',
+): SystemClients {
   return {
     basic: new ServiceClient(`http://${host}:${ports.basic}`),
     criticalIllness: new ServiceClient(`http://${host}:${ports.criticalIllness}`),
@@ -79,7 +83,9 @@ export async function waitUntilCaughtUp(clients: ServiceClient[], timeoutMs = 12
   let last = '';
   while (Date.now() < deadline) {
     const statuses = await Promise.all(clients.map((c) => c.get<StatusBody>('/status').catch(() => ({ status: 0, body: undefined }))));
-    const busy = statuses.some((s) => s.status !== 200 || !s.body || s.body.consumerLag > 0 || s.body.outboxPending > 0 || (s.body.recalculating ?? 0) > 0);
+    const busy = statuses.some(
+      (s) => s.status !== 200 || !s.body || s.body.consumerLag > 0 || s.body.outboxPending > 0 || (s.body.recalculating ?? 0) > 0,
+    );
     last = JSON.stringify(statuses.map((s) => s.body));
     quiet = busy ? 0 : quiet + 1;
     if (quiet >= quietRounds) return;

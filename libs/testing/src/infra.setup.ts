@@ -27,14 +27,21 @@ async function dockerAnswers(): Promise<boolean> {
  */
 export async function startTestInfrastructure(): Promise<TestInfrastructure> {
   if (process.env.KAFKA_BROKERS && process.env.DATABASE_URL) {
-    return { kafkaBrokers: process.env.KAFKA_BROKERS, databaseUrl: process.env.DATABASE_URL, source: 'environment', stop: async () => undefined };
+    return {
+      kafkaBrokers: process.env.KAFKA_BROKERS,
+      databaseUrl: process.env.DATABASE_URL,
+      source: 'environment',
+      stop: async () => undefined,
+    };
   }
   if (process.env.TESTCONTAINERS !== 'off' && (await dockerAnswers())) {
     const { KafkaContainer } = await import('@testcontainers/kafka');
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const [kafka, pg] = await Promise.all([
       process.env.KAFKA_BROKERS ? undefined : new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
-      process.env.DATABASE_URL ? undefined : new PostgreSqlContainer('postgres:15-alpine').withUsername('postgres').withPassword('postgres').start(),
+      process.env.DATABASE_URL
+        ? undefined
+        : new PostgreSqlContainer('postgres:15-alpine').withUsername('postgres').withPassword('postgres').start(),
     ]);
     return {
       kafkaBrokers: process.env.KAFKA_BROKERS ?? `${kafka!.getHost()}:${kafka!.getMappedPort(9093)}`,
@@ -52,7 +59,12 @@ export async function startTestInfrastructure(): Promise<TestInfrastructure> {
   };
   const { env, startedKafka } = await local.upWithState();
   // a broker this run started is stopped again at the end; one that was already running is left alone
-  return { kafkaBrokers: env.KAFKA_BROKERS, databaseUrl: env.DATABASE_URL, source: 'local', stop: async () => (startedKafka ? local.down() : undefined) };
+  return {
+    kafkaBrokers: env.KAFKA_BROKERS,
+    databaseUrl: env.DATABASE_URL,
+    source: 'local',
+    stop: async () => (startedKafka ? local.down() : undefined),
+  };
 }
 
 export function uniqueName(prefix: string): string {

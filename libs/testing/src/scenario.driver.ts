@@ -53,7 +53,15 @@ export function mapStep(step: ScenarioStep, ids: IdMap): ScenarioStep {
       return { ...step, region: ids.region(step.region) };
     case 'submitClaim':
     case 'correctClaim':
-      return { ...step, claim: { ...step.claim, claimId: ids.claim(step.claim.claimId), personId: ids.person(step.claim.personId), region: ids.region(step.claim.region) } };
+      return {
+        ...step,
+        claim: {
+          ...step.claim,
+          claimId: ids.claim(step.claim.claimId),
+          personId: ids.person(step.claim.personId),
+          region: ids.region(step.claim.region),
+        },
+      };
     case 'reverseClaim':
       return { ...step, claimId: ids.claim(step.claimId) };
     case 'grantEligibility':
@@ -81,7 +89,8 @@ export async function applyStep(clients: SystemClients, step: ScenarioStep): Pro
         [clients.criticalIllness, step.criticalIllness],
         [clients.assistance, step.assistance],
       ];
-      for (const [client, section] of sections) if (section !== undefined) expectStatus(await client.put(path, section), [200], `PUT ${path}`);
+      for (const [client, section] of sections)
+        if (section !== undefined) expectStatus(await client.put(path, section), [200], `PUT ${path}`);
       return;
     }
     case 'submitClaim':
@@ -89,13 +98,21 @@ export async function applyStep(clients: SystemClients, step: ScenarioStep): Pro
     case 'correctClaim':
       return expectStatus(await clients.basic.put(`/claims/${step.claim.claimId}`, step.claim), [202], `PUT /claims/${step.claim.claimId}`);
     case 'reverseClaim':
-      return expectStatus(await clients.basic.post(`/claims/${step.claimId}/reversal`, { reason: step.reason ?? 'reversed by the scenario' }), [202], `reversal of ${step.claimId}`);
+      return expectStatus(
+        await clients.basic.post(`/claims/${step.claimId}/reversal`, { reason: step.reason ?? 'reversed by the scenario' }),
+        [202],
+        `reversal of ${step.claimId}`,
+      );
     case 'grantEligibility': {
       const { op: _op, ...grant } = step;
       return expectStatus(await clients.assistance.post('/eligibility', grant), [201], `POST /eligibility ${step.grantId}`);
     }
     case 'revokeEligibility':
-      return expectStatus(await clients.assistance.post(`/eligibility/${step.grantId}/revocation`, { reason: step.reason ?? 'revoked by the scenario' }), [200], `revocation of ${step.grantId}`);
+      return expectStatus(
+        await clients.assistance.post(`/eligibility/${step.grantId}/revocation`, { reason: step.reason ?? 'revoked by the scenario' }),
+        [200],
+        `revocation of ${step.grantId}`,
+      );
     default: {
       const unknown: never = step;
       throw new Error(`unknown step ${JSON.stringify(unknown)}`);
@@ -121,7 +138,11 @@ export async function observe(clients: SystemClients, scenario: Scenario, ids: I
   for (const key of Object.keys(scenario.expected.personYears)) {
     const [region, person, year] = ids.personYear(key).split('|');
     const path = `/ledgers/${region}/${person}/${year}`;
-    const [basic, ci, assistance] = await Promise.all([clients.basic.get<Record<string, unknown>>(path), clients.criticalIllness.get<Record<string, unknown>>(path), clients.assistance.get<Record<string, unknown>>(path)]);
+    const [basic, ci, assistance] = await Promise.all([
+      clients.basic.get<Record<string, unknown>>(path),
+      clients.criticalIllness.get<Record<string, unknown>>(path),
+      clients.assistance.get<Record<string, unknown>>(path),
+    ]);
     personYears[key] = {
       basic: basic.body?.basic,
       criticalIllness: basic.body?.criticalIllness,

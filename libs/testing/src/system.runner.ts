@@ -53,7 +53,12 @@ export class TestSystem {
     private readonly options: TestSystemOptions,
   ) {
     const client = (name: ServiceName) => new ServiceClient(`http://127.0.0.1:${ports[name]}`);
-    this.clients = { basic: client('basic-insurance'), criticalIllness: client('critical-illness'), assistance: client('medical-assistance'), audit: client('audit') };
+    this.clients = {
+      basic: client('basic-insurance'),
+      criticalIllness: client('critical-illness'),
+      assistance: client('medical-assistance'),
+      audit: client('audit'),
+    };
   }
 
   get services(): readonly ServiceName[] {
@@ -102,7 +107,11 @@ export class TestSystem {
   async startInstance(name: ServiceName, suffix: string): Promise<{ client: ServiceClient; stop: () => Promise<void> }> {
     const port = await freePort();
     const database = `${this.databaseName(name)}_${suffix}`;
-    const child = this.launch(name, `${name}-${suffix}`, { PORT: String(port), DATABASE_NAME: database, INSTANCE_ID: `${this.tag}-${name}-${suffix}` });
+    const child = this.launch(name, `${name}-${suffix}`, {
+      PORT: String(port),
+      DATABASE_NAME: database,
+      INSTANCE_ID: `${this.tag}-${name}-${suffix}`,
+    });
     const client = new ServiceClient(`http://127.0.0.1:${port}`);
     const deadline = Date.now() + 60000;
     while ((await client.get('/health').catch(() => undefined))?.status !== 200) {
@@ -129,20 +138,24 @@ export class TestSystem {
   private launch(name: ServiceName, logName: string, env: Record<string, string>): ChildProcess {
     const log = createWriteStream(join(this.logDir, `${logName}.log`), { flags: 'a' });
     const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof for profiling
-    const child = spawn(process.execPath, [...nodeArgs, '-r', join(this.root, 'tools/register-paths.js'), join(this.root, `dist/apps/${name}/src/main.js`)], {
-      cwd: this.root,
-      env: {
-        ...process.env,
-        PORT: String(this.ports[name]),
-        DATABASE_NAME: this.databaseName(name),
-        TOPIC_PREFIX: this.topicPrefix,
-        INSTANCE_ID: `${this.tag}-${name}`,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
-        ...this.options.env,
-        ...env,
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, '-r', join(this.root, 'tools/register-paths.js'), join(this.root, `dist/apps/${name}/src/main.js`)],
+      {
+        cwd: this.root,
+        env: {
+          ...process.env,
+          PORT: String(this.ports[name]),
+          DATABASE_NAME: this.databaseName(name),
+          TOPIC_PREFIX: this.topicPrefix,
+          INSTANCE_ID: `${this.tag}-${name}`,
+          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+          ...this.options.env,
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     return child;
@@ -153,7 +166,8 @@ export class TestSystem {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const child = this.processes.get(name);
-      if (child && child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${join(this.logDir, `${name}.log`)}`);
+      if (child && child.exitCode !== null)
+        throw new Error(`${name} exited with ${child.exitCode}; see ${join(this.logDir, `${name}.log`)}`);
       const health = await client.get('/health').catch(() => undefined);
       if (health?.status === 200) return;
       await new Promise((r) => setTimeout(r, 200));
@@ -167,14 +181,21 @@ export class TestSystem {
 
   /** Wait until every running service has caught up (no lag, empty outbox, no recalculation). */
   caughtUp(timeoutMs = 120000): Promise<void> {
-    return waitUntilCaughtUp(this.services.map((n) => this.client(n)), timeoutMs);
+    return waitUntilCaughtUp(
+      this.services.map((n) => this.client(n)),
+      timeoutMs,
+    );
   }
 
   /** Kill a service's process (SIGKILL by default: a crash) and wait for it to be gone. */
-  async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; alreadyExited: boolean }> {
+  async kill(
+    name: ServiceName,
+    signal: NodeJS.Signals = 'SIGKILL',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; alreadyExited: boolean }> {
     const child = this.processes.get(name);
     if (!child) return { code: null, signal: null, alreadyExited: true };
-    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode, alreadyExited: true };
+    if (child.exitCode !== null || child.signalCode !== null)
+      return { code: child.exitCode, signal: child.signalCode, alreadyExited: true };
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('exit', (code, sig) => r([code, sig])));
     child.kill(signal);
     const [code, sig] = await exited;
@@ -202,7 +223,11 @@ export class TestSystem {
     );
     if (this.options.keep) return;
     await dropDatabases(SERVICE_NAMES.map((n) => this.databaseName(n)));
-    const admin = new Kafka({ clientId: 'test-cleanup', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'test-cleanup',
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     try {
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${this.topicPrefix}.`));

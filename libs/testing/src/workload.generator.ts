@@ -23,20 +23,33 @@ export function demoPolicies(): { basic: BasicPolicyDto; criticalIllness: Critic
       offRegionRateCut: '0.10',
       repeatAdmissionDeductibleFactor: '0.5',
       classBSelfPayRatio: '0.10',
-      inpatient: { '1': { deductible: '200', rate: '0.85' }, '2': { deductible: '500', rate: '0.80' }, '3': { deductible: '800', rate: '0.70' } },
-      outpatientChronic: { '1': { deductible: '0', rate: '0.70' }, '2': { deductible: '0', rate: '0.65' }, '3': { deductible: '0', rate: '0.60' } },
-      outpatient: { '1': { deductible: '0', rate: '0.50' }, '2': { deductible: '0', rate: '0.45' }, '3': { deductible: '0', rate: '0.40' } },
+      inpatient: {
+        '1': { deductible: '200', rate: '0.85' },
+        '2': { deductible: '500', rate: '0.80' },
+        '3': { deductible: '800', rate: '0.70' },
+      },
+      outpatientChronic: {
+        '1': { deductible: '0', rate: '0.70' },
+        '2': { deductible: '0', rate: '0.65' },
+        '3': { deductible: '0', rate: '0.60' },
+      },
+      outpatient: {
+        '1': { deductible: '0', rate: '0.50' },
+        '2': { deductible: '0', rate: '0.45' },
+        '3': { deductible: '0', rate: '0.40' },
+      },
     },
     criticalIllness: {
       threshold: '10000',
-      bands: [
-        { upTo: '40000', rate: '0.60' },
-        { upTo: '90000', rate: '0.70' },
-        { rate: '0.80' },
-      ],
+      bands: [{ upTo: '40000', rate: '0.60' }, { upTo: '90000', rate: '0.70' }, { rate: '0.80' }],
       annualCap: '300000',
       visitTypes: ['INPATIENT', 'OUTPATIENT_CHRONIC'],
-      tilt: { categories: ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'POVERTY_MONITORED'], thresholdFactor: '0.5', rateBonus: '0.05', noCap: true },
+      tilt: {
+        categories: ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'POVERTY_MONITORED'],
+        thresholdFactor: '0.5',
+        rateBonus: '0.05',
+        noCap: true,
+      },
     },
     assistance: {
       priority: ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'POVERTY_MONITORED', 'LOW_INCOME', 'ILLNESS_POVERTY'],
@@ -100,10 +113,25 @@ export function generateWorkload(o: WorkloadOptions): Workload {
     const level = pick([1, 2, 3] as const);
     const discharge = Math.floor(random() * 360);
     const stay = visitType === 'INPATIENT' ? 1 + Math.floor(random() * 20) : 0;
-    const base = visitType === 'OUTPATIENT' ? 80 + random() * 400 : visitType === 'OUTPATIENT_CHRONIC' ? 300 + random() * 2500 : 3000 + Math.pow(random(), 3) * 180000;
+    const base =
+      visitType === 'OUTPATIENT'
+        ? 80 + random() * 400
+        : visitType === 'OUTPATIENT_CHRONIC'
+          ? 300 + random() * 2500
+          : 3000 + Math.pow(random(), 3) * 180000;
     const items: ClaimDto['items'] = [{ code: 'A-DRUGS', category: 'A', amount: cents(base * 0.6) }];
-    items.push({ code: 'B-TREATMENT', category: 'B', amount: cents(base * 0.3), ...(random() < 0.3 ? { selfPayRatio: pick(['0.05', '0.15', '0.20']) } : {}) });
-    items.push({ code: 'C-OTHER', category: 'C', amount: cents(base * 0.1), ...(visitType === 'INPATIENT' && random() < 0.4 ? { ciEligible: true } : {}) });
+    items.push({
+      code: 'B-TREATMENT',
+      category: 'B',
+      amount: cents(base * 0.3),
+      ...(random() < 0.3 ? { selfPayRatio: pick(['0.05', '0.15', '0.20']) } : {}),
+    });
+    items.push({
+      code: 'C-OTHER',
+      category: 'C',
+      amount: cents(base * 0.1),
+      ...(visitType === 'INPATIENT' && random() < 0.4 ? { ciEligible: true } : {}),
+    });
     claims.push({
       claimId: `${o.tag}-C${String(i + 1).padStart(6, '0')}`,
       personId,
@@ -120,7 +148,11 @@ export function generateWorkload(o: WorkloadOptions): Workload {
 }
 
 /** Run `work` over `items` with at most `concurrency` in flight. */
-export async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {

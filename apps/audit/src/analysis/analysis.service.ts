@@ -42,7 +42,9 @@ export class AnalysisService {
   }
 
   async index(): Promise<LogIndex> {
-    const [head] = await this.runtime.db.query<{ last: string | null; n: string }>('SELECT max(seq)::text AS last, count(*)::text AS n FROM audit_log');
+    const [head] = await this.runtime.db.query<{ last: string | null; n: string }>(
+      'SELECT max(seq)::text AS last, count(*)::text AS n FROM audit_log',
+    );
     const lastSeq = head?.last ?? '0';
     const count = Number(head?.n ?? 0);
     if (this.cached && this.cached.lastSeq === lastSeq && this.cached.count === count) return this.cached.index;
@@ -57,7 +59,12 @@ export class AnalysisService {
     const index = await loadIndex(this.runtime.db);
     const result = replay(index);
     const seconds = (performance.now() - started) / 1000;
-    return { events: index.events, ...result, seconds: +seconds.toFixed(3), eventsPerSecond: Math.round(index.events / Math.max(seconds, 1e-6)) };
+    return {
+      events: index.events,
+      ...result,
+      seconds: +seconds.toFixed(3),
+      eventsPerSecond: Math.round(index.events / Math.max(seconds, 1e-6)),
+    };
   }
 
   async flags(): Promise<Flag[]> {

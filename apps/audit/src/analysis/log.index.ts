@@ -144,7 +144,9 @@ interface LogRow {
  */
 export async function loadIndex(db: Database, pageSize = 10000, parallel = 3): Promise<LogIndex> {
   const index = emptyIndex();
-  const [bounds] = await db.query<{ first: string | null; last: string | null }>('SELECT min(seq)::text AS first, max(seq)::text AS last FROM audit_log');
+  const [bounds] = await db.query<{ first: string | null; last: string | null }>(
+    'SELECT min(seq)::text AS first, max(seq)::text AS last FROM audit_log',
+  );
   if (!bounds?.first || !bounds.last) return index;
   const first = BigInt(bounds.first);
   const last = BigInt(bounds.last);

@@ -79,7 +79,11 @@ export class TestLog {
     return decoded.envelope;
   }
 
-  putPolicy(region: string, year: number, sections: { basic?: BasicPolicyDto; criticalIllness?: CriticalIllnessPolicyDto; assistance?: AssistancePolicyDto }): this {
+  putPolicy(
+    region: string,
+    year: number,
+    sections: { basic?: BasicPolicyDto; criticalIllness?: CriticalIllnessPolicyDto; assistance?: AssistancePolicyDto },
+  ): this {
     const ry = `${region}|${year}`;
     const next = (payer: Payer) => (this.policies[payer].get(ry)?.revision ?? 0) + 1;
     if (sections.basic) {
@@ -121,9 +125,16 @@ export class TestLog {
 
   grant(g: Pick<GrantDto, 'grantId' | 'personId' | 'category' | 'validFrom' | 'validTo'>): AnyEnvelope {
     const current = this.eligibility.get(g.personId) ?? { revision: 0, grants: [] };
-    const grants = [...current.grants.filter((x) => x.grantId !== g.grantId), { ...g, revoked: false, grantedAt: timeOf(this.envelopes.length + 1) }];
+    const grants = [
+      ...current.grants.filter((x) => x.grantId !== g.grantId),
+      { ...g, revoked: false, grantedAt: timeOf(this.envelopes.length + 1) },
+    ];
     this.eligibility.set(g.personId, { revision: current.revision + 1, grants });
-    return this.emit('assistance.EligibilityGranted', { personId: g.personId, grantId: g.grantId, eligibilityRevision: current.revision + 1, grants }, g.personId);
+    return this.emit(
+      'assistance.EligibilityGranted',
+      { personId: g.personId, grantId: g.grantId, eligibilityRevision: current.revision + 1, grants },
+      g.personId,
+    );
   }
 
   revoke(personId: string, grantId: string, reason = 'no longer eligible'): AnyEnvelope {
@@ -132,7 +143,11 @@ export class TestLog {
     const revokedAt = timeOf(this.envelopes.length + 1);
     const grants = current.grants.map((g) => (g.grantId === grantId ? { ...g, revoked: true, revokedReason: reason, revokedAt } : g));
     this.eligibility.set(personId, { revision: current.revision + 1, grants });
-    return this.emit('assistance.EligibilityRevoked', { personId, grantId, reason, eligibilityRevision: current.revision + 1, grants }, personId);
+    return this.emit(
+      'assistance.EligibilityRevoked',
+      { personId, grantId, reason, eligibilityRevision: current.revision + 1, grants },
+      personId,
+    );
   }
 
   /**
@@ -151,7 +166,9 @@ export class TestLog {
     const grants = eligibility.grants.map(grantFromWire);
 
     // basic
-    const records = [...this.claims.values()].filter((r) => r.dto.region === key.region && r.dto.personId === key.personId && yearOf(r.dto.serviceDate) === key.year);
+    const records = [...this.claims.values()].filter(
+      (r) => r.dto.region === key.region && r.dto.personId === key.personId && yearOf(r.dto.serviceDate) === key.year,
+    );
     const year = decideBasicYear(
       basicPolicyFromWire(basicPolicy.dto),
       records.filter((r) => !r.reversed).map((r) => claimFromWire(r.dto, r.version)),
@@ -161,9 +178,22 @@ export class TestLog {
       .map((r): BasicDecidedClaim => {
         const c = byId.get(r.dto.claimId);
         const figures = c
-          ? { total: print(c.total), policyScope: print(c.policyScope), ciExtra: print(c.ciExtra), basic: print(c.basic), compliantSelfPay: print(c.compliantSelfPay) }
+          ? {
+              total: print(c.total),
+              policyScope: print(c.policyScope),
+              ciExtra: print(c.ciExtra),
+              basic: print(c.basic),
+              compliantSelfPay: print(c.compliantSelfPay),
+            }
           : { total: '0.00', policyScope: '0.00', ciExtra: '0.00', basic: '0.00', compliantSelfPay: '0.00' };
-        return { claimId: r.dto.claimId, version: r.version, status: c ? 'LIVE' : 'REVERSED', serviceDate: r.dto.serviceDate, visitType: r.dto.visitType, ...figures };
+        return {
+          claimId: r.dto.claimId,
+          version: r.version,
+          status: c ? 'LIVE' : 'REVERSED',
+          serviceDate: r.dto.serviceDate,
+          visitType: r.dto.visitType,
+          ...figures,
+        };
       })
       .sort(byServiceDateThenId);
     const basicPayments = paymentsFor(
@@ -173,7 +203,14 @@ export class TestLog {
     );
     const previous = this.lastBasic.get(py);
     if (!previous || basicPayments.length > 0 || JSON.stringify(previous.claims) !== JSON.stringify(claims)) {
-      const decision: BasicPersonYearDecided = { personYear: key, revision: (previous?.revision ?? 0) + 1, policyRevision: basicPolicy.revision, cause, claims, payments: basicPayments };
+      const decision: BasicPersonYearDecided = {
+        personYear: key,
+        revision: (previous?.revision ?? 0) + 1,
+        policyRevision: basicPolicy.revision,
+        cause,
+        claims,
+        payments: basicPayments,
+      };
       this.paid.basic = applyPayments(this.paid.basic, basicPayments);
       this.lastBasic.set(py, decision);
       this.emit('basic.PersonYearDecided', decision, py);
@@ -221,7 +258,9 @@ export class TestLog {
     // assistance, on that 大病 decision (保险在先、救助在后)
     const aYear = decideAssistanceYear(
       assistancePolicyFromWire(assistancePolicy.dto),
-      ci.claims.filter((c) => c.status === 'LIVE').map((c) => ({ ...c, compliantSelfPay: money(c.compliantSelfPay), criticalIllness: money(c.criticalIllness) })),
+      ci.claims
+        .filter((c) => c.status === 'LIVE')
+        .map((c) => ({ ...c, compliantSelfPay: money(c.compliantSelfPay), criticalIllness: money(c.criticalIllness) })),
       grants,
     );
     const aById = new Map(aYear.claims.map((c) => [c.claimId, c]));
@@ -257,7 +296,9 @@ export class TestLog {
 
   /** The envelopes of one type (optionally about one subject), in log order: to find what to tamper with. */
   find<T extends EventType>(type: T, subject?: string): Extract<AnyEnvelope, { type: T }>[] {
-    return this.envelopes.filter((e): e is Extract<AnyEnvelope, { type: T }> => e.type === type && (subject === undefined || e.subject === subject));
+    return this.envelopes.filter(
+      (e): e is Extract<AnyEnvelope, { type: T }> => e.type === type && (subject === undefined || e.subject === subject),
+    );
   }
 
   /** A payer's person-year decision at a revision ("440300|P-RE|2024", 2). */
@@ -295,7 +336,11 @@ export const RETRO_POLICY = (
   JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/retroactive-eligibility.json'), 'utf8')) as {
     steps: { op: string; basic?: BasicPolicyDto; criticalIllness?: CriticalIllnessPolicyDto; assistance?: AssistancePolicyDto }[];
   }
-).steps.find((s) => s.op === 'putPolicy') as { basic: BasicPolicyDto; criticalIllness: CriticalIllnessPolicyDto; assistance: AssistancePolicyDto };
+).steps.find((s) => s.op === 'putPolicy') as {
+  basic: BasicPolicyDto;
+  criticalIllness: CriticalIllnessPolicyDto;
+  assistance: AssistancePolicyDto;
+};
 
 export const REGION = '440300';
 const aItem = (amount: string): ClaimItemDto[] => [{ code: 'A-ITEM', category: 'A', amount }];

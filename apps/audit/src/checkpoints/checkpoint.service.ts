@@ -49,11 +49,16 @@ export class Checkpointer {
     const db = this.runtime.db;
     return db.transaction(async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock(hashtext('audit-checkpoint'))");
-      const [last] = await tx.query<{ tree_size: string; last_seq: string; frontier: Frontier }>('SELECT tree_size, last_seq, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1');
+      const [last] = await tx.query<{ tree_size: string; last_seq: string; frontier: Frontier }>(
+        'SELECT tree_size, last_seq, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1',
+      );
       const range = new CompactRange(last?.frontier);
       let after = last?.last_seq ?? '0';
       for (;;) {
-        const rows = await tx.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 10000', [after]);
+        const rows = await tx.query<{ seq: string; hash: string }>(
+          'SELECT seq, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 10000',
+          [after],
+        );
         if (rows.length === 0) break;
         for (const r of rows) range.append(r.hash);
         after = rows[rows.length - 1].seq;
@@ -72,6 +77,12 @@ export class Checkpointer {
       'SELECT id, tree_size, last_seq, root, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT $1',
       [limit],
     );
-    return rows.map((r) => ({ id: r.id, treeSize: Number(r.tree_size), lastSeq: r.last_seq, root: r.root, createdAt: r.created_at.toISOString() }));
+    return rows.map((r) => ({
+      id: r.id,
+      treeSize: Number(r.tree_size),
+      lastSeq: r.last_seq,
+      root: r.root,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 }

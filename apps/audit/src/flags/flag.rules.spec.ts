@@ -95,7 +95,14 @@ describe('fraudFlags', () => {
       const b = log.claim(stay('O-2', 'P-O', '2024-04-05', '2024-04-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['S72.0'] }));
 
       expect(fraud(log)).toEqual([
-        { type: 'OVERLAPPING_STAYS', category: 'FRAUD', personId: 'P-O', claimIds: ['O-1', 'O-2'], detail: expect.any(String), evidence: [log.evidenceOf(a), log.evidenceOf(b)] },
+        {
+          type: 'OVERLAPPING_STAYS',
+          category: 'FRAUD',
+          personId: 'P-O',
+          claimIds: ['O-1', 'O-2'],
+          detail: expect.any(String),
+          evidence: [log.evidenceOf(a), log.evidenceOf(b)],
+        },
       ]);
     });
 
@@ -127,7 +134,14 @@ describe('fraudFlags', () => {
     it('given a readmission with the same diagnosis 10 days after discharge, then both stays are flagged', () => {
       const flags = fraud(readmitted(10, 'I63.9'));
 
-      expect(flags).toEqual([expect.objectContaining({ type: 'SPLIT_ADMISSION', personId: 'P-S', claimIds: ['S-1', 'S-2'], detail: expect.stringContaining('10 days') })]);
+      expect(flags).toEqual([
+        expect.objectContaining({
+          type: 'SPLIT_ADMISSION',
+          personId: 'P-S',
+          claimIds: ['S-1', 'S-2'],
+          detail: expect.stringContaining('10 days'),
+        }),
+      ]);
       expect(flags[0].detail).toContain('I63.9');
     });
 
@@ -158,7 +172,14 @@ describe('fraudFlags', () => {
       const e = log.claim(stay('L-1', 'P-L', '2024-01-01', '2024-04-15'));
 
       expect(fraud(log)).toEqual([
-        { type: 'IMPLAUSIBLE_LENGTH_OF_STAY', category: 'FRAUD', personId: 'P-L', claimIds: ['L-1'], detail: expect.stringContaining('105 days'), evidence: [log.evidenceOf(e)] },
+        {
+          type: 'IMPLAUSIBLE_LENGTH_OF_STAY',
+          category: 'FRAUD',
+          personId: 'P-L',
+          claimIds: ['L-1'],
+          detail: expect.stringContaining('105 days'),
+          evidence: [log.evidenceOf(e)],
+        },
       ]);
     });
 
@@ -189,7 +210,11 @@ describe('fraudFlags', () => {
       const flags = fraud(admissions(13));
 
       expect(flags).toHaveLength(1);
-      expect(flags[0]).toMatchObject({ type: 'IMPLAUSIBLE_ADMISSIONS', personId: 'P-A', detail: expect.stringContaining('13 admissions in 2024') });
+      expect(flags[0]).toMatchObject({
+        type: 'IMPLAUSIBLE_ADMISSIONS',
+        personId: 'P-A',
+        detail: expect.stringContaining('13 admissions in 2024'),
+      });
       expect(flags[0].claimIds).toEqual(Array.from({ length: 13 }, (_, i) => `A-${i + 1}`));
       expect(flags[0].evidence).toHaveLength(13);
     });
@@ -218,30 +243,50 @@ describe('fraudFlags', () => {
     const withPeers = (peers: number) => {
       const log = new TestLog();
       for (let i = 0; i < peers; i++) {
-        log.claim(stay(`N-${i + 1}`, `P-N${i + 1}`, '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: String(8000 + 100 * i) }));
+        log.claim(
+          stay(`N-${i + 1}`, `P-N${i + 1}`, '2024-03-01', '2024-03-08', {
+            hospital: 'H-COUNTY-2',
+            level: 2,
+            diagnosis: ['J18.9'],
+            total: String(8000 + 100 * i),
+          }),
+        );
       }
       return log;
     };
 
     it('given one total of 80,000 among 25 peers around 9,000, then only that claim is flagged', () => {
       const log = withPeers(25);
-      const e = log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }));
+      const e = log.claim(
+        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }),
+      );
 
       expect(fraud(log)).toEqual([
-        { type: 'AMOUNT_OUTLIER', category: 'FRAUD', personId: 'P-NX', claimIds: ['N-X'], detail: expect.stringContaining('26 peers'), evidence: [log.evidenceOf(e)] },
+        {
+          type: 'AMOUNT_OUTLIER',
+          category: 'FRAUD',
+          personId: 'P-NX',
+          claimIds: ['N-X'],
+          detail: expect.stringContaining('26 peers'),
+          evidence: [log.evidenceOf(e)],
+        },
       ]);
     });
 
     it('given the same total among 18 peers (19 claims, fewer than 20), then nothing is flagged', () => {
       const log = withPeers(18);
-      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }));
+      log.claim(
+        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }),
+      );
 
       expect(fraud(log)).toEqual([]);
     });
 
     it('given 25 peers and outlierMinPeers 30, then nothing is flagged', () => {
       const log = withPeers(25);
-      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }));
+      log.claim(
+        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }),
+      );
 
       expect(fraud(log, { ...DEFAULT_THRESHOLDS, outlierMinPeers: 30 })).toEqual([]);
     });
@@ -255,7 +300,9 @@ describe('fraudFlags', () => {
 
     it('given a total only moderately above the peers (10,900), then it is not flagged', () => {
       const log = withPeers(25);
-      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '10900' }));
+      log.claim(
+        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '10900' }),
+      );
 
       expect(fraud(log)).toEqual([]);
     });
@@ -326,7 +373,9 @@ describe('integrityFlags', () => {
 
       const flags = integrityFlags(log.index());
 
-      expect(ofType(flags, 'PAYMENT_ON_REVERSED_CLAIM')).toEqual([expect.objectContaining({ personId: 'P-2', claimIds: ['P2-2'], detail: expect.stringContaining('criticalIllness paid 100.00') })]);
+      expect(ofType(flags, 'PAYMENT_ON_REVERSED_CLAIM')).toEqual([
+        expect.objectContaining({ personId: 'P-2', claimIds: ['P2-2'], detail: expect.stringContaining('criticalIllness paid 100.00') }),
+      ]);
     });
   });
 
@@ -435,7 +484,9 @@ describe('integrityFlags', () => {
     it("given the claw-back of 大病 on the reversed P2-2 is missing, then 大病's payments add up to 252 where its last decision says 0", () => {
       const log = twoPersonYears();
       const after = log.decision('critical-illness.PersonYearDecided', PY_2, 4);
-      expect(after.data.payments).toEqual([expect.objectContaining({ claimId: 'P2-2', amount: '-252.00', paid: '0.00', reason: 'REVERSAL' })]);
+      expect(after.data.payments).toEqual([
+        expect.objectContaining({ claimId: 'P2-2', amount: '-252.00', paid: '0.00', reason: 'REVERSAL' }),
+      ]);
       after.data.payments = [];
 
       expect(integrityFlags(log.index()).map((f) => [f.type, f.claimIds, f.detail])).toEqual([

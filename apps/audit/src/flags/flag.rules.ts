@@ -12,7 +12,12 @@ export const FRAUD_RULES = [
   'AMOUNT_OUTLIER', // far above peers (diagnosis, hospital level, visit type): robust z on the median absolute deviation
   'ASSISTANCE_WITHOUT_ELIGIBILITY', // assistance paid for a service date no grant covers
 ] as const;
-export const INTEGRITY_RULES = ['CONSERVATION', 'ASSISTANCE_BEFORE_CRITICAL_ILLNESS', 'PAYMENT_ON_REVERSED_CLAIM', 'ADJUSTMENTS_MISMATCH'] as const;
+export const INTEGRITY_RULES = [
+  'CONSERVATION',
+  'ASSISTANCE_BEFORE_CRITICAL_ILLNESS',
+  'PAYMENT_ON_REVERSED_CLAIM',
+  'ADJUSTMENTS_MISMATCH',
+] as const;
 export type RuleCode = (typeof FRAUD_RULES)[number] | (typeof INTEGRITY_RULES)[number];
 
 export interface Flag {
@@ -86,8 +91,16 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
   const flag = (type: RuleCode, personId: string, claims: LiveClaim[], detail: string) =>
     flags.push({ type, category: 'FRAUD', personId, claimIds: claims.map((c) => c.dto.claimId), detail, evidence: evidenceOf(...claims) });
 
-  for (const group of groupBy(live, (c) => [c.dto.personId, c.dto.hospital.id, c.dto.admissionDate ?? '', c.dto.serviceDate, c.total.toFixed(2)].join('|')).values()) {
-    if (group.length > 1) flag('DUPLICATE_CLAIM', group[0].dto.personId, group, `${group.length} claims for the same stay at ${group[0].dto.hospital.id} on ${group[0].dto.serviceDate}, each ${group[0].total.toFixed(2)}`);
+  for (const group of groupBy(live, (c) =>
+    [c.dto.personId, c.dto.hospital.id, c.dto.admissionDate ?? '', c.dto.serviceDate, c.total.toFixed(2)].join('|'),
+  ).values()) {
+    if (group.length > 1)
+      flag(
+        'DUPLICATE_CLAIM',
+        group[0].dto.personId,
+        group,
+        `${group.length} claims for the same stay at ${group[0].dto.hospital.id} on ${group[0].dto.serviceDate}, each ${group[0].total.toFixed(2)}`,
+      );
   }
 
   const stays = live.filter((c) => c.dto.visitType === 'INPATIENT' && c.dto.admissionDate);
@@ -98,14 +111,22 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
     for (let i = 0; i < sorted.length; i++) {
       const a = sorted[i];
       const los = days(a.dto.admissionDate!, a.dto.serviceDate);
-      if (los > t.maxLengthOfStayDays) flag('IMPLAUSIBLE_LENGTH_OF_STAY', personId, [a], `a stay of ${los} days (more than ${t.maxLengthOfStayDays})`);
+      if (los > t.maxLengthOfStayDays)
+        flag('IMPLAUSIBLE_LENGTH_OF_STAY', personId, [a], `a stay of ${los} days (more than ${t.maxLengthOfStayDays})`);
       for (let j = i + 1; j < sorted.length; j++) {
         const b = sorted[j];
         // two stays overlap when each began before the other ended, or both began the same day
         // (a transfer on the day of discharge is not an overlap)
-        const overlap = (b.dto.admissionDate! < a.dto.serviceDate && a.dto.admissionDate! < b.dto.serviceDate) || a.dto.admissionDate === b.dto.admissionDate;
+        const overlap =
+          (b.dto.admissionDate! < a.dto.serviceDate && a.dto.admissionDate! < b.dto.serviceDate) ||
+          a.dto.admissionDate === b.dto.admissionDate;
         if (overlap) {
-          flag('OVERLAPPING_STAYS', personId, [a, b], `admitted ${b.dto.admissionDate} at ${b.dto.hospital.id} while in ${a.dto.hospital.id} from ${a.dto.admissionDate} to ${a.dto.serviceDate}`);
+          flag(
+            'OVERLAPPING_STAYS',
+            personId,
+            [a, b],
+            `admitted ${b.dto.admissionDate} at ${b.dto.hospital.id} while in ${a.dto.hospital.id} from ${a.dto.admissionDate} to ${a.dto.serviceDate}`,
+          );
           continue;
         }
         const gap = days(a.dto.serviceDate, b.dto.admissionDate!);
@@ -116,7 +137,8 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
       }
     }
     for (const [year, inYear] of groupBy(sorted, (c) => c.dto.serviceDate.slice(0, 4))) {
-      if (inYear.length > t.maxAdmissionsPerYear) flag('IMPLAUSIBLE_ADMISSIONS', personId, inYear, `${inYear.length} admissions in ${year} (more than ${t.maxAdmissionsPerYear})`);
+      if (inYear.length > t.maxAdmissionsPerYear)
+        flag('IMPLAUSIBLE_ADMISSIONS', personId, inYear, `${inYear.length} admissions in ${year} (more than ${t.maxAdmissionsPerYear})`);
     }
   }
 
@@ -127,12 +149,23 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
     const deviations = totals.map((x) => x.minus(med).abs());
     const mad = median([...deviations].sort((a, b) => a.cmp(b)));
     // most peers at one price (a fixed or bundled fee) make the MAD 0: fall back to the mean absolute deviation
-    const spread = mad.isZero() ? deviations.reduce((a, b) => a.plus(b), money('0')).div(deviations.length).times('1.2533') : mad.times('1.4826');
+    const spread = mad.isZero()
+      ? deviations
+          .reduce((a, b) => a.plus(b), money('0'))
+          .div(deviations.length)
+          .times('1.2533')
+      : mad.times('1.4826');
     if (spread.isZero()) continue;
     const scale = spread;
     for (const c of group) {
       const z = c.total.minus(med).div(scale);
-      if (z.gt(t.outlierRobustZ)) flag('AMOUNT_OUTLIER', c.dto.personId, [c], `total ${c.total.toFixed(2)} is ${z.toFixed(1)} robust deviations above the median ${med.toFixed(2)} of ${group.length} peers (${peers})`);
+      if (z.gt(t.outlierRobustZ))
+        flag(
+          'AMOUNT_OUTLIER',
+          c.dto.personId,
+          [c],
+          `total ${c.total.toFixed(2)} is ${z.toFixed(1)} robust deviations above the median ${med.toFixed(2)} of ${group.length} peers (${peers})`,
+        );
     }
   }
 
@@ -199,7 +232,10 @@ export function integrityFlags(index: LogIndex): Flag[] {
           : mismatch
             ? 'assistance decided other claim versions than the 大病 decision it names'
             : `assistance decided at ${d.time}, before the 大病 decision it names (${source.time})`,
-        evidence: [{ eventId: d.eventId, seq: d.seq, time: d.time }, ...(source ? [{ eventId: source.eventId, seq: source.seq, time: source.time }] : [])],
+        evidence: [
+          { eventId: d.eventId, seq: d.seq, time: d.time },
+          ...(source ? [{ eventId: source.eventId, seq: source.seq, time: source.time }] : []),
+        ],
       });
     }
   }

@@ -32,9 +32,15 @@ export class AuditLog {
 
   private async append(tx: Tx, chain: string, messages: Consumed[]): Promise<void> {
     await tx.execute('INSERT INTO chain_heads (chain, length, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING', [chain, GENESIS]);
-    const [head] = await tx.query<{ length: string; hash: string }>('SELECT length, hash FROM chain_heads WHERE chain = $1 FOR UPDATE', [chain]);
+    const [head] = await tx.query<{ length: string; hash: string }>('SELECT length, hash FROM chain_heads WHERE chain = $1 FOR UPDATE', [
+      chain,
+    ]);
     const seen = new Set(
-      (await tx.query<{ event_id: string }>('SELECT event_id FROM audit_log WHERE event_id = ANY($1::uuid[])', [messages.map((m) => m.envelope.id)])).map((r) => r.event_id),
+      (
+        await tx.query<{ event_id: string }>('SELECT event_id FROM audit_log WHERE event_id = ANY($1::uuid[])', [
+          messages.map((m) => m.envelope.id),
+        ])
+      ).map((r) => r.event_id),
     );
     let previous = head.hash;
     let length = BigInt(head.length);
@@ -83,7 +89,10 @@ export class AuditLog {
       }
     }
     if (claimIds.length > 0) {
-      await tx.execute('INSERT INTO audit_claims (claim_id, seq) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING', [claimIds, seqs]);
+      await tx.execute('INSERT INTO audit_claims (claim_id, seq) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING', [
+        claimIds,
+        seqs,
+      ]);
     }
   }
 }

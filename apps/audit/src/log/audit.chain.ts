@@ -15,7 +15,9 @@ export function chainOf(logicalTopic: string, partition: number): string {
 
 /** The head of the whole log: SHA-256 over every chain's name, length and last hash, chains in name order. */
 export function logHead(heads: { chain: string; length: number | string; hash: string }[]): string {
-  const lines = [...heads].sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0)).map((h) => `${h.chain} ${h.length} ${h.hash}`);
+  const lines = [...heads]
+    .sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0))
+    .map((h) => `${h.chain} ${h.length} ${h.hash}`);
   return sha256Hex(lines.join('\n'));
 }
 

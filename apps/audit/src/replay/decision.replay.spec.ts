@@ -45,7 +45,16 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       const { differences } = replay(log.index());
 
       expect(differences).toEqual<Difference[]>([
-        { kind: 'DECISION', payer: 'criticalIllness', personYear: PY_RE, eventId: tampered.id, claimId: 'RE-1', field: 'criticalIllness', recorded: '3165.00', replayed: '3156.00' },
+        {
+          kind: 'DECISION',
+          payer: 'criticalIllness',
+          personYear: PY_RE,
+          eventId: tampered.id,
+          claimId: 'RE-1',
+          field: 'criticalIllness',
+          recorded: '3165.00',
+          replayed: '3156.00',
+        },
       ]);
     });
 
@@ -60,7 +69,16 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       const { differences } = replay(log.index());
 
       expect(differences).toEqual<Difference[]>([
-        { kind: 'PAYMENTS', payer: 'basic', personYear: PY_RE, eventId: lastBasic.id, claimId: 'RE-1', field: 'sum of payments', recorded: '33704.00', replayed: '33740.00' },
+        {
+          kind: 'PAYMENTS',
+          payer: 'basic',
+          personYear: PY_RE,
+          eventId: lastBasic.id,
+          claimId: 'RE-1',
+          field: 'sum of payments',
+          recorded: '33704.00',
+          replayed: '33740.00',
+        },
       ]);
     });
 
@@ -72,7 +90,16 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       const { differences } = replay(log.index());
 
       expect(differences).toEqual<Difference[]>([
-        { kind: 'PAYMENTS', payer: 'basic', personYear: PY_RE, eventId: first.id, claimId: 'RE-1', field: 'paid', recorded: '33704.00', replayed: '33740.00' },
+        {
+          kind: 'PAYMENTS',
+          payer: 'basic',
+          personYear: PY_RE,
+          eventId: first.id,
+          claimId: 'RE-1',
+          field: 'paid',
+          recorded: '33704.00',
+          replayed: '33740.00',
+        },
       ]);
     });
 
@@ -106,7 +133,15 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       const { differences } = replay(log.index(log.envelopes.filter((e) => e.type !== 'basic.PolicyRevised')));
 
       expect(differences).toEqual(
-        basicDecisions.map((d) => ({ kind: 'MISSING_INPUT', payer: 'basic', personYear: `${REGION}|${d.data.personYear.personId}|2024`, eventId: d.id, field: 'policyRevision', recorded: 1, replayed: null })),
+        basicDecisions.map((d) => ({
+          kind: 'MISSING_INPUT',
+          payer: 'basic',
+          personYear: `${REGION}|${d.data.personYear.personId}|2024`,
+          eventId: d.id,
+          field: 'policyRevision',
+          recorded: 1,
+          replayed: null,
+        })),
       );
     });
 
@@ -118,8 +153,24 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       const { differences } = replay(log.index(log.envelopes.filter((e) => e.type !== 'assistance.EligibilityGranted')));
 
       expect(differences.filter((d) => d.kind === 'MISSING_INPUT')).toEqual([
-        { kind: 'MISSING_INPUT', payer: 'criticalIllness', personYear: PY_RE, eventId: ci.id, field: 'eligibilityRevision', recorded: null, replayed: null },
-        { kind: 'MISSING_INPUT', payer: 'assistance', personYear: PY_RE, eventId: assistance.id, field: 'eligibilityRevision', recorded: null, replayed: null },
+        {
+          kind: 'MISSING_INPUT',
+          payer: 'criticalIllness',
+          personYear: PY_RE,
+          eventId: ci.id,
+          field: 'eligibilityRevision',
+          recorded: null,
+          replayed: null,
+        },
+        {
+          kind: 'MISSING_INPUT',
+          payer: 'assistance',
+          personYear: PY_RE,
+          eventId: assistance.id,
+          field: 'eligibilityRevision',
+          recorded: null,
+          replayed: null,
+        },
       ]);
     });
   });
@@ -188,9 +239,19 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       | { t: 'revoke' }
       | { t: 'policy'; rate: string };
     const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ t: fc.constant('claim' as const), id: fc.integer({ min: 1, max: 4 }), month: fc.integer({ min: 1, max: 12 }), amount: fc.integer({ min: 100, max: 90000 }), inpatient: fc.boolean() }),
+      fc.record({
+        t: fc.constant('claim' as const),
+        id: fc.integer({ min: 1, max: 4 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        amount: fc.integer({ min: 100, max: 90000 }),
+        inpatient: fc.boolean(),
+      }),
       fc.record({ t: fc.constant('reverse' as const), id: fc.integer({ min: 1, max: 4 }) }),
-      fc.record({ t: fc.constant('grant' as const), month: fc.integer({ min: 1, max: 12 }), category: fc.constantFrom<Category>('EXTREME_POVERTY', 'MINIMUM_LIVING', 'LOW_INCOME', 'ILLNESS_POVERTY') }),
+      fc.record({
+        t: fc.constant('grant' as const),
+        month: fc.integer({ min: 1, max: 12 }),
+        category: fc.constantFrom<Category>('EXTREME_POVERTY', 'MINIMUM_LIVING', 'LOW_INCOME', 'ILLNESS_POVERTY'),
+      }),
       fc.record({ t: fc.constant('revoke' as const) }),
       fc.record({ t: fc.constant('policy' as const), rate: fc.constantFrom('0.60', '0.70', '0.75') }),
     );
@@ -206,7 +267,11 @@ describe('replay: re-deriving every recorded decision from the log', () => {
         if (o.t === 'claim' && !reversed.has(o.id)) {
           const date = `2024-${month(o.month)}-10`;
           const claimId = `C-${o.id}`;
-          log.claim(o.inpatient ? stay(claimId, 'P-RE', date, date, { total: String(o.amount) }) : visit(claimId, 'P-RE', date, { total: String(o.amount), visitType: 'OUTPATIENT_CHRONIC' }));
+          log.claim(
+            o.inpatient
+              ? stay(claimId, 'P-RE', date, date, { total: String(o.amount) })
+              : visit(claimId, 'P-RE', date, { total: String(o.amount), visitType: 'OUTPATIENT_CHRONIC' }),
+          );
           log.decide(P_RE, { reason: known.has(o.id) ? 'CORRECTION' : 'INITIAL', claimId });
           known.add(o.id);
         } else if (o.t === 'reverse' && known.has(o.id) && !reversed.has(o.id)) {
@@ -221,7 +286,9 @@ describe('replay: re-deriving every recorded decision from the log', () => {
           log.revoke('P-RE', `G-${grants}`);
           if (known.size > 0) log.decide(P_RE, { reason: 'ELIGIBILITY_REVOKED', grantId: `G-${grants}` });
         } else if (o.t === 'policy') {
-          log.putPolicy(REGION, 2024, { basic: { ...RETRO_POLICY.basic, inpatient: { ...RETRO_POLICY.basic.inpatient, '3': { deductible: '800', rate: o.rate } } } });
+          log.putPolicy(REGION, 2024, {
+            basic: { ...RETRO_POLICY.basic, inpatient: { ...RETRO_POLICY.basic.inpatient, '3': { deductible: '800', rate: o.rate } } },
+          });
           if (known.size > 0) log.decide(P_RE, { reason: 'POLICY_REVISED' });
         }
       }

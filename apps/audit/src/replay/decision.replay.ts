@@ -74,7 +74,10 @@ function amount(text: string): ReturnType<typeof money> {
 export function replay(index: LogIndex): ReplayResult {
   const differences: Difference[] = [];
   const basicPolicies = new PolicyCache<BasicPolicyDto, BasicPolicy>(index.policies.basic, basicPolicyFromWire);
-  const ciPolicies = new PolicyCache<CriticalIllnessPolicyDto, CriticalIllnessPolicy>(index.policies.criticalIllness, criticalIllnessPolicyFromWire);
+  const ciPolicies = new PolicyCache<CriticalIllnessPolicyDto, CriticalIllnessPolicy>(
+    index.policies.criticalIllness,
+    criticalIllnessPolicyFromWire,
+  );
   const assistancePolicies = new PolicyCache<AssistancePolicyDto, AssistancePolicy>(index.policies.assistance, assistancePolicyFromWire);
   const differ = (d: Difference) => differences.push(d);
   // each claim version appears in every later decision of its year: parse it once
@@ -94,13 +97,31 @@ export function replay(index: LogIndex): ReplayResult {
     const py = personYearId(d.personYear);
     const policy = basicPolicies.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
     if (!policy) {
-      differ({ kind: 'MISSING_INPUT', payer: 'basic', personYear: py, eventId, field: 'policyRevision', recorded: d.policyRevision, replayed: null });
+      differ({
+        kind: 'MISSING_INPUT',
+        payer: 'basic',
+        personYear: py,
+        eventId,
+        field: 'policyRevision',
+        recorded: d.policyRevision,
+        replayed: null,
+      });
       continue;
     }
     const live = [];
     for (const c of d.claims.filter((x) => x.status === 'LIVE')) {
       const claim = claimAt(c.claimId, c.version);
-      if (!claim) differ({ kind: 'MISSING_INPUT', payer: 'basic', personYear: py, eventId, claimId: c.claimId, field: 'claimVersion', recorded: c.version, replayed: null });
+      if (!claim)
+        differ({
+          kind: 'MISSING_INPUT',
+          payer: 'basic',
+          personYear: py,
+          eventId,
+          claimId: c.claimId,
+          field: 'claimVersion',
+          recorded: c.version,
+          replayed: null,
+        });
       else live.push(claim);
     }
     const year = decideBasicYear(policy, live);
@@ -109,15 +130,41 @@ export function replay(index: LogIndex): ReplayResult {
       const r = byId.get(c.claimId);
       const replayed =
         c.status === 'LIVE' && r
-          ? { total: print(r.total), policyScope: print(r.policyScope), ciExtra: print(r.ciExtra), basic: print(r.basic), compliantSelfPay: print(r.compliantSelfPay) }
+          ? {
+              total: print(r.total),
+              policyScope: print(r.policyScope),
+              ciExtra: print(r.ciExtra),
+              basic: print(r.basic),
+              compliantSelfPay: print(r.compliantSelfPay),
+            }
           : { total: '0.00', policyScope: '0.00', ciExtra: '0.00', basic: '0.00', compliantSelfPay: '0.00' };
       for (const field of Object.keys(replayed) as (keyof typeof replayed)[]) {
-        if (c[field] !== replayed[field]) differ({ kind: 'DECISION', payer: 'basic', personYear: py, eventId, claimId: c.claimId, field, recorded: c[field], replayed: replayed[field] });
+        if (c[field] !== replayed[field])
+          differ({
+            kind: 'DECISION',
+            payer: 'basic',
+            personYear: py,
+            eventId,
+            claimId: c.claimId,
+            field,
+            recorded: c[field],
+            replayed: replayed[field],
+          });
       }
     }
     for (const p of d.payments) {
       const c = d.claims.find((x) => x.claimId === p.claimId);
-      if (!c || p.paid !== c.basic) differ({ kind: 'PAYMENTS', payer: 'basic', personYear: py, eventId, claimId: p.claimId, field: 'paid', recorded: p.paid, replayed: c?.basic ?? null });
+      if (!c || p.paid !== c.basic)
+        differ({
+          kind: 'PAYMENTS',
+          payer: 'basic',
+          personYear: py,
+          eventId,
+          claimId: p.claimId,
+          field: 'paid',
+          recorded: p.paid,
+          replayed: c?.basic ?? null,
+        });
     }
   }
 
@@ -127,26 +174,74 @@ export function replay(index: LogIndex): ReplayResult {
     const granted = grantsAt(index, d.personYear.personId, d.eligibilityRevision);
     const policy = ciPolicies.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
     if (!basic || !granted || !policy) {
-      differ({ kind: 'MISSING_INPUT', payer: 'criticalIllness', personYear: py, eventId, field: !basic ? 'basicRevision' : !granted ? 'eligibilityRevision' : 'policyRevision', recorded: null, replayed: null });
+      differ({
+        kind: 'MISSING_INPUT',
+        payer: 'criticalIllness',
+        personYear: py,
+        eventId,
+        field: !basic ? 'basicRevision' : !granted ? 'eligibilityRevision' : 'policyRevision',
+        recorded: null,
+        replayed: null,
+      });
       continue;
     }
     const live = basic.data.claims.filter((c) => c.status === 'LIVE');
     const year = decideCriticalIllnessYear(
       policy,
-      live.map((c) => ({ claimId: c.claimId, version: c.version, serviceDate: c.serviceDate, visitType: c.visitType, compliantSelfPay: amount(c.compliantSelfPay) })),
+      live.map((c) => ({
+        claimId: c.claimId,
+        version: c.version,
+        serviceDate: c.serviceDate,
+        visitType: c.visitType,
+        compliantSelfPay: amount(c.compliantSelfPay),
+      })),
       grants(granted),
     );
     const summary = { tilted: year.tilted, base: print(year.base), threshold: print(year.threshold), entitlement: print(year.entitlement) };
     for (const field of Object.keys(summary) as (keyof typeof summary)[]) {
-      if (d[field] !== summary[field]) differ({ kind: 'DECISION', payer: 'criticalIllness', personYear: py, eventId, field, recorded: d[field], replayed: summary[field] });
+      if (d[field] !== summary[field])
+        differ({
+          kind: 'DECISION',
+          payer: 'criticalIllness',
+          personYear: py,
+          eventId,
+          field,
+          recorded: d[field],
+          replayed: summary[field],
+        });
     }
     const amounts = new Map(year.claims.map((c) => [c.claimId, print(c.criticalIllness)]));
-    const expectedIds = basic.data.claims.map((c) => `${c.claimId}@${c.version}`).sort().join(',');
-    const recordedIds = d.claims.map((c) => `${c.claimId}@${c.version}`).sort().join(',');
-    if (expectedIds !== recordedIds) differ({ kind: 'DECISION', payer: 'criticalIllness', personYear: py, eventId, field: 'claims', recorded: recordedIds, replayed: expectedIds });
+    const expectedIds = basic.data.claims
+      .map((c) => `${c.claimId}@${c.version}`)
+      .sort()
+      .join(',');
+    const recordedIds = d.claims
+      .map((c) => `${c.claimId}@${c.version}`)
+      .sort()
+      .join(',');
+    if (expectedIds !== recordedIds)
+      differ({
+        kind: 'DECISION',
+        payer: 'criticalIllness',
+        personYear: py,
+        eventId,
+        field: 'claims',
+        recorded: recordedIds,
+        replayed: expectedIds,
+      });
     for (const c of d.claims) {
       const replayed = amounts.get(c.claimId) ?? '0.00';
-      if (c.criticalIllness !== replayed) differ({ kind: 'DECISION', payer: 'criticalIllness', personYear: py, eventId, claimId: c.claimId, field: 'criticalIllness', recorded: c.criticalIllness, replayed });
+      if (c.criticalIllness !== replayed)
+        differ({
+          kind: 'DECISION',
+          payer: 'criticalIllness',
+          personYear: py,
+          eventId,
+          claimId: c.claimId,
+          field: 'criticalIllness',
+          recorded: c.criticalIllness,
+          replayed,
+        });
     }
   }
 
@@ -156,25 +251,60 @@ export function replay(index: LogIndex): ReplayResult {
     const granted = grantsAt(index, d.personYear.personId, d.eligibilityRevision);
     const policy = assistancePolicies.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
     if (!ci || !granted || !policy) {
-      differ({ kind: 'MISSING_INPUT', payer: 'assistance', personYear: py, eventId, field: !ci ? 'criticalIllnessRevision' : !granted ? 'eligibilityRevision' : 'policyRevision', recorded: null, replayed: null });
+      differ({
+        kind: 'MISSING_INPUT',
+        payer: 'assistance',
+        personYear: py,
+        eventId,
+        field: !ci ? 'criticalIllnessRevision' : !granted ? 'eligibilityRevision' : 'policyRevision',
+        recorded: null,
+        replayed: null,
+      });
       continue;
     }
-    if (ci.data.basicRevision !== d.basicRevision) differ({ kind: 'DECISION', payer: 'assistance', personYear: py, eventId, field: 'basicRevision', recorded: d.basicRevision, replayed: ci.data.basicRevision });
+    if (ci.data.basicRevision !== d.basicRevision)
+      differ({
+        kind: 'DECISION',
+        payer: 'assistance',
+        personYear: py,
+        eventId,
+        field: 'basicRevision',
+        recorded: d.basicRevision,
+        replayed: ci.data.basicRevision,
+      });
     const live = ci.data.claims.filter((c) => c.status === 'LIVE');
     const year = decideAssistanceYear(
       policy,
-      live.map((c) => ({ claimId: c.claimId, version: c.version, serviceDate: c.serviceDate, visitType: c.visitType, compliantSelfPay: amount(c.compliantSelfPay), criticalIllness: amount(c.criticalIllness) })),
+      live.map((c) => ({
+        claimId: c.claimId,
+        version: c.version,
+        serviceDate: c.serviceDate,
+        visitType: c.visitType,
+        compliantSelfPay: amount(c.compliantSelfPay),
+        criticalIllness: amount(c.criticalIllness),
+      })),
       grants(granted),
     );
     const summary = { category: year.category, base: print(year.base), entitlement: print(year.entitlement) };
     for (const field of Object.keys(summary) as (keyof typeof summary)[]) {
-      if (d[field] !== summary[field]) differ({ kind: 'DECISION', payer: 'assistance', personYear: py, eventId, field, recorded: d[field], replayed: summary[field] });
+      if (d[field] !== summary[field])
+        differ({ kind: 'DECISION', payer: 'assistance', personYear: py, eventId, field, recorded: d[field], replayed: summary[field] });
     }
     const byId = new Map(year.claims.map((c) => [c.claimId, c]));
     for (const c of d.claims) {
       const r = byId.get(c.claimId);
       const replayed = r ? print(r.assistance) : '0.00';
-      if (c.assistance !== replayed) differ({ kind: 'DECISION', payer: 'assistance', personYear: py, eventId, claimId: c.claimId, field: 'assistance', recorded: c.assistance, replayed });
+      if (c.assistance !== replayed)
+        differ({
+          kind: 'DECISION',
+          payer: 'assistance',
+          personYear: py,
+          eventId,
+          claimId: c.claimId,
+          field: 'assistance',
+          recorded: c.assistance,
+          replayed,
+        });
     }
   }
 
@@ -245,7 +375,8 @@ function finalState(index: LogIndex, differ: (d: Difference) => void): number {
   };
   for (const [id, outcome] of outcomes) {
     const expected = new Map<string, Record<Payer, string>>();
-    for (const c of outcome.settled.claims) expected.set(c.claimId, { basic: print(c.basic), criticalIllness: print(c.criticalIllness), assistance: print(c.assistance) });
+    for (const c of outcome.settled.claims)
+      expected.set(c.claimId, { basic: print(c.basic), criticalIllness: print(c.criticalIllness), assistance: print(c.assistance) });
     for (const claimId of outcome.reversed) expected.set(claimId, { basic: '0.00', criticalIllness: '0.00', assistance: '0.00' });
     for (const payer of ['basic', 'criticalIllness', 'assistance'] as Payer[]) {
       const last = finals[payer].get(id);
@@ -253,21 +384,45 @@ function finalState(index: LogIndex, differ: (d: Difference) => void): number {
         differ({ kind: 'FINAL', payer, personYear: id, field: 'decision', recorded: null, replayed: 'a decision' });
         continue;
       }
-      const recorded = new Map((last.data.claims as unknown as Record<string, unknown>[]).map((c) => [c.claimId as string, amountOf[payer](c)]));
+      const recorded = new Map(
+        (last.data.claims as unknown as Record<string, unknown>[]).map((c) => [c.claimId as string, amountOf[payer](c)]),
+      );
       for (const [claimId, amounts] of expected) {
-        if (recorded.get(claimId) !== amounts[payer]) differ({ kind: 'FINAL', payer, personYear: id, eventId: last.eventId, claimId, field: payer, recorded: recorded.get(claimId) ?? null, replayed: amounts[payer] });
+        if (recorded.get(claimId) !== amounts[payer])
+          differ({
+            kind: 'FINAL',
+            payer,
+            personYear: id,
+            eventId: last.eventId,
+            claimId,
+            field: payer,
+            recorded: recorded.get(claimId) ?? null,
+            replayed: amounts[payer],
+          });
       }
     }
   }
 
   // Σ of each payer's payments on a claim = what its last decision says the claim is paid.
   const paidSum = new Map<string, ReturnType<typeof money>>();
-  for (const d of index.decisions) for (const p of d.data.payments) paidSum.set(`${d.payer}|${p.claimId}`, (paidSum.get(`${d.payer}|${p.claimId}`) ?? ZERO).plus(p.amount));
+  for (const d of index.decisions)
+    for (const p of d.data.payments)
+      paidSum.set(`${d.payer}|${p.claimId}`, (paidSum.get(`${d.payer}|${p.claimId}`) ?? ZERO).plus(p.amount));
   for (const payer of ['basic', 'criticalIllness', 'assistance'] as Payer[]) {
     for (const [id, last] of finals[payer]) {
       for (const c of last.data.claims as unknown as Record<string, unknown>[]) {
         const sum = print(paidSum.get(`${payer}|${c.claimId as string}`) ?? ZERO);
-        if (sum !== amountOf[payer](c)) differ({ kind: 'PAYMENTS', payer, personYear: id, eventId: last.eventId, claimId: c.claimId as string, field: 'sum of payments', recorded: sum, replayed: amountOf[payer](c) });
+        if (sum !== amountOf[payer](c))
+          differ({
+            kind: 'PAYMENTS',
+            payer,
+            personYear: id,
+            eventId: last.eventId,
+            claimId: c.claimId as string,
+            field: 'sum of payments',
+            recorded: sum,
+            replayed: amountOf[payer](c),
+          });
       }
     }
   }

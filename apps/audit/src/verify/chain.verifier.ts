@@ -47,7 +47,9 @@ export class ChainVerifier {
     const expectedPrev = new Map<string, { hash: string; length: bigint }>();
     let broken: BrokenEntry | undefined;
     let events = 0;
-    const checkpoints = await db.query<{ id: string; tree_size: string; root: string; created_at: Date }>('SELECT id, tree_size, root, created_at FROM checkpoints ORDER BY tree_size');
+    const checkpoints = await db.query<{ id: string; tree_size: string; root: string; created_at: Date }>(
+      'SELECT id, tree_size, root, created_at FROM checkpoints ORDER BY tree_size',
+    );
     let nextCheckpoint = 0;
     let brokenCheckpoint: VerifyResult['brokenCheckpoint'];
     const range = new CompactRange();
@@ -56,13 +58,22 @@ export class ChainVerifier {
         const c = checkpoints[nextCheckpoint++];
         const recomputed = range.root();
         if (recomputed !== c.root && !brokenCheckpoint) {
-          brokenCheckpoint = { id: c.id, treeSize: Number(c.tree_size), recorded: c.root, recomputed, createdAt: c.created_at.toISOString() };
+          brokenCheckpoint = {
+            id: c.id,
+            treeSize: Number(c.tree_size),
+            recorded: c.root,
+            recomputed,
+            createdAt: c.created_at.toISOString(),
+          };
         }
       }
     };
     let after = '0';
     for (;;) {
-      const rows = await db.query<Row>('SELECT seq, event_id, chain, chain_seq, envelope, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize]);
+      const rows = await db.query<Row>(
+        'SELECT seq, event_id, chain, chain_seq, envelope, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [after, pageSize],
+      );
       if (rows.length === 0) break;
       for (const r of rows) {
         events += 1;
@@ -88,7 +99,13 @@ export class ChainVerifier {
     }
     if (nextCheckpoint < checkpoints.length && !brokenCheckpoint) {
       const c = checkpoints[nextCheckpoint];
-      brokenCheckpoint = { id: c.id, treeSize: Number(c.tree_size), recorded: c.root, recomputed: `the log has only ${range.treeSize} entries`, createdAt: c.created_at.toISOString() };
+      brokenCheckpoint = {
+        id: c.id,
+        treeSize: Number(c.tree_size),
+        recorded: c.root,
+        recomputed: `the log has only ${range.treeSize} entries`,
+        createdAt: c.created_at.toISOString(),
+      };
     }
     const head = logHead([...expectedPrev].map(([chain, v]) => ({ chain, length: v.length.toString(), hash: v.hash })));
     return {
@@ -104,7 +121,9 @@ export class ChainVerifier {
 
   /** The head as stored (without recomputing): what a rebuild must reproduce. */
   async storedHead(): Promise<{ head: string; events: number }> {
-    const heads = await this.runtime.db.query<{ chain: string; length: string; hash: string }>('SELECT chain, length, hash FROM chain_heads WHERE length > 0');
+    const heads = await this.runtime.db.query<{ chain: string; length: string; hash: string }>(
+      'SELECT chain, length, hash FROM chain_heads WHERE length > 0',
+    );
     return { head: logHead(heads), events: heads.reduce((n, h) => n + Number(h.length), 0) };
   }
 }

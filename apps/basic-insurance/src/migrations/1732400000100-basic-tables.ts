@@ -52,6 +52,8 @@ export class BasicTables1732400000100 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE adjustments; DROP TABLE claims;');
-    await q.query('ALTER TABLE person_years DROP COLUMN ci_revision, DROP COLUMN ci_basic_revision, DROP COLUMN assistance_revision, DROP COLUMN assistance_basic_revision, DROP COLUMN assistance_ci_revision, DROP COLUMN tilted, DROP COLUMN assistance_category');
+    await q.query(
+      'ALTER TABLE person_years DROP COLUMN ci_revision, DROP COLUMN ci_basic_revision, DROP COLUMN assistance_revision, DROP COLUMN assistance_basic_revision, DROP COLUMN assistance_ci_revision, DROP COLUMN tilted, DROP COLUMN assistance_category',
+    );
   }
 }

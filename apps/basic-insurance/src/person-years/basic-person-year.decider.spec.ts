@@ -61,15 +61,34 @@ function given(events: BasicEvent[]) {
 
 // ---- commands -----------------------------------------------------------------------------
 
-const submit = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({ type: 'SubmitClaim', data: { claim, policy: p }, metadata });
-const correct = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({ type: 'CorrectClaim', data: { claim, policy: p }, metadata });
-const reverse = (claimId: string, reason = 'billed twice'): BasicCommand => ({ type: 'ReverseClaim', data: { claimId, reason, policy }, metadata });
+const submit = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({
+  type: 'SubmitClaim',
+  data: { claim, policy: p },
+  metadata,
+});
+const correct = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({
+  type: 'CorrectClaim',
+  data: { claim, policy: p },
+  metadata,
+});
+const reverse = (claimId: string, reason = 'billed twice'): BasicCommand => ({
+  type: 'ReverseClaim',
+  data: { claimId, reason, policy },
+  metadata,
+});
 const revise = (p: PolicyInForce): BasicCommand => ({ type: 'ApplyPolicyRevision', data: { policy: p }, metadata });
 
 // ---- events -------------------------------------------------------------------------------
 
 const submitted = (claim: ClaimDto): BasicEvent => ({ type: 'ClaimSubmitted', data: { claim, version: 1, year: 2024 } });
-const settled = (claimId: string, amount: string, version = 1): Payment => ({ claimId, version, kind: 'SETTLED', amount, paid: amount, reason: 'INITIAL' });
+const settled = (claimId: string, amount: string, version = 1): Payment => ({
+  claimId,
+  version,
+  kind: 'SETTLED',
+  amount,
+  paid: amount,
+  reason: 'INITIAL',
+});
 const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode, version = 1): Payment => ({
   claimId,
   version,
@@ -81,7 +100,11 @@ const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonC
 const paymentEvents = (payments: Payment[]): BasicEvent[] =>
   payments.map((p) => (p.kind === 'SETTLED' ? { type: 'BasicSettled', data: p } : { type: 'BasicAdjusted', data: p }));
 
-const live = (claim: ClaimDto, f: { total: string; policyScope: string; basic: string; compliantSelfPay: string }, version = 1): BasicDecidedClaim => ({
+const live = (
+  claim: ClaimDto,
+  f: { total: string; policyScope: string; basic: string; compliantSelfPay: string },
+  version = 1,
+): BasicDecidedClaim => ({
   claimId: claim.claimId,
   version,
   status: 'LIVE',
@@ -119,11 +142,19 @@ const DEC_FIRST = live(DEC, { total: '38000.00', policyScope: '37200.00', basic:
 const DEC_SECOND = live(DEC, { total: '38000.00', policyScope: '37200.00', basic: '25760.00', compliantSelfPay: '11440.00' });
 const JUL_FIRST = live(JUL, { total: '50000.00', policyScope: '50000.00', basic: '29520.00', compliantSelfPay: '20480.00' });
 
-const AFTER_DEC: BasicEvent[] = [submitted(DEC), ...decision(1, { reason: 'INITIAL', claimId: 'LC-DEC' }, [DEC_FIRST], [settled('LC-DEC', '25480.00')])];
+const AFTER_DEC: BasicEvent[] = [
+  submitted(DEC),
+  ...decision(1, { reason: 'INITIAL', claimId: 'LC-DEC' }, [DEC_FIRST], [settled('LC-DEC', '25480.00')]),
+];
 const AFTER_DEC_THEN_JUL: BasicEvent[] = [
   ...AFTER_DEC,
   submitted(JUL),
-  ...decision(2, { reason: 'LATE_CLAIM', claimId: 'LC-JUL' }, [JUL_FIRST, DEC_SECOND], [settled('LC-JUL', '29520.00'), adjusted('LC-DEC', '280.00', '25760.00', 'LATE_CLAIM')]),
+  ...decision(
+    2,
+    { reason: 'LATE_CLAIM', claimId: 'LC-JUL' },
+    [JUL_FIRST, DEC_SECOND],
+    [settled('LC-JUL', '29520.00'), adjusted('LC-DEC', '280.00', '25760.00', 'LATE_CLAIM')],
+  ),
 ];
 
 /**
@@ -162,10 +193,16 @@ describe('basic person-year decider', () => {
 
   it('a later claim that moves nothing else is decided with cause INITIAL', () => {
     // given LC-JUL alone, when LC-DEC arrives (already the 2nd admission), then only LC-DEC is settled
-    const afterJul = [submitted(JUL), ...decision(1, { reason: 'INITIAL', claimId: 'LC-JUL' }, [JUL_FIRST], [settled('LC-JUL', '29520.00')])];
+    const afterJul = [
+      submitted(JUL),
+      ...decision(1, { reason: 'INITIAL', claimId: 'LC-JUL' }, [JUL_FIRST], [settled('LC-JUL', '29520.00')]),
+    ];
     given(afterJul)
       .when(submit(DEC))
-      .then([submitted(DEC), ...decision(2, { reason: 'INITIAL', claimId: 'LC-DEC' }, [JUL_FIRST, DEC_SECOND], [settled('LC-DEC', '25760.00')])]);
+      .then([
+        submitted(DEC),
+        ...decision(2, { reason: 'INITIAL', claimId: 'LC-DEC' }, [JUL_FIRST, DEC_SECOND], [settled('LC-DEC', '25760.00')]),
+      ]);
   });
 
   it('either arrival order converges to the same paid amounts', () => {
@@ -179,7 +216,9 @@ describe('basic person-year decider', () => {
   });
 
   it('a correction with the same content changes nothing', () => {
-    given(AFTER_DEC_THEN_JUL).when(correct({ ...DEC, items: DEC.items.map((i) => ({ ...i })) })).then([]);
+    given(AFTER_DEC_THEN_JUL)
+      .when(correct({ ...DEC, items: DEC.items.map((i) => ({ ...i })) }))
+      .then([]);
   });
 
   it('a correction is the next version and every amount it moves is adjusted with CORRECTION', () => {
@@ -233,13 +272,18 @@ describe('basic person-year decider', () => {
   });
 
   it('a reversed claim is recorded as REVERSED in the state', () => {
-    const { state } = given([...AFTER_DEC, { type: 'ClaimReversed', data: { claimId: 'LC-DEC', version: 1, personYear: KEY, reason: 'x' } }]);
+    const { state } = given([
+      ...AFTER_DEC,
+      { type: 'ClaimReversed', data: { claimId: 'LC-DEC', version: 1, personYear: KEY, reason: 'x' } },
+    ]);
     expect(state.claims['LC-DEC'].status).toBe('REVERSED');
   });
 
   it('reversing twice is rejected with ALREADY_REVERSED', () => {
     const reversal = decide(reverse('LC-DEC'), AFTER_DEC.reduce(evolve, initialState(KEY)));
-    given([...AFTER_DEC, ...reversal]).when(reverse('LC-DEC')).thenRejects('ALREADY_REVERSED');
+    given([...AFTER_DEC, ...reversal])
+      .when(reverse('LC-DEC'))
+      .thenRejects('ALREADY_REVERSED');
   });
 
   it('correcting a reversed claim is rejected with ALREADY_REVERSED', () => {

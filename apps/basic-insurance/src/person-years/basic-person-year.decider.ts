@@ -1,6 +1,26 @@
-import { BasicDecidedClaim, BasicPersonYearDecided, Cause, ClaimDto, contentHash, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import {
+  BasicDecidedClaim,
+  BasicPersonYearDecided,
+  Cause,
+  ClaimDto,
+  contentHash,
+  Payment,
+  PersonYearRef,
+  ReasonCode,
+} from '@msb/contracts';
 import { print, ZERO } from '@msb/money';
-import { applyPayments, BasicPolicy, byServiceDateThenId, claimFromWire, decideBasicYear, decisionChanged, PaidSoFar, paymentEvents, paymentsFor, yearOf } from '@msb/settlement';
+import {
+  applyPayments,
+  BasicPolicy,
+  byServiceDateThenId,
+  claimFromWire,
+  decideBasicYear,
+  decisionChanged,
+  PaidSoFar,
+  paymentEvents,
+  paymentsFor,
+  yearOf,
+} from '@msb/settlement';
 
 /**
  * The basic-insurance person-year as a decider (decide / evolve / initialState): pure, no
@@ -25,7 +45,14 @@ export interface BasicPersonYearState {
   decided: BasicDecidedClaim[];
 }
 
-export const initialState = (key: PersonYearRef): BasicPersonYearState => ({ key, revision: 0, policyRevision: 0, claims: {}, paid: {}, decided: [] });
+export const initialState = (key: PersonYearRef): BasicPersonYearState => ({
+  key,
+  revision: 0,
+  policyRevision: 0,
+  claims: {},
+  paid: {},
+  decided: [],
+});
 
 export interface PolicyInForce {
   revision: number;
@@ -66,7 +93,10 @@ export function evolve(state: BasicPersonYearState, event: BasicEvent): BasicPer
   switch (event.type) {
     case 'ClaimSubmitted':
     case 'ClaimCorrected':
-      return { ...state, claims: { ...state.claims, [event.data.claim.claimId]: { claim: event.data.claim, version: event.data.version, status: 'LIVE' } } };
+      return {
+        ...state,
+        claims: { ...state.claims, [event.data.claim.claimId]: { claim: event.data.claim, version: event.data.version, status: 'LIVE' } },
+      };
     case 'ClaimReversed': {
       const record = state.claims[event.data.claimId];
       return { ...state, claims: { ...state.claims, [event.data.claimId]: { ...record, status: 'REVERSED' } } };
@@ -94,7 +124,8 @@ function factEvents(state: BasicPersonYearState, command: BasicCommand): BasicEv
       const { claim } = command.data;
       const record = state.claims[claim.claimId];
       if (!record) throw new DecisionRejected('UNKNOWN_CLAIM', `claim ${claim.claimId} is not in this person-year`);
-      if (record.status === 'REVERSED') throw new DecisionRejected('ALREADY_REVERSED', `claim ${claim.claimId} has been reversed and cannot be corrected`);
+      if (record.status === 'REVERSED')
+        throw new DecisionRejected('ALREADY_REVERSED', `claim ${claim.claimId} has been reversed and cannot be corrected`);
       if (contentHash(record.claim) === contentHash(claim)) return []; // the same correction again changes nothing
       return [{ type: 'ClaimCorrected', data: { claim, version: record.version + 1, year: yearOf(claim.serviceDate) } }];
     }
@@ -102,7 +133,12 @@ function factEvents(state: BasicPersonYearState, command: BasicCommand): BasicEv
       const record = state.claims[command.data.claimId];
       if (!record) throw new DecisionRejected('UNKNOWN_CLAIM', `claim ${command.data.claimId} is not in this person-year`);
       if (record.status === 'REVERSED') throw new DecisionRejected('ALREADY_REVERSED', `claim ${command.data.claimId} is already reversed`);
-      return [{ type: 'ClaimReversed', data: { claimId: command.data.claimId, version: record.version, personYear: state.key, reason: command.data.reason } }];
+      return [
+        {
+          type: 'ClaimReversed',
+          data: { claimId: command.data.claimId, version: record.version, personYear: state.key, reason: command.data.reason },
+        },
+      ];
     }
     case 'ApplyPolicyRevision':
       return [];
@@ -219,12 +255,8 @@ function decideYear(state: BasicPersonYearState, command: BasicCommand, policy: 
     claims: decided,
     payments,
   };
-  return [
-    ...paymentEvents(payments, 'BasicSettled', 'BasicAdjusted'),
-    { type: 'PersonYearDecided', data: decision },
-  ];
+  return [...paymentEvents(payments, 'BasicSettled', 'BasicAdjusted'), { type: 'PersonYearDecided', data: decision }];
 }
-
 
 /** decide(command, state) → events. Throws DecisionRejected for commands the facts refuse. */
 export function decide(command: BasicCommand, state: BasicPersonYearState): BasicEvent[] {

@@ -11,7 +11,14 @@ import { BasicPolicies } from '../policies/basic-policy.store';
  * is recomputed, in batches, resumably; what changed flows on to 大病 and assistance.
  */
 @Injectable()
-export class BasicRecalculation extends RegionYearRecalculation<BasicPersonYearState, BasicCommand, BasicEvent, BasicPolicyDto, BasicPolicy, never> {
+export class BasicRecalculation extends RegionYearRecalculation<
+  BasicPersonYearState,
+  BasicCommand,
+  BasicEvent,
+  BasicPolicyDto,
+  BasicPolicy,
+  never
+> {
   constructor(@Inject(RUNTIME) runtime: ServiceRuntime, policies: BasicPolicies, personYears: BasicPersonYears) {
     super({
       runtime,
@@ -19,7 +26,11 @@ export class BasicRecalculation extends RegionYearRecalculation<BasicPersonYearS
       personYears,
       keyOf: (s) => s.key,
       facts: async () => new Map<string, never>(),
-      command: (policy) => ({ type: 'ApplyPolicyRevision', data: { policy: { revision: policy.revision, terms: policy.terms } }, metadata: { now: new Date() } }),
+      command: (policy) => ({
+        type: 'ApplyPolicyRevision',
+        data: { policy: { revision: policy.revision, terms: policy.terms } },
+        metadata: { now: new Date() },
+      }),
       changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
     });
   }

@@ -29,7 +29,12 @@ export class DownstreamDecisions {
       if (e.type === 'critical-illness.PersonYearDecided') decisions.push({ payer: 'criticalIllness', data: e.data, at: new Date(e.time) });
       else if (e.type === 'assistance.PersonYearDecided') decisions.push({ payer: 'assistance', data: e.data, at: new Date(e.time) });
     }
-    for (const payer of ['criticalIllness', 'assistance'] as Payer[]) await this.apply(tx, payer, decisions.filter((d) => d.payer === payer));
+    for (const payer of ['criticalIllness', 'assistance'] as Payer[])
+      await this.apply(
+        tx,
+        payer,
+        decisions.filter((d) => d.payer === payer),
+      );
   }
 
   private async apply(tx: Tx, payer: Payer, decisions: Downstream[]): Promise<void> {
@@ -37,10 +42,12 @@ export class DownstreamDecisions {
     const { revision: revisionColumn, amount } = COLUMNS[payer];
     const streams = [...new Set(decisions.map((d) => streamIdOf(d.data.personYear)))];
     const shown = new Map(
-      (await tx.query<{ stream_id: string; revision: number }>(`SELECT stream_id, ${revisionColumn} AS revision FROM person_years WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`, [streams])).map((r) => [
-        r.stream_id,
-        r.revision,
-      ]),
+      (
+        await tx.query<{ stream_id: string; revision: number }>(
+          `SELECT stream_id, ${revisionColumn} AS revision FROM person_years WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+          [streams],
+        )
+      ).map((r) => [r.stream_id, r.revision]),
     );
     // decisions newer than what the slip shows, in revision order; the newest per person-year sets the columns
     const newer = decisions
@@ -61,10 +68,20 @@ export class DownstreamDecisions {
       await tx.execute(
         `UPDATE person_years p SET assistance_revision = u.revision, assistance_basic_revision = u.basic_revision, assistance_ci_revision = u.ci_revision, assistance_category = u.category
          FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::text[]) AS u(stream_id, revision, basic_revision, ci_revision, category) WHERE p.stream_id = u.stream_id`,
-        [a.map((d) => streamIdOf(d.personYear)), a.map((d) => d.revision), a.map((d) => d.basicRevision), a.map((d) => d.criticalIllnessRevision), a.map((d) => d.category)],
+        [
+          a.map((d) => streamIdOf(d.personYear)),
+          a.map((d) => d.revision),
+          a.map((d) => d.basicRevision),
+          a.map((d) => d.criticalIllnessRevision),
+          a.map((d) => d.category),
+        ],
       );
     }
-    const amounts = rows.flatMap((r) => (r.data.claims as { claimId: string; criticalIllness?: string; assistance?: string }[]).map((c) => [c.claimId, payer === 'criticalIllness' ? c.criticalIllness! : c.assistance!] as const));
+    const amounts = rows.flatMap((r) =>
+      (r.data.claims as { claimId: string; criticalIllness?: string; assistance?: string }[]).map(
+        (c) => [c.claimId, payer === 'criticalIllness' ? c.criticalIllness! : c.assistance!] as const,
+      ),
+    );
     if (amounts.length > 0) {
       await tx.execute(
         `UPDATE claims SET ${amount} = x.amount, updated_at = now()
@@ -72,12 +89,21 @@ export class DownstreamDecisions {
         [amounts.map((a) => a[0]), amounts.map((a) => a[1])],
       );
     }
-    const adjusted: (Payment & { at: Date })[] = newer.flatMap((d) => d.data.payments.filter((p) => p.kind === 'ADJUSTED').map((p) => ({ ...p, at: d.at })));
+    const adjusted: (Payment & { at: Date })[] = newer.flatMap((d) =>
+      d.data.payments.filter((p) => p.kind === 'ADJUSTED').map((p) => ({ ...p, at: d.at })),
+    );
     if (adjusted.length > 0) {
       await tx.execute(
         `INSERT INTO adjustments (claim_id, payer, version, amount, reason, at)
          SELECT c, $1, v, a, r, t FROM unnest($2::text[], $3::int[], $4::numeric[], $5::text[], $6::timestamptz[]) AS x(c, v, a, r, t)`,
-        [payer, adjusted.map((p) => p.claimId), adjusted.map((p) => p.version), adjusted.map((p) => p.amount), adjusted.map((p) => p.reason), adjusted.map((p) => p.at)],
+        [
+          payer,
+          adjusted.map((p) => p.claimId),
+          adjusted.map((p) => p.version),
+          adjusted.map((p) => p.amount),
+          adjusted.map((p) => p.reason),
+          adjusted.map((p) => p.at),
+        ],
       );
     }
   }

@@ -114,10 +114,16 @@ export class SlipView {
   }
 
   private async adjustments(claimIds: string[]): Promise<Map<string, Adjustment[]>> {
-    const rows = await this.runtime.db.query<{ claim_id: string; payer: Adjustment['payer']; version: number; amount: string; reason: string; at: Date }>(
-      'SELECT claim_id, payer, version, amount::text, reason, at FROM adjustments WHERE claim_id = ANY($1::text[]) ORDER BY id',
-      [claimIds],
-    );
+    const rows = await this.runtime.db.query<{
+      claim_id: string;
+      payer: Adjustment['payer'];
+      version: number;
+      amount: string;
+      reason: string;
+      at: Date;
+    }>('SELECT claim_id, payer, version, amount::text, reason, at FROM adjustments WHERE claim_id = ANY($1::text[]) ORDER BY id', [
+      claimIds,
+    ]);
     const byClaim = new Map<string, Adjustment[]>();
     for (const r of rows) {
       const list = byClaim.get(r.claim_id) ?? [];
@@ -128,16 +134,20 @@ export class SlipView {
   }
 
   async slip(claimId: string): Promise<Slip | undefined> {
-    const [row] = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1`, [claimId]);
+    const [row] = await this.runtime.db.query<SlipRow>(
+      `SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1`,
+      [claimId],
+    );
     if (!row) return undefined;
     const adjustments = await this.adjustments([claimId]);
     return this.toSlip(row, adjustments.get(claimId) ?? []);
   }
 
   async statuses(claimIds: string[]): Promise<Map<string, { version: number; status: SlipStatus }>> {
-    const rows = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = ANY($1::text[])`, [
-      [...new Set(claimIds)],
-    ]);
+    const rows = await this.runtime.db.query<SlipRow>(
+      `SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = ANY($1::text[])`,
+      [[...new Set(claimIds)]],
+    );
     return new Map(rows.map((r) => [r.claim_id, { version: r.version, status: this.toSlip(r, []).status }]));
   }
 

@@ -29,18 +29,30 @@ export class CriticalIllnessInputs {
       else if (envelope.type === 'assistance.EligibilityGranted' || envelope.type === 'assistance.EligibilityRevoked') {
         const d = envelope.data;
         if (await storeEligibility(tx, d.personId, d.eligibilityRevision, d.grants.map(grantFromWire))) {
-          changes.set(d.personId, { envelope, change: envelope.type === 'assistance.EligibilityGranted' ? 'ELIGIBILITY_GRANTED' : 'ELIGIBILITY_REVOKED' });
+          changes.set(d.personId, {
+            envelope,
+            change: envelope.type === 'assistance.EligibilityGranted' ? 'ELIGIBILITY_GRANTED' : 'ELIGIBILITY_REVOKED',
+          });
         }
       }
     }
     // every person-year of a person whose eligibility changed, in every region and year (tilt)
     const affected = changes.size
-      ? await tx.query<{ region: string; person_id: string; year: number }>('SELECT region, person_id, year FROM person_years WHERE person_id = ANY($1::text[]) ORDER BY stream_id', [[...changes.keys()]])
+      ? await tx.query<{ region: string; person_id: string; year: number }>(
+          'SELECT region, person_id, year FROM person_years WHERE person_id = ANY($1::text[]) ORDER BY stream_id',
+          [[...changes.keys()]],
+        )
       : [];
-    const keys: PersonYearRef[] = [...decisions.map((e) => e.data.personYear), ...affected.map((r) => ({ region: r.region, personId: r.person_id, year: r.year }))];
+    const keys: PersonYearRef[] = [
+      ...decisions.map((e) => e.data.personYear),
+      ...affected.map((r) => ({ region: r.region, personId: r.person_id, year: r.year })),
+    ];
     if (keys.length === 0) return;
     const policies = await this.policies.inForce(tx, keys);
-    const eligibility = await readEligibility(tx, keys.map((k) => k.personId));
+    const eligibility = await readEligibility(
+      tx,
+      keys.map((k) => k.personId),
+    );
     const snapshots = await this.personYears.lock(tx, keys);
     const now = new Date();
     const facts = (key: PersonYearRef) => {
@@ -55,7 +67,9 @@ export class CriticalIllnessInputs {
       context: { correlationId: envelope.correlationId, causationId: envelope.id },
     });
     await this.personYears.decideAndSave(tx, [
-      ...decisions.map((e) => item(e.data.personYear, { type: 'RecordBasicDecision', data: { ...facts(e.data.personYear), decision: e.data } }, e)),
+      ...decisions.map((e) =>
+        item(e.data.personYear, { type: 'RecordBasicDecision', data: { ...facts(e.data.personYear), decision: e.data } }, e),
+      ),
       ...affected.map((r) => {
         const key = { region: r.region, personId: r.person_id, year: r.year };
         const { envelope, change } = changes.get(r.person_id)!;

@@ -21,10 +21,9 @@ export async function readEligibility(tx: Tx, personIds: string[]): Promise<Map<
 /** Store a newer eligibility revision; false when it is not newer than what is stored. */
 export async function storeEligibility(tx: Tx, personId: string, revision: number, grants: Grant[]): Promise<boolean> {
   await tx.execute('INSERT INTO persons (person_id) VALUES ($1) ON CONFLICT DO NOTHING', [personId]);
-  const updated = await tx.execute('UPDATE persons SET eligibility_revision = $2, grants = $3 WHERE person_id = $1 AND eligibility_revision < $2', [
-    personId,
-    revision,
-    JSON.stringify(grants),
-  ]);
+  const updated = await tx.execute(
+    'UPDATE persons SET eligibility_revision = $2, grants = $3 WHERE person_id = $1 AND eligibility_revision < $2',
+    [personId, revision, JSON.stringify(grants)],
+  );
   return updated > 0;
 }

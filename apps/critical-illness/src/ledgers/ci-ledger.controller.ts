@@ -16,9 +16,10 @@ export class CriticalIllnessLedgerController {
   async ledger(@Param('region') region: string, @Param('personId') personId: string, @Param('year') year: string) {
     const p = regionYearParams(region, year);
     const key = { region: p.region, personId: idParam('personId', personId), year: p.year };
-    const [row] = await this.runtime.db.query<{ state: CiPersonYearState; parked: boolean }>('SELECT state, parked FROM person_years WHERE stream_id = $1', [
-      this.personYears.streamId(key),
-    ]);
+    const [row] = await this.runtime.db.query<{ state: CiPersonYearState; parked: boolean }>(
+      'SELECT state, parked FROM person_years WHERE stream_id = $1',
+      [this.personYears.streamId(key)],
+    );
     if (!row) throw Problem.notFound(`大病 has no person-year ${key.region}/${key.personId}/${key.year}`);
     const s = row.state;
     const decided = s.decided;

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BasicDecidedClaim, BasicPersonYearDecided, Cause, CriticalIllnessDecidedClaim, CriticalIllnessPolicyDto, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import type {
+  BasicDecidedClaim,
+  BasicPersonYearDecided,
+  Cause,
+  CriticalIllnessDecidedClaim,
+  CriticalIllnessPolicyDto,
+  Payment,
+  PersonYearRef,
+  ReasonCode,
+} from '@msb/contracts';
 import { criticalIllnessPolicyFromWire, Grant } from '@msb/settlement';
 import { CiCommand, CiEvent, CiPersonYearState, decide, evolve, initialState, PolicyInForce } from './ci-person-year.decider';
 
@@ -19,7 +28,12 @@ const MINIMUM_LIVING: Grant = { grantId: 'G-1', personId: 'P-LC', category: 'MIN
 
 // ---- basic's decisions (the input) ------------------------------------------------------------
 
-const basicClaim = (claimId: string, serviceDate: string, compliantSelfPay: string, status: 'LIVE' | 'REVERSED' = 'LIVE'): BasicDecidedClaim => ({
+const basicClaim = (
+  claimId: string,
+  serviceDate: string,
+  compliantSelfPay: string,
+  status: 'LIVE' | 'REVERSED' = 'LIVE',
+): BasicDecidedClaim => ({
   claimId,
   version: 1,
   status,
@@ -61,13 +75,36 @@ function given(events: CiEvent[]) {
 }
 
 type Facts = { policy: PolicyInForce | undefined; eligibility: { revision: number; grants: Grant[] } };
-const record = (decision: BasicPersonYearDecided, facts: Facts): CiCommand => ({ type: 'RecordBasicDecision', data: { ...facts, decision } });
-const grant = (grantId: string, facts: Facts): CiCommand => ({ type: 'ApplyEligibility', data: { ...facts, change: 'ELIGIBILITY_GRANTED', grantId } });
+const record = (decision: BasicPersonYearDecided, facts: Facts): CiCommand => ({
+  type: 'RecordBasicDecision',
+  data: { ...facts, decision },
+});
+const grant = (grantId: string, facts: Facts): CiCommand => ({
+  type: 'ApplyEligibility',
+  data: { ...facts, change: 'ELIGIBILITY_GRANTED', grantId },
+});
 const revise = (facts: Facts): CiCommand => ({ type: 'ApplyPolicyRevision', data: facts });
 
-const recorded = (d: BasicPersonYearDecided): CiEvent => ({ type: 'BasicDecisionRecorded', data: { revision: d.revision, cause: d.cause, claims: d.claims } });
-const settled = (claimId: string, amount: string): Payment => ({ claimId, version: 1, kind: 'SETTLED', amount, paid: amount, reason: 'INITIAL' });
-const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode): Payment => ({ claimId, version: 1, kind: 'ADJUSTED', amount, paid, reason });
+const recorded = (d: BasicPersonYearDecided): CiEvent => ({
+  type: 'BasicDecisionRecorded',
+  data: { revision: d.revision, cause: d.cause, claims: d.claims },
+});
+const settled = (claimId: string, amount: string): Payment => ({
+  claimId,
+  version: 1,
+  kind: 'SETTLED',
+  amount,
+  paid: amount,
+  reason: 'INITIAL',
+});
+const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode): Payment => ({
+  claimId,
+  version: 1,
+  kind: 'ADJUSTED',
+  amount,
+  paid,
+  reason,
+});
 const ciClaim = (b: BasicDecidedClaim, criticalIllness: string): CriticalIllnessDecidedClaim => ({
   claimId: b.claimId,
   version: b.version,
@@ -92,7 +129,9 @@ interface DecisionFields {
   payments: Payment[];
 }
 const decided = (f: DecisionFields): CiEvent[] => [
-  ...f.payments.map((p): CiEvent => (p.kind === 'SETTLED' ? { type: 'CriticalIllnessSettled', data: p } : { type: 'CriticalIllnessAdjusted', data: p })),
+  ...f.payments.map((p): CiEvent =>
+    p.kind === 'SETTLED' ? { type: 'CriticalIllnessSettled', data: p } : { type: 'CriticalIllnessAdjusted', data: p },
+  ),
   { type: 'PersonYearDecided', data: { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 } },
 ];
 
@@ -189,10 +228,17 @@ describe('大病 person-year decider', () => {
   });
 
   it('ignores a basic revision older than (or equal to) the one it has', () => {
-    const afterBoth = decide(record(BASIC_2, { policy, eligibility: NO_GRANTS }), [recorded(BASIC_1), ...DECIDED_ON_BASIC_1].reduce(evolve, initialState(KEY)));
+    const afterBoth = decide(
+      record(BASIC_2, { policy, eligibility: NO_GRANTS }),
+      [recorded(BASIC_1), ...DECIDED_ON_BASIC_1].reduce(evolve, initialState(KEY)),
+    );
     const history = [recorded(BASIC_1), ...DECIDED_ON_BASIC_1, ...afterBoth];
-    given(history).when(record(BASIC_1, { policy, eligibility: NO_GRANTS })).then([]);
-    given(history).when(record(BASIC_2, { policy, eligibility: NO_GRANTS })).then([]);
+    given(history)
+      .when(record(BASIC_1, { policy, eligibility: NO_GRANTS }))
+      .then([]);
+    given(history)
+      .when(record(BASIC_2, { policy, eligibility: NO_GRANTS }))
+      .then([]);
   });
 
   it('a grant that switches the tilt on adjusts with ELIGIBILITY_GRANTED and decides tilted', () => {
@@ -241,7 +287,9 @@ describe('大病 person-year decider', () => {
 
   it('a grant for a person-year without claims is only recorded', () => {
     const eligibility = { revision: 1, grants: [MINIMUM_LIVING] };
-    given([]).when(grant('G-1', { policy, eligibility })).then([{ type: 'EligibilityRecorded', data: eligibility }]);
+    given([])
+      .when(grant('G-1', { policy, eligibility }))
+      .then([{ type: 'EligibilityRecorded', data: eligibility }]);
   });
 
   it('a policy arriving for a parked person-year settles it, keeping basic’s cause', () => {
@@ -253,11 +301,21 @@ describe('大病 person-year decider', () => {
   it('a policy revision that changes nothing publishes nothing; one that changes a rate adjusts with POLICY_REVISED', () => {
     const history = [recorded(BASIC_1), ...DECIDED_ON_BASIC_1];
     given(history)
-      .when(revise({ policy: { revision: 2, terms: criticalIllnessPolicyFromWire({ ...policyDto, threshold: '10000.00' }) }, eligibility: NO_GRANTS }))
+      .when(
+        revise({
+          policy: { revision: 2, terms: criticalIllnessPolicyFromWire({ ...policyDto, threshold: '10000.00' }) },
+          eligibility: NO_GRANTS,
+        }),
+      )
       .then([]);
     // threshold 10000 → 8000: (11720 − 8000) × 0.60 = 2232
     given(history)
-      .when(revise({ policy: { revision: 2, terms: criticalIllnessPolicyFromWire({ ...policyDto, threshold: '8000' }) }, eligibility: NO_GRANTS }))
+      .when(
+        revise({
+          policy: { revision: 2, terms: criticalIllnessPolicyFromWire({ ...policyDto, threshold: '8000' }) },
+          eligibility: NO_GRANTS,
+        }),
+      )
       .then(
         decided({
           revision: 2,
@@ -297,7 +355,11 @@ describe('大病 person-year decider', () => {
   });
 
   it('evolve: a decision unparks the person-year and records what was paid', () => {
-    const { state } = given([recorded(BASIC_1), { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } }, ...DECIDED_ON_BASIC_1]);
+    const { state } = given([
+      recorded(BASIC_1),
+      { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } },
+      ...DECIDED_ON_BASIC_1,
+    ]);
     expect(state.parked).toBe(false);
     expect(state.revision).toBe(1);
     expect(state.paid).toEqual({ 'LC-DEC': { paid: '1032.00', settled: true } });

@@ -8,7 +8,17 @@ import type {
   ReasonCode,
 } from '@msb/contracts';
 import { money, print, ZERO } from '@msb/money';
-import { applyPayments, CriticalIllnessPolicy, decideCriticalIllnessYear, decisionChanged, Grant, PaidSoFar, paymentEvents, paymentsFor, reasonFromUpstream } from '@msb/settlement';
+import {
+  applyPayments,
+  CriticalIllnessPolicy,
+  decideCriticalIllnessYear,
+  decisionChanged,
+  Grant,
+  PaidSoFar,
+  paymentEvents,
+  paymentsFor,
+  reasonFromUpstream,
+} from '@msb/settlement';
 
 /**
  * The 大病 person-year as a decider. Its facts are basic's latest decision for the
@@ -77,7 +87,10 @@ interface Facts {
 }
 
 export type RecordBasicDecision = Command<'RecordBasicDecision', Facts & { decision: BasicPersonYearDecided }>;
-export type ApplyEligibility = Command<'ApplyEligibility', Facts & { change: 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED'; grantId: string }>;
+export type ApplyEligibility = Command<
+  'ApplyEligibility',
+  Facts & { change: 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED'; grantId: string }
+>;
 export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', Facts>;
 export type CiCommand = RecordBasicDecision | ApplyEligibility | ApplyPolicyRevision;
 
@@ -133,7 +146,9 @@ function causeOf(command: CiCommand, state: CiPersonYearState): Cause {
       return { reason: command.data.change, grantId: command.data.grantId };
     case 'ApplyPolicyRevision':
       // A parked person-year decided for the first time when its policy arrives keeps basic's cause.
-      return state.decided === null && state.basic ? state.basic.cause : { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision };
+      return state.decided === null && state.basic
+        ? state.basic.cause
+        : { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision };
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -150,12 +165,19 @@ export function decide(command: CiCommand, state: CiPersonYearState): CiEvent[] 
   const next = facts.reduce(evolve, state);
   const { policy, eligibility } = command.data;
   if (next.basic === null) return facts; // grants of a person-year that has no claims yet
-  if (policy === undefined) return next.parked ? facts : [...facts, { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: next.basic.revision } }];
+  if (policy === undefined)
+    return next.parked ? facts : [...facts, { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: next.basic.revision } }];
 
   const live = next.basic.claims.filter((c) => c.status === 'LIVE');
   const year = decideCriticalIllnessYear(
     policy.terms,
-    live.map((c) => ({ claimId: c.claimId, version: c.version, serviceDate: c.serviceDate, visitType: c.visitType, compliantSelfPay: money(c.compliantSelfPay) })),
+    live.map((c) => ({
+      claimId: c.claimId,
+      version: c.version,
+      serviceDate: c.serviceDate,
+      visitType: c.visitType,
+      compliantSelfPay: money(c.compliantSelfPay),
+    })),
     eligibility.grants,
   );
   const amounts = new Map(year.claims.map((c) => [c.claimId, c.criticalIllness]));

@@ -20,9 +20,21 @@ export class CriticalIllnessPersonYears extends PersonYearRepository<CiPersonYea
         revisionOf: (s) => s.revision,
         parkedOf: (s) => s.parked,
         toMessage: (event, key, now, context) =>
-          event.type === 'PersonYearDecided' ? personYearDecisionMessage(SOURCE, 'critical-illness.PersonYearDecided', TOPICS.criticalIllnessDecisions, key, event.data, now, context) : undefined,
+          event.type === 'PersonYearDecided'
+            ? personYearDecisionMessage(
+                SOURCE,
+                'critical-illness.PersonYearDecided',
+                TOPICS.criticalIllnessDecisions,
+                key,
+                event.data,
+                now,
+                context,
+              )
+            : undefined,
       },
-      paymentsProjection<unknown, CiEvent>((e): e is Payment => e.type === 'CriticalIllnessSettled' || e.type === 'CriticalIllnessAdjusted'),
+      paymentsProjection<unknown, CiEvent>(
+        (e): e is Payment => e.type === 'CriticalIllnessSettled' || e.type === 'CriticalIllnessAdjusted',
+      ),
     );
   }
 }

@@ -12,7 +12,14 @@ import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
  * recomputes every person-year of the region-year, in batches, resumably.
  */
 @Injectable()
-export class CriticalIllnessRecalculation extends RegionYearRecalculation<CiPersonYearState, CiCommand, CiEvent, CriticalIllnessPolicyDto, CriticalIllnessPolicy, EligibilityInput> {
+export class CriticalIllnessRecalculation extends RegionYearRecalculation<
+  CiPersonYearState,
+  CiCommand,
+  CiEvent,
+  CriticalIllnessPolicyDto,
+  CriticalIllnessPolicy,
+  EligibilityInput
+> {
   constructor(@Inject(RUNTIME) runtime: ServiceRuntime, policies: CriticalIllnessPolicies, personYears: CriticalIllnessPersonYears) {
     super({
       runtime,

@@ -42,7 +42,12 @@ export class FundReportController {
         count: adjustments.reduce((n, r) => n + Number(r.n), 0),
         topUps: total(adjustments, 'top_ups'),
         clawBacks: total(adjustments, 'claw_backs'),
-        byReason: Object.fromEntries(adjustments.map((r) => [r.reason, { count: Number(r.n), topUps: print(money(r.top_ups)), clawBacks: print(money(r.claw_backs)) }])),
+        byReason: Object.fromEntries(
+          adjustments.map((r) => [
+            r.reason,
+            { count: Number(r.n), topUps: print(money(r.top_ups)), clawBacks: print(money(r.claw_backs)) },
+          ]),
+        ),
       },
     };
   }

@@ -15,7 +15,9 @@ export class EligibilityController {
   @HttpCode(201)
   async grant(@Body() body: unknown, @Headers() headers: Record<string, string | undefined>) {
     const request = validate(grantRequestSchema, body);
-    const { grant, created } = await this.runtime.db.transaction((tx) => this.grants.grant(tx, request, new Date(), correlationIdFrom(headers)));
+    const { grant, created } = await this.runtime.db.transaction((tx) =>
+      this.grants.grant(tx, request, new Date(), correlationIdFrom(headers)),
+    );
     if (created) this.runtime.relay.poke();
     return grant;
   }
@@ -25,7 +27,9 @@ export class EligibilityController {
   async revoke(@Param('grantId') grantId: string, @Body() body: unknown, @Headers() headers: Record<string, string | undefined>) {
     const id = idParam('grantId', grantId);
     const { reason } = validate(revocationSchema, body ?? {});
-    const grant = await this.runtime.db.transaction((tx) => this.grants.revoke(tx, id, reason ?? 'not stated', new Date(), correlationIdFrom(headers)));
+    const grant = await this.runtime.db.transaction((tx) =>
+      this.grants.revoke(tx, id, reason ?? 'not stated', new Date(), correlationIdFrom(headers)),
+    );
     this.runtime.relay.poke();
     return grant;
   }
@@ -33,7 +37,11 @@ export class EligibilityController {
   @Get('eligibility')
   async list(@Query('personId') personId: string | undefined) {
     const parsed = identifier.safeParse(personId);
-    if (!parsed.success) throw Problem.invalid('personId is required', zodProblems(parsed.error).map((p) => ({ ...p, path: '/query/personId' })));
+    if (!parsed.success)
+      throw Problem.invalid(
+        'personId is required',
+        zodProblems(parsed.error).map((p) => ({ ...p, path: '/query/personId' })),
+      );
     return { personId: parsed.data, grants: await this.grants.forPerson(this.runtime.db, parsed.data) };
   }
 }

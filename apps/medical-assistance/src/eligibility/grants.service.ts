@@ -36,7 +36,14 @@ function toDto(r: GrantRow): GrantDto {
 }
 
 export function toGrant(dto: GrantDto): Grant {
-  return { grantId: dto.grantId, personId: dto.personId, category: dto.category, validFrom: dto.validFrom, validTo: dto.validTo, revoked: dto.revoked };
+  return {
+    grantId: dto.grantId,
+    personId: dto.personId,
+    category: dto.category,
+    validFrom: dto.validFrom,
+    validTo: dto.validTo,
+    revoked: dto.revoked,
+  };
 }
 
 /**
@@ -77,7 +84,14 @@ export class Grants {
       'INSERT INTO grants (grant_id, person_id, category, valid_from, valid_to, content_hash, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [request.grantId, request.personId, request.category, request.validFrom, request.validTo ?? null, hash, now],
     );
-    await this.publish(tx, request.personId, revision, { type: 'assistance.EligibilityGranted', grantId: request.grantId }, now, correlationId);
+    await this.publish(
+      tx,
+      request.personId,
+      revision,
+      { type: 'assistance.EligibilityGranted', grantId: request.grantId },
+      now,
+      correlationId,
+    );
     const [row] = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE grant_id = $1`, [request.grantId]);
     return { grant: toDto(row), created: true };
   }
@@ -97,7 +111,10 @@ export class Grants {
   /** Lock the person's row and return the revision the change will have. */
   private async nextRevision(tx: Tx, personId: string): Promise<number> {
     await tx.execute('INSERT INTO persons (person_id) VALUES ($1) ON CONFLICT DO NOTHING', [personId]);
-    const [row] = await tx.query<{ eligibility_revision: number }>('SELECT eligibility_revision FROM persons WHERE person_id = $1 FOR UPDATE', [personId]);
+    const [row] = await tx.query<{ eligibility_revision: number }>(
+      'SELECT eligibility_revision FROM persons WHERE person_id = $1 FOR UPDATE',
+      [personId],
+    );
     return row.eligibility_revision + 1;
   }
 
@@ -105,7 +122,9 @@ export class Grants {
     tx: Tx,
     personId: string,
     revision: number,
-    change: { type: 'assistance.EligibilityGranted'; grantId: string } | { type: 'assistance.EligibilityRevoked'; grantId: string; reason: string },
+    change:
+      | { type: 'assistance.EligibilityGranted'; grantId: string }
+      | { type: 'assistance.EligibilityRevoked'; grantId: string; reason: string },
     now: Date,
     correlationId: string,
   ): Promise<void> {
@@ -115,7 +134,12 @@ export class Grants {
     const data = { personId, eligibilityRevision: revision, grants, ...rest };
     const message = envelope({ type, source: SOURCE, subject: personId, data, time: now, correlationId });
     await appendToStream(tx, `assistance-person:${personId}`, revision - 1, [
-      { type: type === 'assistance.EligibilityGranted' ? 'EligibilityGranted' : 'EligibilityRevoked', data, eventId: message.id, metadata: { correlationId } },
+      {
+        type: type === 'assistance.EligibilityGranted' ? 'EligibilityGranted' : 'EligibilityRevoked',
+        data,
+        eventId: message.id,
+        metadata: { correlationId },
+      },
     ]);
     await enqueue(tx, [{ topic: TOPICS.assistanceEligibility, key: personId, envelope: message }]);
   }

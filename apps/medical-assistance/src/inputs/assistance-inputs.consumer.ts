@@ -19,12 +19,17 @@ export class AssistanceInputs {
   ) {}
 
   async handleBatch(tx: Tx, messages: Consumed[]): Promise<void> {
-    const relevant = messages.filter(({ envelope: e }) => e.type === 'basic.PersonYearDecided' || e.type === 'critical-illness.PersonYearDecided');
+    const relevant = messages.filter(
+      ({ envelope: e }) => e.type === 'basic.PersonYearDecided' || e.type === 'critical-illness.PersonYearDecided',
+    );
     const keyOf = ({ envelope: e }: Consumed) => (e.data as { personYear: PersonYearRef }).personYear;
     const keys = relevant.map(keyOf);
     if (keys.length === 0) return;
     const policies = await this.policies.inForce(tx, keys);
-    const eligibility = await this.grants.eligibility(tx, keys.map((k) => k.personId));
+    const eligibility = await this.grants.eligibility(
+      tx,
+      keys.map((k) => k.personId),
+    );
     const snapshots = await this.personYears.lock(tx, keys);
     const now = new Date();
     await this.personYears.decideAndSave(
@@ -37,8 +42,17 @@ export class AssistanceInputs {
         const command: AssistanceCommand =
           e.type === 'basic.PersonYearDecided'
             ? { type: 'RecordBasicRevision', data: { ...facts, basicRevision: e.data.revision } }
-            : { type: 'RecordCriticalIllnessDecision', data: { ...facts, decision: e.data as Extract<typeof e, { type: 'critical-illness.PersonYearDecided' }>['data'] } };
-        return { key, snapshot: snapshots.get(this.personYears.streamId(key)), command, now, context: { correlationId: e.correlationId, causationId: e.id } };
+            : {
+                type: 'RecordCriticalIllnessDecision',
+                data: { ...facts, decision: e.data as Extract<typeof e, { type: 'critical-illness.PersonYearDecided' }>['data'] },
+              };
+        return {
+          key,
+          snapshot: snapshots.get(this.personYears.streamId(key)),
+          command,
+          now,
+          context: { correlationId: e.correlationId, causationId: e.id },
+        };
       }),
     );
   }

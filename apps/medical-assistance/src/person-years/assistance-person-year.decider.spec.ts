@@ -37,7 +37,12 @@ const ELIGIBLE = { revision: 1, grants: [MINIMUM_LIVING] };
 
 // ---- 大病's decisions (the input) ----------------------------------------------------------------
 
-const ciClaim = (claimId: string, compliantSelfPay: string, criticalIllness: string, status: 'LIVE' | 'REVERSED' = 'LIVE'): CriticalIllnessDecidedClaim => ({
+const ciClaim = (
+  claimId: string,
+  compliantSelfPay: string,
+  criticalIllness: string,
+  status: 'LIVE' | 'REVERSED' = 'LIVE',
+): CriticalIllnessDecidedClaim => ({
   claimId,
   version: 1,
   status,
@@ -46,7 +51,13 @@ const ciClaim = (claimId: string, compliantSelfPay: string, criticalIllness: str
   compliantSelfPay,
   criticalIllness,
 });
-const ciDecision = (f: { revision: number; basicRevision: number; eligibilityRevision: number; cause: Cause; claims: CriticalIllnessDecidedClaim[] }): CriticalIllnessPersonYearDecided => ({
+const ciDecision = (f: {
+  revision: number;
+  basicRevision: number;
+  eligibilityRevision: number;
+  cause: Cause;
+  claims: CriticalIllnessDecidedClaim[];
+}): CriticalIllnessPersonYearDecided => ({
   personYear: KEY,
   policyRevision: 1,
   tilted: true,
@@ -57,7 +68,13 @@ const ciDecision = (f: { revision: number; basicRevision: number; eligibilityRev
   ...f,
 });
 // LC-DEC: compliant self-pay 11720, tilted 大病 4368 → R = 7352, 低保 80 % → 5881.60
-const CI_1 = ciDecision({ revision: 1, basicRevision: 1, eligibilityRevision: 1, cause: { reason: 'INITIAL', claimId: 'LC-DEC' }, claims: [ciClaim('LC-DEC', '11720.00', '4368.00')] });
+const CI_1 = ciDecision({
+  revision: 1,
+  basicRevision: 1,
+  eligibilityRevision: 1,
+  cause: { reason: 'INITIAL', claimId: 'LC-DEC' },
+  claims: [ciClaim('LC-DEC', '11720.00', '4368.00')],
+});
 
 // ---- given / when / then ----------------------------------------------------------------------
 
@@ -76,16 +93,42 @@ function given(events: AssistanceEvent[]) {
 }
 
 type Facts = { policy: PolicyInForce | undefined; eligibility: { revision: number; grants: Grant[] } };
-const recordCi = (decision: CriticalIllnessPersonYearDecided, facts: Facts): AssistanceCommand => ({ type: 'RecordCriticalIllnessDecision', data: { ...facts, decision } });
-const recordBasic = (basicRevision: number, facts: Facts): AssistanceCommand => ({ type: 'RecordBasicRevision', data: { ...facts, basicRevision } });
+const recordCi = (decision: CriticalIllnessPersonYearDecided, facts: Facts): AssistanceCommand => ({
+  type: 'RecordCriticalIllnessDecision',
+  data: { ...facts, decision },
+});
+const recordBasic = (basicRevision: number, facts: Facts): AssistanceCommand => ({
+  type: 'RecordBasicRevision',
+  data: { ...facts, basicRevision },
+});
 const revise = (facts: Facts): AssistanceCommand => ({ type: 'ApplyPolicyRevision', data: facts });
 
 const recorded = (d: CriticalIllnessPersonYearDecided): AssistanceEvent => ({
   type: 'CriticalIllnessDecisionRecorded',
-  data: { revision: d.revision, basicRevision: d.basicRevision, eligibilityRevision: d.eligibilityRevision, cause: d.cause, claims: d.claims },
+  data: {
+    revision: d.revision,
+    basicRevision: d.basicRevision,
+    eligibilityRevision: d.eligibilityRevision,
+    cause: d.cause,
+    claims: d.claims,
+  },
 });
-const settled = (claimId: string, amount: string): Payment => ({ claimId, version: 1, kind: 'SETTLED', amount, paid: amount, reason: 'INITIAL' });
-const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode): Payment => ({ claimId, version: 1, kind: 'ADJUSTED', amount, paid, reason });
+const settled = (claimId: string, amount: string): Payment => ({
+  claimId,
+  version: 1,
+  kind: 'SETTLED',
+  amount,
+  paid: amount,
+  reason: 'INITIAL',
+});
+const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode): Payment => ({
+  claimId,
+  version: 1,
+  kind: 'ADJUSTED',
+  amount,
+  paid,
+  reason,
+});
 const claim = (claimId: string, eligible: boolean, assistance: string, status: 'LIVE' | 'REVERSED' = 'LIVE'): AssistanceDecidedClaim => ({
   claimId,
   version: 1,
@@ -106,7 +149,9 @@ const decided = (f: {
   claims: AssistanceDecidedClaim[];
   payments: Payment[];
 }): AssistanceEvent[] => [
-  ...f.payments.map((p): AssistanceEvent => (p.kind === 'SETTLED' ? { type: 'AssistanceSettled', data: p } : { type: 'AssistanceAdjusted', data: p })),
+  ...f.payments.map((p): AssistanceEvent =>
+    p.kind === 'SETTLED' ? { type: 'AssistanceSettled', data: p } : { type: 'AssistanceAdjusted', data: p },
+  ),
   { type: 'PersonYearDecided', data: { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 } },
 ];
 
@@ -162,7 +207,9 @@ describe('medical-assistance person-year decider (保险在先、救助在后)',
     });
 
     it('when 大病 has not decided at all', () => {
-      const after = given([]).when(recordBasic(1, { policy, eligibility: ELIGIBLE })).then([{ type: 'BasicRevisionSeen', data: { basicRevision: 1 } }]);
+      const after = given([])
+        .when(recordBasic(1, { policy, eligibility: ELIGIBLE }))
+        .then([{ type: 'BasicRevisionSeen', data: { basicRevision: 1 } }]);
       expect(waitingFor(after, 1)).toBe('CRITICAL_ILLNESS');
     });
   });
@@ -270,7 +317,9 @@ describe('medical-assistance person-year decider (保险在先、救助在后)',
 
   it('its own policy revision adjusts with POLICY_REVISED, and one that changes nothing publishes nothing', () => {
     const history = [recorded(CI_1), ...DECIDED_ON_CI_1];
-    given(history).when(revise({ policy: { revision: 2, terms: assistancePolicyFromWire(policyDto) }, eligibility: ELIGIBLE })).then([]);
+    given(history)
+      .when(revise({ policy: { revision: 2, terms: assistancePolicyFromWire(policyDto) }, eligibility: ELIGIBLE }))
+      .then([]);
     // 低保 80 % → 90 %: 7352 × 0.9 = 6616.80, +735.20
     const revised = assistancePolicyFromWire({
       ...policyDto,
@@ -296,7 +345,9 @@ describe('medical-assistance person-year decider (保险在先、救助在后)',
   });
 
   it('an older or repeated 大病 decision is ignored', () => {
-    given([recorded(CI_1), ...DECIDED_ON_CI_1]).when(recordCi(CI_1, { policy, eligibility: ELIGIBLE })).then([]);
+    given([recorded(CI_1), ...DECIDED_ON_CI_1])
+      .when(recordCi(CI_1, { policy, eligibility: ELIGIBLE }))
+      .then([]);
   });
   it('decides the same on a state reloaded from its jsonb snapshot: a basic revision it already knows publishes nothing', () => {
     // basic's revision 1 often arrives after the 大病 decision made on it (another topic)

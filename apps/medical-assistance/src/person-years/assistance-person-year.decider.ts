@@ -9,7 +9,17 @@ import type {
   ReasonCode,
 } from '@msb/contracts';
 import { money, print, ZERO } from '@msb/money';
-import { applyPayments, AssistancePolicy, decideAssistanceYear, decisionChanged, Grant, PaidSoFar, paymentEvents, paymentsFor, reasonFromUpstream } from '@msb/settlement';
+import {
+  applyPayments,
+  AssistancePolicy,
+  decideAssistanceYear,
+  decisionChanged,
+  Grant,
+  PaidSoFar,
+  paymentEvents,
+  paymentsFor,
+  reasonFromUpstream,
+} from '@msb/settlement';
 
 /**
  * The medical-assistance person-year as a decider. 保险在先、救助在后: it decides only on a
@@ -74,7 +84,10 @@ interface Command<Type extends string, Data> {
 }
 
 export type RecordBasicRevision = Command<'RecordBasicRevision', Facts & { basicRevision: number }>;
-export type RecordCriticalIllnessDecision = Command<'RecordCriticalIllnessDecision', Facts & { decision: CriticalIllnessPersonYearDecided }>;
+export type RecordCriticalIllnessDecision = Command<
+  'RecordCriticalIllnessDecision',
+  Facts & { decision: CriticalIllnessPersonYearDecided }
+>;
 export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', Facts>;
 export type AssistanceCommand = RecordBasicRevision | RecordCriticalIllnessDecision | ApplyPolicyRevision;
 
@@ -111,14 +124,22 @@ export function evolve(state: AssistancePersonYearState, event: AssistanceEvent)
 function factEvents(state: AssistancePersonYearState, command: AssistanceCommand): AssistanceEvent[] {
   switch (command.type) {
     case 'RecordBasicRevision':
-      return command.data.basicRevision > state.latestBasicRevision ? [{ type: 'BasicRevisionSeen', data: { basicRevision: command.data.basicRevision } }] : [];
+      return command.data.basicRevision > state.latestBasicRevision
+        ? [{ type: 'BasicRevisionSeen', data: { basicRevision: command.data.basicRevision } }]
+        : [];
     case 'RecordCriticalIllnessDecision': {
       const d = command.data.decision;
       if (state.criticalIllness !== null && d.revision <= state.criticalIllness.revision) return [];
       return [
         {
           type: 'CriticalIllnessDecisionRecorded',
-          data: { revision: d.revision, basicRevision: d.basicRevision, eligibilityRevision: d.eligibilityRevision, cause: d.cause, claims: d.claims },
+          data: {
+            revision: d.revision,
+            basicRevision: d.basicRevision,
+            eligibilityRevision: d.eligibilityRevision,
+            cause: d.cause,
+            claims: d.claims,
+          },
         },
       ];
     }
@@ -134,12 +155,14 @@ function factEvents(state: AssistancePersonYearState, command: AssistanceCommand
 /** Ready when 大病 decided on basic's latest revision and on the person's current eligibility. */
 export function waitingFor(state: AssistancePersonYearState, eligibilityRevision: number): 'CRITICAL_ILLNESS' | null {
   const ci = state.criticalIllness;
-  if (ci === null || ci.basicRevision < state.latestBasicRevision || ci.eligibilityRevision !== eligibilityRevision) return 'CRITICAL_ILLNESS';
+  if (ci === null || ci.basicRevision < state.latestBasicRevision || ci.eligibilityRevision !== eligibilityRevision)
+    return 'CRITICAL_ILLNESS';
   return null;
 }
 
 function causeOf(command: AssistanceCommand, state: AssistancePersonYearState, ci: CriticalIllnessInput): Cause {
-  if (command.type === 'ApplyPolicyRevision' && state.decided !== null) return { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision };
+  if (command.type === 'ApplyPolicyRevision' && state.decided !== null)
+    return { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision };
   return ci.cause;
 }
 
@@ -153,7 +176,8 @@ export function decide(command: AssistanceCommand, state: AssistancePersonYearSt
   const { policy, eligibility } = command.data;
   if (waitingFor(next, eligibility.revision) !== null || next.criticalIllness === null) return facts;
   const ci = next.criticalIllness;
-  if (policy === undefined) return next.parked ? facts : [...facts, { type: 'Parked', data: { reason: 'NO_POLICY', criticalIllnessRevision: ci.revision } }];
+  if (policy === undefined)
+    return next.parked ? facts : [...facts, { type: 'Parked', data: { reason: 'NO_POLICY', criticalIllnessRevision: ci.revision } }];
 
   const live = ci.claims.filter((c) => c.status === 'LIVE');
   const year = decideAssistanceYear(
@@ -200,9 +224,5 @@ export function decide(command: AssistanceCommand, state: AssistancePersonYearSt
     ...summary,
     payments,
   };
-  return [
-    ...facts,
-    ...paymentEvents(payments, 'AssistanceSettled', 'AssistanceAdjusted'),
-    { type: 'PersonYearDecided', data: decision },
-  ];
+  return [...facts, ...paymentEvents(payments, 'AssistanceSettled', 'AssistanceAdjusted'), { type: 'PersonYearDecided', data: decision }];
 }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { TOPICS } from '@msb/contracts';
 import { PersonYearRepository, paymentsProjection, personYearDecisionMessage } from '@msb/platform';
-import { AssistanceCommand, AssistanceEvent, AssistancePersonYearState, decide, evolve, initialState } from './assistance-person-year.decider';
+import {
+  AssistanceCommand,
+  AssistanceEvent,
+  AssistancePersonYearState,
+  decide,
+  evolve,
+  initialState,
+} from './assistance-person-year.decider';
 
 export const SOURCE = 'medical-assistance';
 
@@ -20,7 +27,9 @@ export class AssistancePersonYears extends PersonYearRepository<AssistancePerson
         revisionOf: (s) => s.revision,
         parkedOf: (s) => s.parked,
         toMessage: (event, key, now, context) =>
-          event.type === 'PersonYearDecided' ? personYearDecisionMessage(SOURCE, 'assistance.PersonYearDecided', TOPICS.assistanceDecisions, key, event.data, now, context) : undefined,
+          event.type === 'PersonYearDecided'
+            ? personYearDecisionMessage(SOURCE, 'assistance.PersonYearDecided', TOPICS.assistanceDecisions, key, event.data, now, context)
+            : undefined,
       },
       paymentsProjection<unknown, AssistanceEvent>((e): e is Payment => e.type === 'AssistanceSettled' || e.type === 'AssistanceAdjusted'),
     );

@@ -5,6 +5,12 @@ import { AssistancePolicy, assistancePolicyFromWire } from '@msb/settlement';
 /** The assistance section of each region-year's policy (civil affairs), revision by revision. */
 export class AssistancePolicies extends PolicyStore<AssistancePolicyDto, AssistancePolicy> {
   constructor() {
-    super({ payer: 'assistance', source: 'medical-assistance', eventType: 'assistance.PolicyRevised', topic: TOPICS.assistancePolicies, parse: assistancePolicyFromWire });
+    super({
+      payer: 'assistance',
+      source: 'medical-assistance',
+      eventType: 'assistance.PolicyRevised',
+      topic: TOPICS.assistancePolicies,
+      parse: assistancePolicyFromWire,
+    });
   }
 }

@@ -19,7 +19,10 @@ export default async function globalSetup(): Promise<void> {
     process.stderr.write(`\n[tests] Kafka ${infra.kafkaBrokers}, Postgres ${new URL(infra.databaseUrl).host} (${infra.source})\n`);
   }
   if (process.env.SKIP_BUILD !== '1' && !process.env.__TEST_BUILD_DONE) {
-    const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot(), stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: repoRoot(),
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('the build failed');
     process.env.__TEST_BUILD_DONE = '1';
   }

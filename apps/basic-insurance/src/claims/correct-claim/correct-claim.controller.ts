@@ -11,10 +11,15 @@ export class CorrectClaimController {
 
   @Put('claims/:claimId')
   @HttpCode(202)
-  async correct(@Param('claimId') claimId: string, @Body() body: unknown, @Headers() headers: Record<string, string | undefined>): Promise<ClaimAccepted> {
+  async correct(
+    @Param('claimId') claimId: string,
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | undefined>,
+  ): Promise<ClaimAccepted> {
     const id = idParam('claimId', claimId);
     const claim = validate(claimSchema, body);
-    if (claim.claimId !== id) throw Problem.invalid('The body names another claim than the path', [{ path: '/claimId', message: `must be ${id}, as in the path` }]);
+    if (claim.claimId !== id)
+      throw Problem.invalid('The body names another claim than the path', [{ path: '/claimId', message: `must be ${id}, as in the path` }]);
     return this.commands.execute(new CorrectClaimCommand(claim, correlationIdFrom(headers), new Date()));
   }
 }

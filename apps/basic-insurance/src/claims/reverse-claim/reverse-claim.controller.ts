@@ -11,10 +11,16 @@ export class ReverseClaimController {
 
   @Post('claims/:claimId/reversal')
   @HttpCode(202)
-  async reverse(@Param('claimId') claimId: string, @Body() body: unknown, @Headers() headers: Record<string, string | undefined>): Promise<Omit<ClaimAccepted, 'version'>> {
+  async reverse(
+    @Param('claimId') claimId: string,
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | undefined>,
+  ): Promise<Omit<ClaimAccepted, 'version'>> {
     const id = idParam('claimId', claimId);
     const { reason } = validate(reversalSchema, body ?? {});
-    const accepted: ClaimAccepted = await this.commands.execute(new ReverseClaimCommand(id, reason ?? 'not stated', correlationIdFrom(headers), new Date()));
+    const accepted: ClaimAccepted = await this.commands.execute(
+      new ReverseClaimCommand(id, reason ?? 'not stated', correlationIdFrom(headers), new Date()),
+    );
     return { claimId: accepted.claimId, status: accepted.status };
   }
 }
