@@ -1,13 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { criticalIllnessPolicySchema } from '@msb/contracts';
-import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
+import {
+  EligibilityStore,
+  POLICY_RECALCULATION,
+  POLICY_STORE,
+  policyController,
+  PutPolicyHandler,
+  RUNTIME,
+  ServiceRuntime,
+} from '@msb/platform';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessLedgerController } from './ledgers/ci-ledger.controller';
+import { CriticalIllnessLedgerView } from './ledgers/ci-ledger.view';
 import { CriticalIllnessPersonYears } from './person-years/ci-person-year.repository';
 import { CriticalIllnessPolicies } from './policies/ci-policy.store';
 import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
 import { FundReportController } from './reports/fund-report.controller';
+import { FundReportView } from './reports/fund-report.view';
 
 @Module({})
 export class CriticalIllnessModule {
@@ -20,8 +30,11 @@ export class CriticalIllnessModule {
         { provide: RUNTIME, useValue: runtime },
         CriticalIllnessPolicies,
         CriticalIllnessPersonYears,
+        EligibilityStore,
         CriticalIllnessInputs,
         CriticalIllnessRecalculation,
+        CriticalIllnessLedgerView,
+        FundReportView,
         { provide: POLICY_STORE, useExisting: CriticalIllnessPolicies },
         { provide: POLICY_RECALCULATION, useExisting: CriticalIllnessRecalculation },
         PutPolicyHandler,

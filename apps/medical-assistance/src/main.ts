@@ -3,6 +3,7 @@ import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculati
 import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
+import { PersonGrants1732400000310 } from './migrations/1732400000310-person-grants';
 import { AssistanceRecalculation } from './recalculation/assistance-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -13,7 +14,13 @@ export const medicalAssistanceService: ServiceDefinition = {
   description: 'Eligibility grants and medical assistance on what both insurances left (保险在先、救助在后).',
   port: 3003,
   database: 'msb_medical_assistance',
-  migrations: [Recalculations1732400000050, PayerTables1732400000060, PaymentRecord1732400000070, AssistanceTables1732400000300],
+  migrations: [
+    Recalculations1732400000050,
+    PayerTables1732400000060,
+    PaymentRecord1732400000070,
+    AssistanceTables1732400000300,
+    PersonGrants1732400000310,
+  ],
   produces: [TOPICS.assistanceEligibility, TOPICS.assistanceDecisions, TOPICS.assistancePolicies],
   consumes: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
   routes: ROUTES,

@@ -1,11 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { assistancePolicySchema } from '@msb/contracts';
-import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
+import {
+  EligibilityStore,
+  POLICY_RECALCULATION,
+  POLICY_STORE,
+  policyController,
+  PutPolicyHandler,
+  RUNTIME,
+  ServiceRuntime,
+} from '@msb/platform';
 import { EligibilityController } from './eligibility/eligibility.controller';
 import { Grants } from './eligibility/grants.service';
 import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { AssistanceLedgerController } from './ledgers/assistance-ledger.controller';
+import { AssistanceLedgerView } from './ledgers/assistance-ledger.view';
 import { AssistancePersonYears } from './person-years/assistance-person-year.repository';
 import { AssistancePolicies } from './policies/assistance-policy.store';
 import { AssistanceRecalculation } from './recalculation/assistance-recalculation.service';
@@ -21,9 +30,11 @@ export class MedicalAssistanceModule {
         { provide: RUNTIME, useValue: runtime },
         AssistancePolicies,
         AssistancePersonYears,
+        EligibilityStore,
         Grants,
         AssistanceInputs,
         AssistanceRecalculation,
+        AssistanceLedgerView,
         { provide: POLICY_STORE, useExisting: AssistancePolicies },
         { provide: POLICY_RECALCULATION, useExisting: AssistanceRecalculation },
         PutPolicyHandler,

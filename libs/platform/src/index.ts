@@ -8,6 +8,7 @@ export * from './service.bootstrap';
 export * from './recalculation.service';
 export { Recalculations1732400000050 } from './migrations/1732400000050-recalculations';
 export * from './policy.store';
+export * from './eligibility.store';
 export * from './http.params';
 export * from './person-year.repository';
 export * from './payments.projection';

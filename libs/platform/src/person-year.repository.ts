@@ -1,4 +1,5 @@
 import { EventType, personKey, PersonYearRef, TopicName } from '@msb/contracts';
+import type { Decider } from '@msb/settlement';
 import {
   enqueue,
   envelope,
@@ -16,13 +17,11 @@ export interface CommandContext {
   causationId?: string | null;
 }
 
-/** A decider in the emmett shape: pure, over one person-year. */
-export interface PersonYearDecider<S, C, E extends { type: string; data: unknown }> {
+/** A payer's person-year decider (pure, libs/settlement's shape) and what storing and publishing it needs. */
+export interface PersonYearDecider<S, C extends { type: string }, E extends { type: string; data: unknown }> {
   /** "basic", "critical-illness", "assistance": the stream prefix. */
   payer: string;
-  initialState: (key: PersonYearRef) => S;
-  decide: (command: C, state: S) => E[];
-  evolve: (state: S, event: E) => S;
+  decider: Decider<S, C, E>;
   revisionOf: (state: S) => number;
   parkedOf: (state: S) => boolean;
   /** The integration message an event becomes, if any (its envelope id becomes the stored event id). */
@@ -52,16 +51,16 @@ export interface DecisionItem<S, C> {
  * transaction: lock the snapshots, decide, append the events, write the snapshots, update
  * the payer's read models (`project`) and put the integration events in the outbox.
  */
-export class PersonYearRepository<S, C, E extends { type: string; data: unknown }> {
+export class PersonYearRepository<S, C extends { type: string }, E extends { type: string; data: unknown }> {
   private readonly store = new SnapshotStore<S>();
 
   constructor(
-    private readonly decider: PersonYearDecider<S, C, E>,
+    private readonly config: PersonYearDecider<S, C, E>,
     private readonly project: (tx: Tx, decided: Decided<S, E>[]) => Promise<void> = async () => undefined,
   ) {}
 
   streamId(key: PersonYearRef): string {
-    return personYearStreamId(this.decider.payer, key);
+    return personYearStreamId(this.config.payer, key);
   }
 
   lock(tx: Tx, keys: PersonYearRef[]): Promise<Map<string, Snapshot<S>>> {
@@ -95,7 +94,7 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
    * applied in order, each on the state the previous one left.
    */
   async decideAndSave(tx: Tx, items: DecisionItem<S, C>[], isolate: (error: unknown) => boolean = () => false): Promise<Decided<S, E>[]> {
-    const { decider } = this;
+    const { decider, toMessage, revisionOf, parkedOf } = this.config;
     const working = new Map<string, { key: PersonYearRef; expectedVersion: number; state: S; events: E[]; stored: NewEvent[] }>();
     const outgoing: OutgoingMessage[] = [];
     const results: Decided<S, E>[] = [];
@@ -123,7 +122,7 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
       }
       const after = events.reduce(decider.evolve, before);
       for (const event of events) {
-        const message = decider.toMessage(event, key, now, context);
+        const message = toMessage(event, key, now, context);
         if (message) outgoing.push(message);
         entry.stored.push({
           type: event.type,
@@ -145,8 +144,8 @@ export class PersonYearRepository<S, C, E extends { type: string; data: unknown 
       expectedVersion: e.expectedVersion,
       events: e.stored,
       state: e.state,
-      revision: decider.revisionOf(e.state),
-      parked: decider.parkedOf(e.state),
+      revision: revisionOf(e.state),
+      parked: parkedOf(e.state),
     }));
     await this.store.save(tx, changes);
     await this.project(

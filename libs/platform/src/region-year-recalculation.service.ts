@@ -5,14 +5,14 @@ import type { PolicyRevision, PolicyStore } from './policy.store';
 import { RecalculationJob, RecalculationWorker } from './recalculation.service';
 import type { ServiceRuntime } from './service.runtime';
 
-export interface RegionYearRecalculationOptions<S, C, E extends { type: string; data: unknown }, Dto, Terms, F> {
+export interface RegionYearRecalculationOptions<S, C extends { type: string }, E extends { type: string; data: unknown }, Dto, Terms, F> {
   runtime: ServiceRuntime;
   policies: PolicyStore<Dto, Terms>;
   personYears: PersonYearRepository<S, C, E>;
   keyOf: (state: S) => PersonYearRef;
-  /** Other facts per person that the command needs (e.g. grants), read before the person-years are locked. */
-  facts: (tx: Tx, personIds: string[]) => Promise<Map<string, F>>;
-  command: (policy: PolicyRevision<Dto, Terms>, facts: F | undefined) => C;
+  /** What the command needs of each person besides the policy (their eligibility), read before the person-years are locked. */
+  perPerson: (tx: Tx, personIds: string[]) => Promise<Map<string, F>>;
+  command: (policy: PolicyRevision<Dto, Terms>, ofPerson: F | undefined) => C;
   /** Whether a decision changed the person-year (for the job's `changed` count). */
   changed: (events: E[]) => boolean;
   batchSize?: number;
@@ -23,7 +23,7 @@ export interface RegionYearRecalculationOptions<S, C, E extends { type: string; 
  * decided again on the latest revision, a batch per transaction, resumably (see
  * RecalculationWorker). The first policy of a region-year settles what was parked.
  */
-export class RegionYearRecalculation<S, C, E extends { type: string; data: unknown }, Dto, Terms, F> {
+export class RegionYearRecalculation<S, C extends { type: string }, E extends { type: string; data: unknown }, Dto, Terms, F> {
   readonly worker: RecalculationWorker;
 
   constructor(private readonly options: RegionYearRecalculationOptions<S, C, E, Dto, Terms, F>) {
@@ -54,7 +54,7 @@ export class RegionYearRecalculation<S, C, E extends { type: string; data: unkno
     const policy = await policies.latest(tx, job.region, job.year);
     const batch = await personYears.regionYearBatch(tx, job.region, job.year, job.cursor, limit);
     if (!policy || batch.length === 0) return { last: undefined, count: 0, changed: 0 };
-    const facts = await this.options.facts(
+    const ofPersons = await this.options.perPerson(
       tx,
       batch.map((b) => b.personId),
     );
@@ -67,7 +67,7 @@ export class RegionYearRecalculation<S, C, E extends { type: string; data: unkno
       tx,
       [...snapshots.values()].map((snapshot) => {
         const key = this.options.keyOf(snapshot.state);
-        return { key, snapshot, command: this.options.command(policy, facts.get(key.personId)), now, context: {} };
+        return { key, snapshot, command: this.options.command(policy, ofPersons.get(key.personId)), now, context: {} };
       }),
     );
     const changed = decided.filter((d) => this.options.changed(d.events)).length;

@@ -11,3 +11,7 @@ export * from './facts.fold';
 export * from './scenario-facts.fold';
 export * from './payments.rules';
 export * from './cumulative.rules';
+export * from './payer.kernel';
+export * from './basic.decision';
+export * from './critical-illness.decision';
+export * from './assistance.decision';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { BasicPersonYearDecided, EligibilityChanged, Envelope, PersonYearRef } from '@msb/contracts';
 import type { Consumed, Tx } from '@msb/eventing';
+import { EligibilityStore } from '@msb/platform';
 import { grantFromWire } from '@msb/settlement';
 import { CiCommand } from '../person-years/ci-person-year.decider';
 import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
 import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
-import { readEligibility, storeEligibility } from './eligibility.store';
 
 type Change = 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED';
 
@@ -18,6 +18,7 @@ type Change = 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED';
 export class CriticalIllnessInputs {
   constructor(
     private readonly policies: CriticalIllnessPolicies,
+    private readonly eligibility: EligibilityStore,
     private readonly personYears: CriticalIllnessPersonYears,
   ) {}
 
@@ -28,7 +29,7 @@ export class CriticalIllnessInputs {
       if (envelope.type === 'basic.PersonYearDecided') decisions.push(envelope);
       else if (envelope.type === 'assistance.EligibilityGranted' || envelope.type === 'assistance.EligibilityRevoked') {
         const d = envelope.data;
-        if (await storeEligibility(tx, d.personId, d.eligibilityRevision, d.grants.map(grantFromWire))) {
+        if (await this.eligibility.record(tx, d.personId, d.eligibilityRevision, d.grants.map(grantFromWire))) {
           changes.set(d.personId, {
             envelope,
             change: envelope.type === 'assistance.EligibilityGranted' ? 'ELIGIBILITY_GRANTED' : 'ELIGIBILITY_REVOKED',
@@ -49,13 +50,13 @@ export class CriticalIllnessInputs {
     ];
     if (keys.length === 0) return;
     const policies = await this.policies.inForce(tx, keys);
-    const eligibility = await readEligibility(
+    const eligibility = await this.eligibility.read(
       tx,
       keys.map((k) => k.personId),
     );
     const snapshots = await this.personYears.lock(tx, keys);
     const now = new Date();
-    const facts = (key: PersonYearRef) => {
+    const inForce = (key: PersonYearRef) => {
       const policy = policies.get(`${key.region}|${key.year}`);
       return { policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility: eligibility.get(key.personId)! };
     };
@@ -68,12 +69,12 @@ export class CriticalIllnessInputs {
     });
     await this.personYears.decideAndSave(tx, [
       ...decisions.map((e) =>
-        item(e.data.personYear, { type: 'RecordBasicDecision', data: { ...facts(e.data.personYear), decision: e.data } }, e),
+        item(e.data.personYear, { type: 'RecordBasicDecision', data: { ...inForce(e.data.personYear), decision: e.data } }, e),
       ),
       ...affected.map((r) => {
         const key = { region: r.region, personId: r.person_id, year: r.year };
         const { envelope, change } = changes.get(r.person_id)!;
-        return item(key, { type: 'ApplyEligibility', data: { ...facts(key), change, grantId: envelope.data.grantId } }, envelope);
+        return item(key, { type: 'ApplyEligibility', data: { ...inForce(key), change, grantId: envelope.data.grantId } }, envelope);
       }),
     ]);
   }

@@ -1,51 +1,31 @@
-import type {
-  BasicPersonYearDecided,
-  Cause,
-  CriticalIllnessDecidedClaim,
-  CriticalIllnessPersonYearDecided,
-  Payment,
-  PersonYearRef,
-  ReasonCode,
-} from '@msb/contracts';
-import { money, print, ZERO } from '@msb/money';
+import type { BasicPersonYearDecided, Cause, CriticalIllnessPersonYearDecided, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
 import {
   applyPayments,
+  BasicRevision,
+  Command,
+  CriticalIllnessDecisionSummary,
   CriticalIllnessPolicy,
-  decideCriticalIllnessYear,
-  decisionChanged,
+  decideCriticalIllnessPersonYear,
+  Decider,
+  decisionEvents,
+  EligibilityInForce,
   Grant,
+  InForce,
   PaidSoFar,
-  paymentEvents,
-  paymentsFor,
   reasonFromUpstream,
+  summaryOf,
 } from '@msb/settlement';
 
 /**
- * The 大病 person-year as a decider. Its facts are basic's latest decision for the
- * person-year (compliant self-pay per claim), the person's grants (for the tilt, 倾斜支付)
- * and the region-year's 大病 policy. Without a policy it parks and waits.
+ * The 大病 person-year as a decider. It decides on basic's latest decision for the person-year
+ * (compliant self-pay per claim), the person's grants (for the tilt, 倾斜支付) and the
+ * region-year's 大病 policy. Without a policy it parks and waits.
  */
 
-export interface BasicInput {
-  revision: number;
+/** Basic's decision as 大病 records it, with the cause it carries downstream. */
+export interface BasicInput extends BasicRevision {
   cause: Cause;
   claims: BasicPersonYearDecided['claims'];
-}
-
-export interface EligibilityInput {
-  revision: number;
-  grants: Grant[];
-}
-
-export interface CriticalIllnessDecisionSummary {
-  /** The basic and eligibility revisions this decision was made on. */
-  basicRevision: number;
-  eligibilityRevision: number;
-  tilted: boolean;
-  base: string;
-  threshold: string;
-  entitlement: string;
-  claims: CriticalIllnessDecidedClaim[];
 }
 
 export interface CiPersonYearState {
@@ -70,28 +50,15 @@ export const initialState = (key: PersonYearRef): CiPersonYearState => ({
   decided: null,
 });
 
-export interface PolicyInForce {
-  revision: number;
-  terms: CriticalIllnessPolicy;
-}
+/** Every command carries what is in force when it is decided: the policy (if any) and the person's eligibility. */
+type CiInForce = InForce<CriticalIllnessPolicy>;
 
-interface Command<Type extends string, Data> {
-  type: Type;
-  data: Data;
-}
-
-/** Every command carries the facts it is decided on: the policy in force (if any) and the person's grants. */
-interface Facts {
-  policy: PolicyInForce | undefined;
-  eligibility: EligibilityInput;
-}
-
-export type RecordBasicDecision = Command<'RecordBasicDecision', Facts & { decision: BasicPersonYearDecided }>;
+export type RecordBasicDecision = Command<'RecordBasicDecision', CiInForce & { decision: BasicPersonYearDecided }>;
 export type ApplyEligibility = Command<
   'ApplyEligibility',
-  Facts & { change: 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED'; grantId: string }
+  CiInForce & { change: 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED'; grantId: string }
 >;
-export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', Facts>;
+export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', CiInForce>;
 export type CiCommand = RecordBasicDecision | ApplyEligibility | ApplyPolicyRevision;
 
 export type CiEvent =
@@ -114,8 +81,15 @@ export function evolve(state: CiPersonYearState, event: CiEvent): CiPersonYearSt
     case 'CriticalIllnessAdjusted':
       return { ...state, paid: applyPayments(state.paid, [event.data]) };
     case 'PersonYearDecided': {
-      const { personYear: _key, revision, policyRevision, cause: _cause, payments: _payments, ...decided } = event.data;
-      return { ...state, revision, policyRevision, eligibilityRevision: decided.eligibilityRevision, parked: false, decided };
+      const decided = summaryOf<CriticalIllnessDecisionSummary>(event.data);
+      return {
+        ...state,
+        revision: event.data.revision,
+        policyRevision: event.data.policyRevision,
+        eligibilityRevision: decided.eligibilityRevision,
+        parked: false,
+        decided,
+      };
     }
     default: {
       const unknown: never = event;
@@ -124,31 +98,32 @@ export function evolve(state: CiPersonYearState, event: CiEvent): CiPersonYearSt
   }
 }
 
-function factEvents(state: CiPersonYearState, command: CiCommand): CiEvent[] {
+/** The inputs a command records: a newer basic decision, a newer eligibility revision (older or repeated ones are ignored). */
+function recordedInputs(state: CiPersonYearState, command: CiCommand): CiEvent[] {
   const events: CiEvent[] = [];
   if (command.type === 'RecordBasicDecision') {
     const d = command.data.decision;
     if (state.basic !== null && d.revision <= state.basic.revision) return []; // an older or repeated decision
     events.push({ type: 'BasicDecisionRecorded', data: { revision: d.revision, cause: d.cause, claims: d.claims } });
   }
-  const eligibility = command.data.eligibility;
+  const eligibility: EligibilityInForce = command.data.eligibility;
   if (eligibility.revision > state.eligibilityRevision) {
     events.push({ type: 'EligibilityRecorded', data: { revision: eligibility.revision, grants: eligibility.grants } });
   }
   return events;
 }
 
-function causeOf(command: CiCommand, state: CiPersonYearState): Cause {
+/** What set this decision off, and the reason its adjustments carry. */
+function causeAndReason(command: CiCommand, state: CiPersonYearState, basic: BasicInput): { cause: Cause; reason: ReasonCode } {
   switch (command.type) {
     case 'RecordBasicDecision':
-      return command.data.decision.cause;
+      return { cause: command.data.decision.cause, reason: reasonFromUpstream(command.data.decision.cause.reason) };
     case 'ApplyEligibility':
-      return { reason: command.data.change, grantId: command.data.grantId };
+      return { cause: { reason: command.data.change, grantId: command.data.grantId }, reason: command.data.change };
     case 'ApplyPolicyRevision':
-      // A parked person-year decided for the first time when its policy arrives keeps basic's cause.
-      return state.decided === null && state.basic
-        ? state.basic.cause
-        : { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision };
+      // a parked person-year decided for the first time when its policy arrives keeps basic's cause
+      if (state.decided === null) return { cause: basic.cause, reason: reasonFromUpstream(basic.cause.reason) };
+      return { cause: { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision }, reason: 'POLICY_REVISED' };
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -156,70 +131,27 @@ function causeOf(command: CiCommand, state: CiPersonYearState): Cause {
   }
 }
 
-function reasonOf(cause: Cause, command: CiCommand): ReasonCode {
-  return command.type === 'ApplyPolicyRevision' && cause.reason === 'POLICY_REVISED' ? 'POLICY_REVISED' : reasonFromUpstream(cause.reason);
-}
-
 export function decide(command: CiCommand, state: CiPersonYearState): CiEvent[] {
-  const facts = factEvents(state, command);
-  const next = facts.reduce(evolve, state);
+  const inputs = recordedInputs(state, command);
+  const next = inputs.reduce(evolve, state);
   const { policy, eligibility } = command.data;
-  if (next.basic === null) return facts; // grants of a person-year that has no claims yet
-  if (policy === undefined)
-    return next.parked ? facts : [...facts, { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: next.basic.revision } }];
-
-  const live = next.basic.claims.filter((c) => c.status === 'LIVE');
-  const year = decideCriticalIllnessYear(
-    policy.terms,
-    live.map((c) => ({
-      claimId: c.claimId,
-      version: c.version,
-      serviceDate: c.serviceDate,
-      visitType: c.visitType,
-      compliantSelfPay: money(c.compliantSelfPay),
-    })),
-    eligibility.grants,
-  );
-  const amounts = new Map(year.claims.map((c) => [c.claimId, c.criticalIllness]));
-  const claims: CriticalIllnessDecidedClaim[] = next.basic.claims.map((c) => ({
-    claimId: c.claimId,
-    version: c.version,
-    status: c.status,
-    serviceDate: c.serviceDate,
-    visitType: c.visitType,
-    compliantSelfPay: c.status === 'LIVE' ? c.compliantSelfPay : '0.00',
-    criticalIllness: print(amounts.get(c.claimId) ?? ZERO),
-  }));
-  const cause = causeOf(command, state);
-  const payments = paymentsFor(
-    next.basic.claims.map((c) => ({ claimId: c.claimId, version: c.version, amount: amounts.get(c.claimId) ?? ZERO })),
-    next.paid,
-    () => reasonOf(cause, command),
-  );
-  const summary: CriticalIllnessDecisionSummary = {
-    basicRevision: next.basic.revision,
-    eligibilityRevision: eligibility.revision,
-    tilted: year.tilted,
-    base: print(year.base),
-    threshold: print(year.threshold),
-    entitlement: print(year.entitlement),
-    claims,
-  };
+  if (next.basic === null) return inputs; // grants of a person-year that has no claims yet
+  if (policy === undefined) {
+    return next.parked ? inputs : [...inputs, { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: next.basic.revision } }];
+  }
+  const { cause, reason } = causeAndReason(command, state, next.basic);
+  const outcome = decideCriticalIllnessPersonYear(policy.terms, next.basic, eligibility, next.paid, reason);
   // Assistance waits for a decision on every basic and eligibility revision, so those are
   // always published; a policy revision is published only where it changed something.
-  if (!decisionChanged(payments, summary, state.decided)) return facts;
-
-  const decision: CriticalIllnessPersonYearDecided = {
-    personYear: next.key,
-    revision: next.revision + 1,
-    policyRevision: policy.revision,
-    cause,
-    ...summary,
-    payments,
-  };
   return [
-    ...facts,
-    ...paymentEvents(payments, 'CriticalIllnessSettled', 'CriticalIllnessAdjusted'),
-    { type: 'PersonYearDecided', data: decision },
+    ...inputs,
+    ...decisionEvents(
+      outcome,
+      state.decided,
+      { personYear: next.key, revision: next.revision + 1, policyRevision: policy.revision, cause },
+      { settled: 'CriticalIllnessSettled', adjusted: 'CriticalIllnessAdjusted' },
+    ),
   ];
 }
+
+export const criticalIllnessPersonYearDecider: Decider<CiPersonYearState, CiCommand, CiEvent> = { initialState, evolve, decide };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TOPICS } from '@msb/contracts';
 import { PersonYearRepository, paymentsProjection, personYearDecisionMessage } from '@msb/platform';
-import { CiCommand, CiEvent, CiPersonYearState, decide, evolve, initialState } from './ci-person-year.decider';
+import { criticalIllnessPersonYearDecider, CiCommand, CiEvent, CiPersonYearState } from './ci-person-year.decider';
 
 export const SOURCE = 'critical-illness';
 
@@ -14,9 +14,7 @@ export class CriticalIllnessPersonYears extends PersonYearRepository<CiPersonYea
     super(
       {
         payer: 'critical-illness',
-        initialState,
-        decide,
-        evolve,
+        decider: criticalIllnessPersonYearDecider,
         revisionOf: (s) => s.revision,
         parkedOf: (s) => s.parked,
         toMessage: (event, key, now, context) =>

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CriticalIllnessPolicyDto } from '@msb/contracts';
-import { RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { Eligibility, EligibilityStore, RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
 import type { CriticalIllnessPolicy } from '@msb/settlement';
-import { readEligibility } from '../inputs/eligibility.store';
-import type { CiCommand, CiEvent, CiPersonYearState, EligibilityInput } from '../person-years/ci-person-year.decider';
+import type { CiCommand, CiEvent, CiPersonYearState } from '../person-years/ci-person-year.decider';
 import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
 import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
 
@@ -18,15 +17,20 @@ export class CriticalIllnessRecalculation extends RegionYearRecalculation<
   CiEvent,
   CriticalIllnessPolicyDto,
   CriticalIllnessPolicy,
-  EligibilityInput
+  Eligibility
 > {
-  constructor(@Inject(RUNTIME) runtime: ServiceRuntime, policies: CriticalIllnessPolicies, personYears: CriticalIllnessPersonYears) {
+  constructor(
+    @Inject(RUNTIME) runtime: ServiceRuntime,
+    policies: CriticalIllnessPolicies,
+    eligibilityStore: EligibilityStore,
+    personYears: CriticalIllnessPersonYears,
+  ) {
     super({
       runtime,
       policies,
       personYears,
       keyOf: (s) => s.key,
-      facts: readEligibility,
+      perPerson: (tx, personIds) => eligibilityStore.read(tx, personIds),
       command: (policy, eligibility) => ({
         type: 'ApplyPolicyRevision',
         data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, grants: [] } },

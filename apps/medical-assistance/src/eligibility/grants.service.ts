@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Category, contentHash, GrantDto, GrantRequestDto, TOPICS } from '@msb/contracts';
 import { appendToStream, enqueue, envelope, Tx } from '@msb/eventing';
-import { Problem } from '@msb/platform';
-import type { Grant } from '@msb/settlement';
+import { EligibilityStore, Problem } from '@msb/platform';
+import { grantFromWire } from '@msb/settlement';
 import { SOURCE } from '../person-years/assistance-person-year.repository';
 
 interface GrantRow {
@@ -35,17 +35,6 @@ function toDto(r: GrantRow): GrantDto {
   };
 }
 
-export function toGrant(dto: GrantDto): Grant {
-  return {
-    grantId: dto.grantId,
-    personId: dto.personId,
-    category: dto.category,
-    validFrom: dto.validFrom,
-    validTo: dto.validTo,
-    revoked: dto.revoked,
-  };
-}
-
 /**
  * Eligibility (救助对象认定) as civil affairs records it: grants and revocations, each a new
  * eligibility revision of the person, recorded as an event and published with the person's
@@ -53,23 +42,11 @@ export function toGrant(dto: GrantDto): Grant {
  */
 @Injectable()
 export class Grants {
+  constructor(private readonly eligibility: EligibilityStore) {}
+
   async forPerson(tx: Pick<Tx, 'query'>, personId: string): Promise<GrantDto[]> {
     const rows = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE person_id = $1 ORDER BY valid_from, grant_id`, [personId]);
     return rows.map(toDto);
-  }
-
-  /** The person's current eligibility, held FOR SHARE so that a concurrent grant waits or is seen. */
-  async eligibility(tx: Tx, personIds: string[]): Promise<Map<string, { revision: number; grants: Grant[] }>> {
-    const ids = [...new Set(personIds)].sort();
-    await tx.execute('INSERT INTO persons (person_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [ids]);
-    const persons = await tx.query<{ person_id: string; eligibility_revision: number }>(
-      'SELECT person_id, eligibility_revision FROM persons WHERE person_id = ANY($1::text[]) ORDER BY person_id FOR SHARE',
-      [ids],
-    );
-    const rows = await tx.query<GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE person_id = ANY($1::text[])`, [ids]);
-    const result = new Map(persons.map((p) => [p.person_id, { revision: p.eligibility_revision, grants: [] as Grant[] }]));
-    for (const r of rows) result.get(r.person_id)?.grants.push(toGrant(toDto(r)));
-    return result;
   }
 
   async grant(tx: Tx, request: GrantRequestDto, now: Date, correlationId: string): Promise<{ grant: GrantDto; created: boolean }> {
@@ -128,8 +105,10 @@ export class Grants {
     now: Date,
     correlationId: string,
   ): Promise<void> {
-    await tx.execute('UPDATE persons SET eligibility_revision = $2 WHERE person_id = $1', [personId, revision]);
     const grants = await this.forPerson(tx, personId);
+    // the person's row is held FOR UPDATE since nextRevision: this revision is the newer one
+    if (!(await this.eligibility.record(tx, personId, revision, grants.map(grantFromWire))))
+      throw new Error(`eligibility revision ${revision} of ${personId} is not newer than the recorded one`);
     const { type, ...rest } = change;
     const data = { personId, eligibilityRevision: revision, grants, ...rest };
     const message = envelope({ type, source: SOURCE, subject: personId, data, time: now, correlationId });

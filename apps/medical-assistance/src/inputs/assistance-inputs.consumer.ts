@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PersonYearRef } from '@msb/contracts';
 import type { Consumed, Tx } from '@msb/eventing';
-import { Grants } from '../eligibility/grants.service';
+import { EligibilityStore } from '@msb/platform';
 import type { AssistanceCommand } from '../person-years/assistance-person-year.decider';
 import { AssistancePersonYears } from '../person-years/assistance-person-year.repository';
 import { AssistancePolicies } from '../policies/assistance-policy.store';
@@ -14,7 +14,7 @@ import { AssistancePolicies } from '../policies/assistance-policy.store';
 export class AssistanceInputs {
   constructor(
     private readonly policies: AssistancePolicies,
-    private readonly grants: Grants,
+    private readonly eligibility: EligibilityStore,
     private readonly personYears: AssistancePersonYears,
   ) {}
 
@@ -26,7 +26,7 @@ export class AssistanceInputs {
     const keys = relevant.map(keyOf);
     if (keys.length === 0) return;
     const policies = await this.policies.inForce(tx, keys);
-    const eligibility = await this.grants.eligibility(
+    const eligibility = await this.eligibility.read(
       tx,
       keys.map((k) => k.personId),
     );
@@ -37,14 +37,17 @@ export class AssistanceInputs {
       relevant.map((m) => {
         const key = keyOf(m);
         const policy = policies.get(`${key.region}|${key.year}`);
-        const facts = { policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility: eligibility.get(key.personId)! };
+        const inForce = {
+          policy: policy && { revision: policy.revision, terms: policy.terms },
+          eligibility: eligibility.get(key.personId)!,
+        };
         const e = m.envelope;
         const command: AssistanceCommand =
           e.type === 'basic.PersonYearDecided'
-            ? { type: 'RecordBasicRevision', data: { ...facts, basicRevision: e.data.revision } }
+            ? { type: 'RecordBasicRevision', data: { ...inForce, basicRevision: e.data.revision } }
             : {
                 type: 'RecordCriticalIllnessDecision',
-                data: { ...facts, decision: e.data as Extract<typeof e, { type: 'critical-illness.PersonYearDecided' }>['data'] },
+                data: { ...inForce, decision: e.data as Extract<typeof e, { type: 'critical-illness.PersonYearDecided' }>['data'] },
               };
         return {
           key,

@@ -11,17 +11,11 @@ import type {
   PersonYearRef,
   ReasonCode,
 } from '@msb/contracts';
-import { assistancePolicyFromWire, Grant } from '@msb/settlement';
-import {
-  AssistanceCommand,
-  AssistanceEvent,
-  AssistancePersonYearState,
-  decide,
-  evolve,
-  initialState,
-  PolicyInForce,
-  waitingFor,
-} from './assistance-person-year.decider';
+import { AssistancePolicy, assistancePolicyFromWire, Grant, InForce, PolicyInForce as InForcePolicy } from '@msb/settlement';
+import { deciderSpec } from '@msb/testing/decider';
+import { AssistanceCommand, AssistanceEvent, assistancePersonYearDecider, waitingFor } from './assistance-person-year.decider';
+
+type PolicyInForce = InForcePolicy<AssistancePolicy>;
 
 // The assistance section of scenarios/late-claim-reorders-year.json: 低保 (MINIMUM_LIVING) has
 // threshold 0, 80 %, cap 100000; 特困 100 %; 低保边缘 (LOW_INCOME) threshold 3000, 70 %.
@@ -78,21 +72,9 @@ const CI_1 = ciDecision({
 
 // ---- given / when / then ----------------------------------------------------------------------
 
-function given(events: AssistanceEvent[]) {
-  const state: AssistancePersonYearState = events.reduce(evolve, initialState(KEY));
-  return {
-    state,
-    when: (command: AssistanceCommand) => ({
-      then: (expected: AssistanceEvent[]): AssistancePersonYearState => {
-        const events = decide(command, state);
-        expect(events).toEqual(expected);
-        return events.reduce(evolve, state);
-      },
-    }),
-  };
-}
+const { given } = deciderSpec(assistancePersonYearDecider, KEY);
 
-type Facts = { policy: PolicyInForce | undefined; eligibility: { revision: number; grants: Grant[] } };
+type Facts = InForce<AssistancePolicy>;
 const recordCi = (decision: CriticalIllnessPersonYearDecided, facts: Facts): AssistanceCommand => ({
   type: 'RecordCriticalIllnessDecision',
   data: { ...facts, decision },
@@ -167,17 +149,6 @@ const DECIDED_ON_CI_1 = decided({
   claims: [claim('LC-DEC', true, '5881.60')],
   payments: [settled('LC-DEC', '5881.60')],
 });
-
-/**
- * What the snapshot store loads back: the state is saved in a Postgres jsonb column, and jsonb
- * keeps the same data with object keys reordered (shorter keys first, then bytewise).
- */
-const reloadedFromJsonb = <T>(value: T): T =>
-  JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 
 describe('medical-assistance person-year decider (保险在先、救助在后)', () => {
   describe('waits for 大病', () => {
@@ -350,10 +321,9 @@ describe('medical-assistance person-year decider (保险在先、救助在后)',
       .then([]);
   });
   it('decides the same on a state reloaded from its jsonb snapshot: a basic revision it already knows publishes nothing', () => {
-    // basic's revision 1 often arrives after the 大病 decision made on it (another topic)
-    const state = given([recorded(CI_1), ...DECIDED_ON_CI_1]).state;
-    const reloaded = reloadedFromJsonb(state);
-    expect(reloaded).toEqual(state); // the same data
-    expect(decide(recordBasic(1, { policy, eligibility: ELIGIBLE }), reloaded)).toEqual([]);
+    // basic's revision 1 often arrives after the 大病 decision made on it (another topic); the harness decides on the reloaded state too
+    given([recorded(CI_1), ...DECIDED_ON_CI_1])
+      .when(recordBasic(1, { policy, eligibility: ELIGIBLE }))
+      .then([]);
   });
 });

@@ -1,24 +1,24 @@
 import type {
-  AssistanceDecidedClaim,
   AssistancePersonYearDecided,
-  Category,
   Cause,
   CriticalIllnessPersonYearDecided,
   Payment,
   PersonYearRef,
   ReasonCode,
 } from '@msb/contracts';
-import { money, print, ZERO } from '@msb/money';
 import {
   applyPayments,
+  AssistanceDecisionSummary,
   AssistancePolicy,
-  decideAssistanceYear,
-  decisionChanged,
-  Grant,
+  Command,
+  CriticalIllnessRevision,
+  decideAssistancePersonYear,
+  Decider,
+  decisionEvents,
+  InForce,
   PaidSoFar,
-  paymentEvents,
-  paymentsFor,
   reasonFromUpstream,
+  summaryOf,
 } from '@msb/settlement';
 
 /**
@@ -27,22 +27,11 @@ import {
  * otherwise it waits for the 大病 decision that is on its way. Without a policy it parks.
  */
 
-export interface CriticalIllnessInput {
-  revision: number;
-  basicRevision: number;
+/** 大病's decision as assistance records it, with the revisions it was made on and the cause it carries. */
+export interface CriticalIllnessInput extends CriticalIllnessRevision {
   eligibilityRevision: number;
   cause: Cause;
   claims: CriticalIllnessPersonYearDecided['claims'];
-}
-
-export interface AssistanceDecisionSummary {
-  basicRevision: number;
-  criticalIllnessRevision: number;
-  eligibilityRevision: number;
-  category: Category | null;
-  base: string;
-  entitlement: string;
-  claims: AssistanceDecidedClaim[];
 }
 
 export interface AssistancePersonYearState {
@@ -68,27 +57,14 @@ export const initialState = (key: PersonYearRef): AssistancePersonYearState => (
   decided: null,
 });
 
-export interface PolicyInForce {
-  revision: number;
-  terms: AssistancePolicy;
-}
+type AssistanceInForce = InForce<AssistancePolicy>;
 
-interface Facts {
-  policy: PolicyInForce | undefined;
-  eligibility: { revision: number; grants: Grant[] };
-}
-
-interface Command<Type extends string, Data> {
-  type: Type;
-  data: Data;
-}
-
-export type RecordBasicRevision = Command<'RecordBasicRevision', Facts & { basicRevision: number }>;
+export type RecordBasicRevision = Command<'RecordBasicRevision', AssistanceInForce & { basicRevision: number }>;
 export type RecordCriticalIllnessDecision = Command<
   'RecordCriticalIllnessDecision',
-  Facts & { decision: CriticalIllnessPersonYearDecided }
+  AssistanceInForce & { decision: CriticalIllnessPersonYearDecided }
 >;
-export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', Facts>;
+export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', AssistanceInForce>;
 export type AssistanceCommand = RecordBasicRevision | RecordCriticalIllnessDecision | ApplyPolicyRevision;
 
 export type AssistanceEvent =
@@ -110,10 +86,14 @@ export function evolve(state: AssistancePersonYearState, event: AssistanceEvent)
     case 'AssistanceSettled':
     case 'AssistanceAdjusted':
       return { ...state, paid: applyPayments(state.paid, [event.data]) };
-    case 'PersonYearDecided': {
-      const { personYear: _key, revision, policyRevision, cause: _cause, payments: _payments, ...decided } = event.data;
-      return { ...state, revision, policyRevision, parked: false, decided };
-    }
+    case 'PersonYearDecided':
+      return {
+        ...state,
+        revision: event.data.revision,
+        policyRevision: event.data.policyRevision,
+        parked: false,
+        decided: summaryOf(event.data),
+      };
     default: {
       const unknown: never = event;
       throw new Error(`unknown event ${JSON.stringify(unknown)}`);
@@ -121,7 +101,8 @@ export function evolve(state: AssistancePersonYearState, event: AssistanceEvent)
   }
 }
 
-function factEvents(state: AssistancePersonYearState, command: AssistanceCommand): AssistanceEvent[] {
+/** The inputs a command records: a newer basic revision seen, a newer 大病 decision (older or repeated ones are ignored). */
+function recordedInputs(state: AssistancePersonYearState, command: AssistanceCommand): AssistanceEvent[] {
   switch (command.type) {
     case 'RecordBasicRevision':
       return command.data.basicRevision > state.latestBasicRevision
@@ -130,18 +111,8 @@ function factEvents(state: AssistancePersonYearState, command: AssistanceCommand
     case 'RecordCriticalIllnessDecision': {
       const d = command.data.decision;
       if (state.criticalIllness !== null && d.revision <= state.criticalIllness.revision) return [];
-      return [
-        {
-          type: 'CriticalIllnessDecisionRecorded',
-          data: {
-            revision: d.revision,
-            basicRevision: d.basicRevision,
-            eligibilityRevision: d.eligibilityRevision,
-            cause: d.cause,
-            claims: d.claims,
-          },
-        },
-      ];
+      const { revision, basicRevision, eligibilityRevision, cause, claims } = d;
+      return [{ type: 'CriticalIllnessDecisionRecorded', data: { revision, basicRevision, eligibilityRevision, cause, claims } }];
     }
     case 'ApplyPolicyRevision':
       return [];
@@ -160,69 +131,42 @@ export function waitingFor(state: AssistancePersonYearState, eligibilityRevision
   return null;
 }
 
-function causeOf(command: AssistanceCommand, state: AssistancePersonYearState, ci: CriticalIllnessInput): Cause {
-  if (command.type === 'ApplyPolicyRevision' && state.decided !== null)
-    return { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision };
-  return ci.cause;
-}
-
-function reasonOf(cause: Cause, command: AssistanceCommand, state: AssistancePersonYearState): ReasonCode {
-  return command.type === 'ApplyPolicyRevision' && state.decided !== null ? 'POLICY_REVISED' : reasonFromUpstream(cause.reason);
+/** What set this decision off, and the reason its adjustments carry: our own policy revision, else what 大病 passed down. */
+function causeAndReason(
+  command: AssistanceCommand,
+  state: AssistancePersonYearState,
+  ci: CriticalIllnessInput,
+): { cause: Cause; reason: ReasonCode } {
+  if (command.type === 'ApplyPolicyRevision' && state.decided !== null) {
+    return { cause: { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision }, reason: 'POLICY_REVISED' };
+  }
+  return { cause: ci.cause, reason: reasonFromUpstream(ci.cause.reason) };
 }
 
 export function decide(command: AssistanceCommand, state: AssistancePersonYearState): AssistanceEvent[] {
-  const facts = factEvents(state, command);
-  const next = facts.reduce(evolve, state);
+  const inputs = recordedInputs(state, command);
+  const next = inputs.reduce(evolve, state);
   const { policy, eligibility } = command.data;
-  if (waitingFor(next, eligibility.revision) !== null || next.criticalIllness === null) return facts;
+  if (waitingFor(next, eligibility.revision) !== null || next.criticalIllness === null) return inputs;
   const ci = next.criticalIllness;
-  if (policy === undefined)
-    return next.parked ? facts : [...facts, { type: 'Parked', data: { reason: 'NO_POLICY', criticalIllnessRevision: ci.revision } }];
-
-  const live = ci.claims.filter((c) => c.status === 'LIVE');
-  const year = decideAssistanceYear(
-    policy.terms,
-    live.map((c) => ({
-      claimId: c.claimId,
-      version: c.version,
-      serviceDate: c.serviceDate,
-      visitType: c.visitType,
-      compliantSelfPay: money(c.compliantSelfPay),
-      criticalIllness: money(c.criticalIllness),
-    })),
-    eligibility.grants,
-  );
-  const byId = new Map(year.claims.map((c) => [c.claimId, c]));
-  const claims: AssistanceDecidedClaim[] = ci.claims.map((c) => ({
-    claimId: c.claimId,
-    version: c.version,
-    status: c.status,
-    eligible: byId.get(c.claimId)?.eligible ?? false,
-    assistance: print(byId.get(c.claimId)?.assistance ?? ZERO),
-  }));
-  const cause = causeOf(command, state, ci);
-  const payments = paymentsFor(
-    ci.claims.map((c) => ({ claimId: c.claimId, version: c.version, amount: byId.get(c.claimId)?.assistance ?? ZERO })),
-    next.paid,
-    () => reasonOf(cause, command, state),
-  );
-  const summary: AssistanceDecisionSummary = {
-    basicRevision: ci.basicRevision,
-    criticalIllnessRevision: ci.revision,
-    eligibilityRevision: eligibility.revision,
-    category: year.category,
-    base: print(year.base),
-    entitlement: print(year.entitlement),
-    claims,
-  };
-  if (!decisionChanged(payments, summary, next.decided)) return facts;
-  const decision: AssistancePersonYearDecided = {
-    personYear: next.key,
-    revision: next.revision + 1,
-    policyRevision: policy.revision,
-    cause,
-    ...summary,
-    payments,
-  };
-  return [...facts, ...paymentEvents(payments, 'AssistanceSettled', 'AssistanceAdjusted'), { type: 'PersonYearDecided', data: decision }];
+  if (policy === undefined) {
+    return next.parked ? inputs : [...inputs, { type: 'Parked', data: { reason: 'NO_POLICY', criticalIllnessRevision: ci.revision } }];
+  }
+  const { cause, reason } = causeAndReason(command, state, ci);
+  const outcome = decideAssistancePersonYear(policy.terms, ci, eligibility, next.paid, reason);
+  return [
+    ...inputs,
+    ...decisionEvents(
+      outcome,
+      next.decided,
+      { personYear: next.key, revision: next.revision + 1, policyRevision: policy.revision, cause },
+      { settled: 'AssistanceSettled', adjusted: 'AssistanceAdjusted' },
+    ),
+  ];
 }
+
+export const assistancePersonYearDecider: Decider<AssistancePersonYearState, AssistanceCommand, AssistanceEvent> = {
+  initialState,
+  evolve,
+  decide,
+};

@@ -4,10 +4,8 @@ import { PersonYearRepository, paymentsProjection, personYearDecisionMessage } f
 import {
   AssistanceCommand,
   AssistanceEvent,
+  assistancePersonYearDecider,
   AssistancePersonYearState,
-  decide,
-  evolve,
-  initialState,
 } from './assistance-person-year.decider';
 
 export const SOURCE = 'medical-assistance';
@@ -21,9 +19,7 @@ export class AssistancePersonYears extends PersonYearRepository<AssistancePerson
     super(
       {
         payer: 'assistance',
-        initialState,
-        decide,
-        evolve,
+        decider: assistancePersonYearDecider,
         revisionOf: (s) => s.revision,
         parkedOf: (s) => s.parked,
         toMessage: (event, key, now, context) =>

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssistancePolicyDto } from '@msb/contracts';
-import { RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
-import type { AssistancePolicy, Grant } from '@msb/settlement';
-import { Grants } from '../eligibility/grants.service';
+import { Eligibility, EligibilityStore, RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
+import type { AssistancePolicy } from '@msb/settlement';
 import type { AssistanceCommand, AssistanceEvent, AssistancePersonYearState } from '../person-years/assistance-person-year.decider';
 import { AssistancePersonYears } from '../person-years/assistance-person-year.repository';
 import { AssistancePolicies } from '../policies/assistance-policy.store';
@@ -15,15 +14,20 @@ export class AssistanceRecalculation extends RegionYearRecalculation<
   AssistanceEvent,
   AssistancePolicyDto,
   AssistancePolicy,
-  { revision: number; grants: Grant[] }
+  Eligibility
 > {
-  constructor(@Inject(RUNTIME) runtime: ServiceRuntime, policies: AssistancePolicies, grants: Grants, personYears: AssistancePersonYears) {
+  constructor(
+    @Inject(RUNTIME) runtime: ServiceRuntime,
+    policies: AssistancePolicies,
+    eligibilityStore: EligibilityStore,
+    personYears: AssistancePersonYears,
+  ) {
     super({
       runtime,
       policies,
       personYears,
       keyOf: (s) => s.key,
-      facts: (tx, personIds) => grants.eligibility(tx, personIds),
+      perPerson: (tx, personIds) => eligibilityStore.read(tx, personIds),
       command: (policy, eligibility) => ({
         type: 'ApplyPolicyRevision',
         data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, grants: [] } },
