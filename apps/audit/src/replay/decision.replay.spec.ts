@@ -58,7 +58,7 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       ]);
     });
 
-    it("when a basic decision's settlement payment on RE-1 is altered, then the payments no longer add up to the final amount: one PAYMENTS difference", () => {
+    it("when a basic decision's settlement payment on RE-1 is altered, then that payment differs from the re-derived one and the payments no longer add up to the final amount", () => {
       const log = twoPersonYears();
       const first = log.decision('basic.PersonYearDecided', PY_RE, 1);
       const payment = first.data.payments[0];
@@ -69,6 +69,16 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       const { differences } = replay(log.index());
 
       expect(differences).toEqual<Difference[]>([
+        {
+          kind: 'PAYMENTS',
+          payer: 'basic',
+          personYear: PY_RE,
+          eventId: first.id,
+          claimId: 'RE-1',
+          field: 'amount',
+          recorded: '33704.00',
+          replayed: '33740.00',
+        },
         {
           kind: 'PAYMENTS',
           payer: 'basic',

@@ -1,22 +1,37 @@
-import type { AssistancePolicyDto, BasicPolicyDto, CriticalIllnessPolicyDto, GrantDto } from '@msb/contracts';
+import {
+  canonicalJson,
+  type AssistancePolicyDto,
+  type BasicPolicyDto,
+  type CriticalIllnessPolicyDto,
+  type GrantDto,
+  type Payment,
+  type ReasonCode,
+} from '@msb/contracts';
 import { money, print, ZERO } from '@msb/money';
 import {
   applyFact,
+  applyPayments,
   AssistancePolicy,
   assistancePolicyFromWire,
   BasicPolicy,
   basicPolicyFromWire,
+  Claim,
   claimFromWire,
   CriticalIllnessPolicy,
   criticalIllnessPolicyFromWire,
-  decideAssistanceYear,
-  decideBasicYear,
-  decideCriticalIllnessYear,
+  decideAssistancePersonYear,
+  decideBasicPersonYear,
+  decideCriticalIllnessPersonYear,
   emptyFactBook,
   grantFromWire,
+  PaidSoFar,
+  PayerOutcome,
+  PersonYearDecision,
+  RecordedClaim,
   settleBook,
+  summaryOf,
 } from '@msb/settlement';
-import { decisionKey, grantsAt, latestDecisions, LogIndex, Payer, personYearId, policyKey } from '../analysis/log.index';
+import { decisionKey, grantsAt, latestDecisions, LogIndex, Payer, personYearId, policyKey, RecordedDecision } from '../analysis/log.index';
 
 export interface Difference {
   kind: 'DECISION' | 'FINAL' | 'MISSING_INPUT' | 'PAYMENTS';
@@ -54,22 +69,64 @@ class PolicyCache<Dto, Terms> {
 
 const grants = (list: GrantDto[]) => list.map(grantFromWire);
 
-/** Amounts repeat across decisions (each revision repeats the year's claims): parse each text once. */
-const parsed = new Map<string, ReturnType<typeof money>>();
-function amount(text: string): ReturnType<typeof money> {
-  let value = parsed.get(text);
-  if (value === undefined) {
-    if (parsed.size > 500_000) parsed.clear();
-    parsed.set(text, (value = money(text)));
-  }
-  return value;
+/** Which input a decision names that the log does not hold. */
+type Missing = { field: string; claimId?: string; recorded: unknown };
+
+/** A payer's decisions re-derived one by one, each from the inputs it names, or the input the log lacks. */
+type Rederive<D> = (decision: D, paid: Readonly<Record<string, PaidSoFar>>, reason: ReasonCode) => PayerOutcome<object> | Missing;
+
+/** The reason a recorded decision's adjustments carry (one per decision); replay takes it as recorded and re-derives the amounts. */
+function recordedReason(payments: readonly Payment[]): ReasonCode {
+  return payments.find((p) => p.kind === 'ADJUSTED')?.reason ?? 'UPSTREAM_ADJUSTED';
 }
 
 /**
- * Re-derives every decision the payers recorded, with today's rules (libs/settlement), from
- * exactly the inputs each decision names (claim versions, the upstream decision's revision,
- * the eligibility revision, the policy revision); then settles the final facts from scratch
- * and compares with what each payer finally paid. Nothing is published: a replay only reads.
+ * Where two decisions differ: the figures of the year and of each claim (DECISION), the
+ * payments (PAYMENTS), claims or payments present in one and not the other.
+ */
+function differencesBetween(
+  recorded: { summary: object; payments: Payment[] },
+  replayed: { summary: object; payments: Payment[] },
+  at: Pick<Difference, 'payer' | 'personYear' | 'eventId'>,
+): Difference[] {
+  const found: Difference[] = [];
+  const fields = (kind: Difference['kind'], a: Record<string, unknown>, b: Record<string, unknown>, claimId?: string) => {
+    for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (field === 'claims' || canonicalJson(a[field]) === canonicalJson(b[field])) continue;
+      found.push({ kind, ...at, ...(claimId ? { claimId } : {}), field, recorded: a[field], replayed: b[field] });
+    }
+  };
+  const byClaim = (
+    kind: Difference['kind'],
+    field: string,
+    a: { claimId: string; version: number }[],
+    b: { claimId: string; version: number }[],
+  ) => {
+    const ids = (list: typeof a) =>
+      list
+        .map((c) => `${c.claimId}@${c.version}`)
+        .sort()
+        .join(',');
+    if (ids(a) !== ids(b)) return found.push({ kind, ...at, field, recorded: ids(a), replayed: ids(b) });
+    const other = new Map(b.map((c) => [c.claimId, c]));
+    for (const c of a)
+      fields(kind, c as unknown as Record<string, unknown>, other.get(c.claimId) as unknown as Record<string, unknown>, c.claimId);
+  };
+  const a = recorded.summary as Record<string, unknown> & { claims: { claimId: string; version: number }[] };
+  const b = replayed.summary as Record<string, unknown> & { claims: { claimId: string; version: number }[] };
+  fields('DECISION', a, b);
+  byClaim('DECISION', 'claims', a.claims, b.claims);
+  byClaim('PAYMENTS', 'payments', recorded.payments, replayed.payments);
+  return found;
+}
+
+/**
+ * Re-derives every decision the payers recorded, with today's rules (libs/settlement's
+ * decision of each payer), from exactly the inputs each decision names (claim versions, the
+ * upstream decision's revision, the eligibility revision, the policy revision) and what the
+ * payer had paid before it; then settles the final facts from scratch and compares with what
+ * each payer finally paid. Decisions are compared whole, canonically. Nothing is published:
+ * a replay only reads.
  */
 export function replay(index: LogIndex): ReplayResult {
   const differences: Difference[] = [];
@@ -79,236 +136,74 @@ export function replay(index: LogIndex): ReplayResult {
     criticalIllnessPolicyFromWire,
   );
   const assistancePolicies = new PolicyCache<AssistancePolicyDto, AssistancePolicy>(index.policies.assistance, assistancePolicyFromWire);
-  const differ = (d: Difference) => differences.push(d);
   // each claim version appears in every later decision of its year: parse it once
-  const claims = new Map<string, ReturnType<typeof claimFromWire>>();
-  const claimAt = (claimId: string, version: number) => {
-    const key = `${claimId}@${version}`;
-    let claim = claims.get(key);
-    if (claim === undefined) {
-      const dto = index.claims.get(claimId)?.versions.get(version);
-      if (!dto) return undefined;
-      claims.set(key, (claim = claimFromWire(dto, version)));
-    }
+  const parsedClaims = new Map<string, Claim>();
+  const parse = (dto: RecordedClaim['claim'], version: number): Claim => {
+    const key = `${dto.claimId}@${version}`;
+    let claim = parsedClaims.get(key);
+    if (claim === undefined) parsedClaims.set(key, (claim = claimFromWire(dto, version)));
     return claim;
   };
+  const policyOf = <Dto, T>(cache: PolicyCache<Dto, T>, d: PersonYearDecision<object>) =>
+    cache.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
 
-  for (const { data: d, eventId } of index.basic.values()) {
-    const py = personYearId(d.personYear);
-    const policy = basicPolicies.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
-    if (!policy) {
-      differ({
-        kind: 'MISSING_INPUT',
-        payer: 'basic',
-        personYear: py,
-        eventId,
-        field: 'policyRevision',
-        recorded: d.policyRevision,
-        replayed: null,
-      });
-      continue;
-    }
-    const live = [];
-    for (const c of d.claims.filter((x) => x.status === 'LIVE')) {
-      const claim = claimAt(c.claimId, c.version);
-      if (!claim)
-        differ({
-          kind: 'MISSING_INPUT',
-          payer: 'basic',
-          personYear: py,
-          eventId,
-          claimId: c.claimId,
-          field: 'claimVersion',
-          recorded: c.version,
-          replayed: null,
-        });
-      else live.push(claim);
-    }
-    const year = decideBasicYear(policy, live);
-    const byId = new Map(year.claims.map((c) => [c.claimId, c]));
-    for (const c of d.claims) {
-      const r = byId.get(c.claimId);
-      const replayed =
-        c.status === 'LIVE' && r
-          ? {
-              total: print(r.total),
-              policyScope: print(r.policyScope),
-              ciExtra: print(r.ciExtra),
-              basic: print(r.basic),
-              compliantSelfPay: print(r.compliantSelfPay),
-            }
-          : { total: '0.00', policyScope: '0.00', ciExtra: '0.00', basic: '0.00', compliantSelfPay: '0.00' };
-      for (const field of Object.keys(replayed) as (keyof typeof replayed)[]) {
-        if (c[field] !== replayed[field])
-          differ({
-            kind: 'DECISION',
-            payer: 'basic',
-            personYear: py,
-            eventId,
-            claimId: c.claimId,
-            field,
-            recorded: c[field],
-            replayed: replayed[field],
-          });
+  /** Each decision of a payer in log order (revision order within a person-year), on what the replay itself derived as paid before. */
+  function rederiveAll<D extends PersonYearDecision<object>>(
+    payer: Payer,
+    decisions: Iterable<RecordedDecision<D>>,
+    rederive: Rederive<D>,
+  ) {
+    const paidBefore = new Map<string, Record<string, PaidSoFar>>();
+    for (const { data: d, eventId } of decisions) {
+      const py = personYearId(d.personYear);
+      const paid = paidBefore.get(py) ?? {};
+      const outcome = rederive(d, paid, recordedReason(d.payments));
+      if ('field' in outcome) {
+        differences.push({ kind: 'MISSING_INPUT', payer, personYear: py, eventId, ...outcome, replayed: null });
+        paidBefore.set(py, applyPayments(paid, d.payments)); // go on from what was recorded
+        continue;
       }
-    }
-    for (const p of d.payments) {
-      const c = d.claims.find((x) => x.claimId === p.claimId);
-      if (!c || p.paid !== c.basic)
-        differ({
-          kind: 'PAYMENTS',
-          payer: 'basic',
-          personYear: py,
-          eventId,
-          claimId: p.claimId,
-          field: 'paid',
-          recorded: p.paid,
-          replayed: c?.basic ?? null,
-        });
+      const recorded = { summary: summaryOf(d), payments: d.payments };
+      if (canonicalJson(recorded) !== canonicalJson(outcome))
+        differences.push(...differencesBetween(recorded, outcome, { payer, personYear: py, eventId }));
+      paidBefore.set(py, applyPayments(paid, outcome.payments));
     }
   }
 
-  for (const { data: d, eventId } of index.criticalIllness.values()) {
-    const py = personYearId(d.personYear);
+  rederiveAll('basic', index.basic.values(), (d, paid, reason) => {
+    const policy = policyOf(basicPolicies, d);
+    if (!policy) return { field: 'policyRevision', recorded: d.policyRevision };
+    const claims: RecordedClaim[] = [];
+    for (const c of d.claims) {
+      const claim = index.claims.get(c.claimId)?.versions.get(c.version);
+      if (!claim) return { field: 'claimVersion', claimId: c.claimId, recorded: c.version };
+      claims.push({ claim, version: c.version, status: c.status });
+    }
+    return decideBasicPersonYear(policy, claims, paid, reason, parse);
+  });
+
+  rederiveAll('criticalIllness', index.criticalIllness.values(), (d, paid, reason) => {
     const basic = index.basic.get(decisionKey(d.personYear, d.basicRevision));
     const granted = grantsAt(index, d.personYear.personId, d.eligibilityRevision);
-    const policy = ciPolicies.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
-    if (!basic || !granted || !policy) {
-      differ({
-        kind: 'MISSING_INPUT',
-        payer: 'criticalIllness',
-        personYear: py,
-        eventId,
-        field: !basic ? 'basicRevision' : !granted ? 'eligibilityRevision' : 'policyRevision',
-        recorded: null,
-        replayed: null,
-      });
-      continue;
-    }
-    const live = basic.data.claims.filter((c) => c.status === 'LIVE');
-    const year = decideCriticalIllnessYear(
-      policy,
-      live.map((c) => ({
-        claimId: c.claimId,
-        version: c.version,
-        serviceDate: c.serviceDate,
-        visitType: c.visitType,
-        compliantSelfPay: amount(c.compliantSelfPay),
-      })),
-      grants(granted),
-    );
-    const summary = { tilted: year.tilted, base: print(year.base), threshold: print(year.threshold), entitlement: print(year.entitlement) };
-    for (const field of Object.keys(summary) as (keyof typeof summary)[]) {
-      if (d[field] !== summary[field])
-        differ({
-          kind: 'DECISION',
-          payer: 'criticalIllness',
-          personYear: py,
-          eventId,
-          field,
-          recorded: d[field],
-          replayed: summary[field],
-        });
-    }
-    const amounts = new Map(year.claims.map((c) => [c.claimId, print(c.criticalIllness)]));
-    const expectedIds = basic.data.claims
-      .map((c) => `${c.claimId}@${c.version}`)
-      .sort()
-      .join(',');
-    const recordedIds = d.claims
-      .map((c) => `${c.claimId}@${c.version}`)
-      .sort()
-      .join(',');
-    if (expectedIds !== recordedIds)
-      differ({
-        kind: 'DECISION',
-        payer: 'criticalIllness',
-        personYear: py,
-        eventId,
-        field: 'claims',
-        recorded: recordedIds,
-        replayed: expectedIds,
-      });
-    for (const c of d.claims) {
-      const replayed = amounts.get(c.claimId) ?? '0.00';
-      if (c.criticalIllness !== replayed)
-        differ({
-          kind: 'DECISION',
-          payer: 'criticalIllness',
-          personYear: py,
-          eventId,
-          claimId: c.claimId,
-          field: 'criticalIllness',
-          recorded: c.criticalIllness,
-          replayed,
-        });
-    }
-  }
+    const policy = policyOf(ciPolicies, d);
+    if (!basic || !granted || !policy)
+      return { field: !basic ? 'basicRevision' : !granted ? 'eligibilityRevision' : 'policyRevision', recorded: null };
+    const eligibility = { revision: d.eligibilityRevision, grants: grants(granted) };
+    return decideCriticalIllnessPersonYear(policy, { revision: d.basicRevision, claims: basic.data.claims }, eligibility, paid, reason);
+  });
 
-  for (const { data: d, eventId } of index.assistance.values()) {
-    const py = personYearId(d.personYear);
+  rederiveAll('assistance', index.assistance.values(), (d, paid, reason) => {
     const ci = index.criticalIllness.get(decisionKey(d.personYear, d.criticalIllnessRevision));
     const granted = grantsAt(index, d.personYear.personId, d.eligibilityRevision);
-    const policy = assistancePolicies.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
+    const policy = policyOf(assistancePolicies, d);
     if (!ci || !granted || !policy) {
-      differ({
-        kind: 'MISSING_INPUT',
-        payer: 'assistance',
-        personYear: py,
-        eventId,
-        field: !ci ? 'criticalIllnessRevision' : !granted ? 'eligibilityRevision' : 'policyRevision',
-        recorded: null,
-        replayed: null,
-      });
-      continue;
+      return { field: !ci ? 'criticalIllnessRevision' : !granted ? 'eligibilityRevision' : 'policyRevision', recorded: null };
     }
-    if (ci.data.basicRevision !== d.basicRevision)
-      differ({
-        kind: 'DECISION',
-        payer: 'assistance',
-        personYear: py,
-        eventId,
-        field: 'basicRevision',
-        recorded: d.basicRevision,
-        replayed: ci.data.basicRevision,
-      });
-    const live = ci.data.claims.filter((c) => c.status === 'LIVE');
-    const year = decideAssistanceYear(
-      policy,
-      live.map((c) => ({
-        claimId: c.claimId,
-        version: c.version,
-        serviceDate: c.serviceDate,
-        visitType: c.visitType,
-        compliantSelfPay: amount(c.compliantSelfPay),
-        criticalIllness: amount(c.criticalIllness),
-      })),
-      grants(granted),
-    );
-    const summary = { category: year.category, base: print(year.base), entitlement: print(year.entitlement) };
-    for (const field of Object.keys(summary) as (keyof typeof summary)[]) {
-      if (d[field] !== summary[field])
-        differ({ kind: 'DECISION', payer: 'assistance', personYear: py, eventId, field, recorded: d[field], replayed: summary[field] });
-    }
-    const byId = new Map(year.claims.map((c) => [c.claimId, c]));
-    for (const c of d.claims) {
-      const r = byId.get(c.claimId);
-      const replayed = r ? print(r.assistance) : '0.00';
-      if (c.assistance !== replayed)
-        differ({
-          kind: 'DECISION',
-          payer: 'assistance',
-          personYear: py,
-          eventId,
-          claimId: c.claimId,
-          field: 'assistance',
-          recorded: c.assistance,
-          replayed,
-        });
-    }
-  }
+    const eligibility = { revision: d.eligibilityRevision, grants: grants(granted) };
+    return decideAssistancePersonYear(policy, ci.data, eligibility, paid, reason);
+  });
 
-  const personYears = finalState(index, differ);
+  const personYears = finalState(index, (d) => differences.push(d));
   return { decisions: index.basic.size + index.criticalIllness.size + index.assistance.size, personYears, differences };
 }
 
