@@ -67,6 +67,23 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // a decider is pure: no framework, no database, no broker, no clock of its own
+    files: ['**/*.decider.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', '@msb/eventing', '@msb/platform', 'pg', 'typeorm', 'kafkajs'],
+              message: 'a decider is pure: it takes its facts in the command and its state, and does no I/O',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
   },

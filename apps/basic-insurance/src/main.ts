@@ -4,6 +4,8 @@ import { BasicInsuranceModule } from './basic-insurance.module';
 import { ClaimIntake } from './claims/claim-intake.service';
 import { DownstreamDecisions } from './slips/downstream.projection';
 import { BasicTables1732400000100 } from './migrations/1732400000100-basic-tables';
+import { SlipPersonYears1732400000110 } from './migrations/1732400000110-slip-person-years';
+import { ClaimFirstHash1732400000120 } from './migrations/1732400000120-claim-first-hash';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -14,7 +16,13 @@ export const basicInsuranceService: ServiceDefinition = {
   description: 'Claim intake, basic medical insurance adjudication and the one-stop slip (一站式结算单).',
   port: 3001,
   database: 'msb_basic_insurance',
-  migrations: [Recalculations1732400000050, PayerTables1732400000060, BasicTables1732400000100],
+  migrations: [
+    Recalculations1732400000050,
+    PayerTables1732400000060,
+    BasicTables1732400000100,
+    SlipPersonYears1732400000110,
+    ClaimFirstHash1732400000120,
+  ],
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
   consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
   routes: ROUTES,

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClaimDto, contentHash, PersonYearRef } from '@msb/contracts';
+import type { ClaimDto, PersonYearRef } from '@msb/contracts';
 import { isRetryable, Tx } from '@msb/eventing';
-import { Batcher, FieldProblem, Outcome, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
-import { personYearOf, yearOf } from '@msb/settlement';
-import { BasicCommand, DecisionRejected, PolicyInForce } from '../person-years/basic-person-year.decider';
+import { Batcher, Outcome, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { DecisionRejected, personYearOf } from '@msb/settlement';
+import type { BasicCommand, BasicPolicyInForce } from '../person-years/basic-person-year.decider';
 import { BasicPersonYears } from '../person-years/basic-person-year.repository';
 import { BasicPolicies } from '../policies/basic-policy.store';
 import { SlipView } from '../slips/slip.view';
-import { ClaimRow } from '../slips/claim.row';
+import { ClaimRow } from '../slips/slip.projection';
 import type { ClaimAccepted } from './submit-claim/submit-claim.command';
 
 export type ClaimRequest =
@@ -77,85 +77,44 @@ export class ClaimIntake {
     });
   }
 
-  /** Check, decide and save every request of the batch in one transaction. */
+  /**
+   * Route every request of the batch to its person-year and decide them all in one
+   * transaction. A claim already known goes to the person-year it was recorded in (so that
+   * its decider can tell a repeat from a conflict or a move), a new one to the person-year of
+   * its body; the decider refuses what the person-year's facts do not allow.
+   */
   private async decide(tx: Tx, requests: ClaimRequest[]): Promise<Outcome<true>[]> {
     const outcomes: (Outcome<true> | undefined)[] = requests.map(() => undefined);
-    const rows = await tx.query<ClaimRow>(
-      'SELECT claim_id, stream_id, region, person_id, year, version, status, first_hash, latest_hash FROM claims WHERE claim_id = ANY($1::text[])',
+    const rows = await tx.query<Pick<ClaimRow, 'claim_id' | 'region' | 'person_id' | 'year'>>(
+      'SELECT claim_id, region, person_id, year FROM claims WHERE claim_id = ANY($1::text[])',
       [[...new Set(requests.map(claimIdOf))]],
     );
-    const known = new Map<string, Pick<ClaimRow, 'region' | 'person_id' | 'year' | 'first_hash'> & { inBatch?: number }>(
-      rows.map((r) => [r.claim_id, r]),
-    );
-    const sameAs = new Map<number, number>(); // a request repeated within the batch gets the first one's answer
+    const routes = new Map<string, PersonYearRef>(rows.map((r) => [r.claim_id, { region: r.region, personId: r.person_id, year: r.year }]));
     const planned: {
       index: number;
       key: PersonYearRef;
-      command: (policy: PolicyInForce) => BasicCommand;
-      newClaim?: string;
+      command: (policy: BasicPolicyInForce) => BasicCommand;
+      newClaim: boolean;
       correlationId: string;
       now: Date;
     }[] = [];
 
     requests.forEach((r, index) => {
-      const fail = (error: unknown) => (outcomes[index] = { ok: false, error });
-      const existing = known.get(claimIdOf(r));
-      if (r.kind === 'submit') {
-        const hash = contentHash(r.claim);
-        if (existing) {
-          if (existing.first_hash === hash && existing.inBatch !== undefined) sameAs.set(index, existing.inBatch);
-          else if (existing.first_hash === hash)
-            outcomes[index] = { ok: true, value: true }; // the same claim again: same answer, no change
-          else
-            fail(
-              Problem.conflict(
-                `claim ${r.claim.claimId} was already submitted with different content; correct it with PUT /claims/${r.claim.claimId}`,
-              ),
-            );
-          return;
-        }
-        const key = personYearOf(r.claim);
-        known.set(r.claim.claimId, { region: key.region, person_id: key.personId, year: key.year, first_hash: hash, inBatch: index });
-        planned.push({
-          index,
-          key,
-          command: (policy) => ({ type: 'SubmitClaim', data: { claim: r.claim, policy }, metadata: { now: r.now } }),
-          newClaim: r.claim.claimId,
-          correlationId: r.correlationId,
-          now: r.now,
-        });
-        return;
+      let key = routes.get(claimIdOf(r));
+      const newClaim = key === undefined;
+      if (key === undefined) {
+        if (r.kind !== 'submit') return (outcomes[index] = { ok: false, error: Problem.notFound(`claim ${claimIdOf(r)} is unknown`) });
+        // a new claim id: later requests of this batch for the same id go to the same person-year
+        routes.set(r.claim.claimId, (key = personYearOf(r.claim)));
       }
-      if (!existing) return fail(Problem.notFound(`claim ${claimIdOf(r)} is unknown`));
-      const key = { region: existing.region, personId: existing.person_id, year: existing.year };
-      if (r.kind === 'correct') {
-        const moved: FieldProblem[] = [];
-        if (existing.person_id !== r.claim.personId) moved.push({ path: '/personId', message: `must stay ${existing.person_id}` });
-        if (existing.region !== r.claim.region) moved.push({ path: '/region', message: `must stay ${existing.region}` });
-        if (existing.year !== yearOf(r.claim.serviceDate)) moved.push({ path: '/serviceDate', message: `must stay in ${existing.year}` });
-        if (moved.length > 0)
-          return fail(
-            Problem.conflict(
-              'a correction cannot move a claim to another person, region or year; reverse it and submit a new claim',
-              moved,
-            ),
-          );
-        planned.push({
-          index,
-          key,
-          command: (policy) => ({ type: 'CorrectClaim', data: { claim: r.claim, policy }, metadata: { now: r.now } }),
-          correlationId: r.correlationId,
-          now: r.now,
-        });
-        return;
-      }
-      planned.push({
-        index,
-        key,
-        command: (policy) => ({ type: 'ReverseClaim', data: { claimId: r.claimId, reason: r.reason, policy }, metadata: { now: r.now } }),
-        correlationId: r.correlationId,
-        now: r.now,
-      });
+      const command =
+        r.kind === 'reverse'
+          ? (policy: BasicPolicyInForce): BasicCommand => ({ type: 'ReverseClaim', data: { claimId: r.claimId, reason: r.reason, policy } })
+          : (policy: BasicPolicyInForce): BasicCommand => ({
+              type: r.kind === 'submit' ? 'SubmitClaim' : 'CorrectClaim',
+              data: { claim: r.claim, policy },
+            });
+      planned.push({ index, key, command, newClaim, correlationId: r.correlationId, now: r.now });
     });
 
     const policies = await this.policies.inForce(
@@ -169,12 +128,11 @@ export class ClaimIntake {
         ready.push({ ...p, command: p.command({ revision: policy.revision, terms: policy.terms }) });
         continue;
       }
-      const error =
-        p.newClaim !== undefined
-          ? Problem.notPayable(`there is no basic policy for region ${p.key.region} in ${p.key.year}; the claim cannot be settled`, [
-              { path: '/serviceDate', message: `no basic policy for ${p.key.region}/${p.key.year}` },
-            ])
-          : Problem.notPayable(`there is no basic policy for region ${p.key.region} in ${p.key.year}`);
+      const error = p.newClaim
+        ? Problem.notPayable(`there is no basic policy for region ${p.key.region} in ${p.key.year}; the claim cannot be settled`, [
+            { path: '/serviceDate', message: `no basic policy for ${p.key.region}/${p.key.year}` },
+          ])
+        : Problem.notPayable(`there is no basic policy for region ${p.key.region} in ${p.key.year}`);
       outcomes[p.index] = { ok: false, error };
     }
     const snapshots = await this.personYears.lock(
@@ -193,13 +151,16 @@ export class ClaimIntake {
       (error) => error instanceof DecisionRejected,
     );
     decided.forEach((d, i) => {
-      const error = d.error;
       outcomes[ready[i].index] =
-        error instanceof DecisionRejected
-          ? { ok: false, error: error.code === 'UNKNOWN_CLAIM' ? Problem.notFound(error.message) : Problem.conflict(error.message) }
-          : { ok: true, value: true };
+        d.error instanceof DecisionRejected ? { ok: false, error: problemFor(d.error) } : { ok: true, value: true };
     });
-    for (const [index, first] of sameAs) outcomes[index] = outcomes[first];
     return outcomes.map((o) => o ?? { ok: false, error: new Error('request not decided') });
   }
+}
+
+/** A refusal of the decider as the counter sees it: an unknown claim is 404, every other refusal a conflict (409). */
+function problemFor(rejection: DecisionRejected): Problem {
+  return rejection.code === 'UNKNOWN_CLAIM'
+    ? Problem.notFound(rejection.message)
+    : Problem.conflict(rejection.message, rejection.problems.length > 0 ? rejection.problems : undefined);
 }

@@ -8,30 +8,31 @@ import {
   PersonYearRef,
   ReasonCode,
 } from '@msb/contracts';
-import { print, ZERO } from '@msb/money';
 import {
   applyPayments,
   BasicPolicy,
-  byServiceDateThenId,
-  claimFromWire,
-  decideBasicYear,
-  decisionChanged,
+  Command,
+  decideBasicPersonYear,
+  Decider,
+  decisionEvents,
+  DecisionRejected,
+  FieldProblem,
   PaidSoFar,
-  paymentEvents,
-  paymentsFor,
+  PolicyInForce,
+  RecordedClaim,
   yearOf,
 } from '@msb/settlement';
 
 /**
- * The basic-insurance person-year as a decider (decide / evolve / initialState): pure, no
- * I/O, time from the command's metadata. Every command recomputes the whole year from its
- * facts; the difference from what was paid becomes payment events.
+ * The basic-insurance person-year as a decider: pure, no I/O and no clock. It records the
+ * hospital's claims, corrections and reversals, refuses what the person-year's facts do not
+ * allow, and recomputes the whole year on each change; the difference from what was paid
+ * becomes payment events and a new revision of the person-year decision.
  */
 
-export interface ClaimRecord {
-  claim: ClaimDto;
-  version: number;
-  status: 'LIVE' | 'REVERSED';
+export interface ClaimRecord extends RecordedClaim {
+  /** Content hash of the first version: the same claim submitted again is answered, not recorded. */
+  firstHash: string;
 }
 
 export interface BasicPersonYearState {
@@ -45,30 +46,11 @@ export interface BasicPersonYearState {
   decided: BasicDecidedClaim[];
 }
 
-export const initialState = (key: PersonYearRef): BasicPersonYearState => ({
-  key,
-  revision: 0,
-  policyRevision: 0,
-  claims: {},
-  paid: {},
-  decided: [],
-});
-
-export interface PolicyInForce {
-  revision: number;
-  terms: BasicPolicy;
-}
-
-interface Command<Type extends string, Data> {
-  type: Type;
-  data: Data;
-  metadata: { now: Date };
-}
-
-export type SubmitClaim = Command<'SubmitClaim', { claim: ClaimDto; policy: PolicyInForce }>;
-export type CorrectClaim = Command<'CorrectClaim', { claim: ClaimDto; policy: PolicyInForce }>;
-export type ReverseClaim = Command<'ReverseClaim', { claimId: string; reason: string; policy: PolicyInForce }>;
-export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', { policy: PolicyInForce }>;
+export type BasicPolicyInForce = PolicyInForce<BasicPolicy>;
+export type SubmitClaim = Command<'SubmitClaim', { claim: ClaimDto; policy: BasicPolicyInForce }>;
+export type CorrectClaim = Command<'CorrectClaim', { claim: ClaimDto; policy: BasicPolicyInForce }>;
+export type ReverseClaim = Command<'ReverseClaim', { claimId: string; reason: string; policy: BasicPolicyInForce }>;
+export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', { policy: BasicPolicyInForce }>;
 export type BasicCommand = SubmitClaim | CorrectClaim | ReverseClaim | ApplyPolicyRevision;
 
 export type BasicEvent =
@@ -79,24 +61,33 @@ export type BasicEvent =
   | { type: 'BasicAdjusted'; data: Payment }
   | { type: 'PersonYearDecided'; data: BasicPersonYearDecided };
 
-export class DecisionRejected extends Error {
-  constructor(
-    readonly code: 'UNKNOWN_CLAIM' | 'ALREADY_REVERSED' | 'DUPLICATE_CLAIM',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DecisionRejected';
-  }
-}
+/**
+ * Why basic refuses a command: an unknown claim (404 at the counter), a claim id reused with
+ * other content, a correction that would move the claim to another person-year, or a claim
+ * already reversed (冲销, all 409).
+ */
+export type BasicRejection = 'UNKNOWN_CLAIM' | 'CONFLICTING_CLAIM' | 'CLAIM_MOVED' | 'ALREADY_REVERSED';
+
+const reject = (code: BasicRejection, message: string, problems: FieldProblem[] = []) =>
+  new DecisionRejected<BasicRejection>(code, message, problems);
+
+export const initialState = (key: PersonYearRef): BasicPersonYearState => ({
+  key,
+  revision: 0,
+  policyRevision: 0,
+  claims: {},
+  paid: {},
+  decided: [],
+});
 
 export function evolve(state: BasicPersonYearState, event: BasicEvent): BasicPersonYearState {
   switch (event.type) {
     case 'ClaimSubmitted':
-    case 'ClaimCorrected':
-      return {
-        ...state,
-        claims: { ...state.claims, [event.data.claim.claimId]: { claim: event.data.claim, version: event.data.version, status: 'LIVE' } },
-      };
+    case 'ClaimCorrected': {
+      const { claim, version } = event.data;
+      const firstHash = state.claims[claim.claimId]?.firstHash ?? contentHash(claim);
+      return { ...state, claims: { ...state.claims, [claim.claimId]: { claim, version, status: 'LIVE', firstHash } } };
+    }
     case 'ClaimReversed': {
       const record = state.claims[event.data.claimId];
       return { ...state, claims: { ...state.claims, [event.data.claimId]: { ...record, status: 'REVERSED' } } };
@@ -113,32 +104,52 @@ export function evolve(state: BasicPersonYearState, event: BasicEvent): BasicPer
   }
 }
 
-function factEvents(state: BasicPersonYearState, command: BasicCommand): BasicEvent[] {
+/** A correction keeps the claim's person, region and year: moving it is a reversal and a new claim. */
+function moves(key: PersonYearRef, claim: ClaimDto): FieldProblem[] {
+  const moved: FieldProblem[] = [];
+  if (claim.personId !== key.personId) moved.push({ path: '/personId', message: `must stay ${key.personId}` });
+  if (claim.region !== key.region) moved.push({ path: '/region', message: `must stay ${key.region}` });
+  if (yearOf(claim.serviceDate) !== key.year) moved.push({ path: '/serviceDate', message: `must stay in ${key.year}` });
+  return moved;
+}
+
+/** The claim facts a command records, or [] when it changes nothing; throws DecisionRejected when refused. */
+function recordedFacts(state: BasicPersonYearState, command: BasicCommand): BasicEvent[] {
   switch (command.type) {
     case 'SubmitClaim': {
       const { claim } = command.data;
-      if (state.claims[claim.claimId]) throw new DecisionRejected('DUPLICATE_CLAIM', `claim ${claim.claimId} is already recorded`);
-      return [{ type: 'ClaimSubmitted', data: { claim, version: 1, year: yearOf(claim.serviceDate) } }];
+      const record = state.claims[claim.claimId];
+      if (record === undefined) return [{ type: 'ClaimSubmitted', data: { claim, version: 1, year: yearOf(claim.serviceDate) } }];
+      // the same claim again gets the same answer and changes nothing
+      if (record.firstHash === contentHash(claim)) return [];
+      throw reject(
+        'CONFLICTING_CLAIM',
+        `claim ${claim.claimId} was already submitted with different content; correct it with PUT /claims/${claim.claimId}`,
+      );
     }
     case 'CorrectClaim': {
       const { claim } = command.data;
       const record = state.claims[claim.claimId];
-      if (!record) throw new DecisionRejected('UNKNOWN_CLAIM', `claim ${claim.claimId} is not in this person-year`);
+      if (!record) throw reject('UNKNOWN_CLAIM', `claim ${claim.claimId} is not in this person-year`);
+      const moved = moves(state.key, claim);
+      if (moved.length > 0) {
+        throw reject(
+          'CLAIM_MOVED',
+          'a correction cannot move a claim to another person, region or year; reverse it and submit a new claim',
+          moved,
+        );
+      }
       if (record.status === 'REVERSED')
-        throw new DecisionRejected('ALREADY_REVERSED', `claim ${claim.claimId} has been reversed and cannot be corrected`);
+        throw reject('ALREADY_REVERSED', `claim ${claim.claimId} has been reversed and cannot be corrected`);
       if (contentHash(record.claim) === contentHash(claim)) return []; // the same correction again changes nothing
       return [{ type: 'ClaimCorrected', data: { claim, version: record.version + 1, year: yearOf(claim.serviceDate) } }];
     }
     case 'ReverseClaim': {
-      const record = state.claims[command.data.claimId];
-      if (!record) throw new DecisionRejected('UNKNOWN_CLAIM', `claim ${command.data.claimId} is not in this person-year`);
-      if (record.status === 'REVERSED') throw new DecisionRejected('ALREADY_REVERSED', `claim ${command.data.claimId} is already reversed`);
-      return [
-        {
-          type: 'ClaimReversed',
-          data: { claimId: command.data.claimId, version: record.version, personYear: state.key, reason: command.data.reason },
-        },
-      ];
+      const { claimId, reason } = command.data;
+      const record = state.claims[claimId];
+      if (!record) throw reject('UNKNOWN_CLAIM', `claim ${claimId} is not in this person-year`);
+      if (record.status === 'REVERSED') throw reject('ALREADY_REVERSED', `claim ${claimId} is already reversed`);
+      return [{ type: 'ClaimReversed', data: { claimId, version: record.version, personYear: state.key, reason } }];
     }
     case 'ApplyPolicyRevision':
       return [];
@@ -149,38 +160,8 @@ function factEvents(state: BasicPersonYearState, command: BasicCommand): BasicEv
   }
 }
 
-function subjectClaim(command: BasicCommand): string | undefined {
-  switch (command.type) {
-    case 'SubmitClaim':
-    case 'CorrectClaim':
-      return command.data.claim.claimId;
-    case 'ReverseClaim':
-      return command.data.claimId;
-    default:
-      return undefined;
-  }
-}
-
-/** What set this decision off, and the reason each changed claim gets. */
-function causeOf(command: BasicCommand, state: BasicPersonYearState, adjustedOthers: boolean): Cause {
-  switch (command.type) {
-    case 'SubmitClaim':
-      return { reason: adjustedOthers ? 'LATE_CLAIM' : 'INITIAL', claimId: command.data.claim.claimId };
-    case 'CorrectClaim':
-      return { reason: 'CORRECTION', claimId: command.data.claim.claimId };
-    case 'ReverseClaim':
-      return { reason: 'REVERSAL', claimId: command.data.claimId };
-    case 'ApplyPolicyRevision':
-      return { reason: 'POLICY_REVISED', policyRevision: command.data.policy.revision };
-    default: {
-      void state;
-      const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-function reasonFor(command: BasicCommand): ReasonCode {
+/** The reason every adjustment of this decision carries. */
+function adjustmentReason(command: BasicCommand): ReasonCode {
   switch (command.type) {
     case 'SubmitClaim':
       return 'LATE_CLAIM';
@@ -197,71 +178,43 @@ function reasonFor(command: BasicCommand): ReasonCode {
   }
 }
 
-const NOTHING = '0.00';
-
-/** Recompute the year on the given facts: payments and, when anything changed, a new decision. */
-function decideYear(state: BasicPersonYearState, command: BasicCommand, policy: PolicyInForce): BasicEvent[] {
-  const records = Object.values(state.claims);
-  const live = records.filter((r) => r.status === 'LIVE').map((r) => claimFromWire(r.claim, r.version));
-  const year = decideBasicYear(policy.terms, live);
-  const byId = new Map(year.claims.map((c) => [c.claimId, c]));
-
-  const decided: BasicDecidedClaim[] = records
-    .map((r): BasicDecidedClaim => {
-      const c = byId.get(r.claim.claimId);
-      return c
-        ? {
-            claimId: c.claimId,
-            version: c.version,
-            status: 'LIVE',
-            serviceDate: c.serviceDate,
-            visitType: c.visitType,
-            total: print(c.total),
-            policyScope: print(c.policyScope),
-            ciExtra: print(c.ciExtra),
-            basic: print(c.basic),
-            compliantSelfPay: print(c.compliantSelfPay),
-          }
-        : {
-            claimId: r.claim.claimId,
-            version: r.version,
-            status: 'REVERSED',
-            serviceDate: r.claim.serviceDate,
-            visitType: r.claim.visitType,
-            total: NOTHING,
-            policyScope: NOTHING,
-            ciExtra: NOTHING,
-            basic: NOTHING,
-            compliantSelfPay: NOTHING,
-          };
-    })
-    .sort(byServiceDateThenId);
-
-  const subject = subjectClaim(command);
-  const payments = paymentsFor(
-    decided.map((d) => ({ claimId: d.claimId, version: d.version, amount: byId.get(d.claimId)?.basic ?? ZERO })),
-    state.paid,
-    () => reasonFor(command),
-  );
-  // A revision that changes nothing for this person-year is not news: nothing is published.
-  if (!decisionChanged(payments, decided, state.decided)) return [];
-
-  const adjustedOthers = payments.some((p) => p.kind === 'ADJUSTED' && p.claimId !== subject);
-  const decision: BasicPersonYearDecided = {
-    personYear: state.key,
-    revision: state.revision + 1,
-    policyRevision: policy.revision,
-    cause: causeOf(command, state, adjustedOthers),
-    claims: decided,
-    payments,
-  };
-  return [...paymentEvents(payments, 'BasicSettled', 'BasicAdjusted'), { type: 'PersonYearDecided', data: decision }];
+/** What set this decision off: a new claim that moved no other claim is INITIAL, one that did a LATE_CLAIM. */
+function causeOf(command: BasicCommand, payments: readonly Payment[]): Cause {
+  switch (command.type) {
+    case 'SubmitClaim': {
+      const { claimId } = command.data.claim;
+      const movedOthers = payments.some((p) => p.kind === 'ADJUSTED' && p.claimId !== claimId);
+      return { reason: movedOthers ? 'LATE_CLAIM' : 'INITIAL', claimId };
+    }
+    case 'CorrectClaim':
+      return { reason: 'CORRECTION', claimId: command.data.claim.claimId };
+    case 'ReverseClaim':
+      return { reason: 'REVERSAL', claimId: command.data.claimId };
+    case 'ApplyPolicyRevision':
+      return { reason: 'POLICY_REVISED', policyRevision: command.data.policy.revision };
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
-/** decide(command, state) → events. Throws DecisionRejected for commands the facts refuse. */
+/** decide(command, state) → events. A claim command that records nothing decides nothing. */
 export function decide(command: BasicCommand, state: BasicPersonYearState): BasicEvent[] {
-  const facts = factEvents(state, command);
+  const facts = recordedFacts(state, command);
   if (facts.length === 0 && command.type !== 'ApplyPolicyRevision') return [];
   const next = facts.reduce(evolve, state);
-  return [...facts, ...decideYear(next, command, command.data.policy)];
+  const { policy } = command.data;
+  const outcome = decideBasicPersonYear(policy.terms, Object.values(next.claims), next.paid, adjustmentReason(command));
+  return [
+    ...facts,
+    ...decisionEvents(
+      outcome,
+      { claims: next.decided },
+      { personYear: next.key, revision: next.revision + 1, policyRevision: policy.revision, cause: causeOf(command, outcome.payments) },
+      { settled: 'BasicSettled', adjusted: 'BasicAdjusted' },
+    ),
+  ];
 }
+
+export const basicPersonYearDecider: Decider<BasicPersonYearState, BasicCommand, BasicEvent> = { initialState, evolve, decide };

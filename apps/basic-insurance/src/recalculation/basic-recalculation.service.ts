@@ -25,11 +25,10 @@ export class BasicRecalculation extends RegionYearRecalculation<
       policies,
       personYears,
       keyOf: (s) => s.key,
-      facts: async () => new Map<string, never>(),
+      perPerson: async () => new Map<string, never>(),
       command: (policy) => ({
         type: 'ApplyPolicyRevision',
         data: { policy: { revision: policy.revision, terms: policy.terms } },
-        metadata: { now: new Date() },
       }),
       changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
     });

@@ -1,110 +1,155 @@
 import { Injectable } from '@nestjs/common';
-import type { AssistancePersonYearDecided, CriticalIllnessPersonYearDecided, Payment } from '@msb/contracts';
+import type { AssistancePersonYearDecided, CriticalIllnessPersonYearDecided } from '@msb/contracts';
 import type { Consumed, Tx } from '@msb/eventing';
-import { streamIdOf } from '../person-years/basic-person-year.repository';
+import { streamIdOf } from '../person-years/basic-person-year.stream';
+import { AdjustmentRow, ColumnTypes, recordAdjustments, unnest } from './slip.projection';
 
-type Payer = 'criticalIllness' | 'assistance';
+type Decision = CriticalIllnessPersonYearDecided | AssistancePersonYearDecided;
 
-interface Downstream {
-  payer: Payer;
-  data: CriticalIllnessPersonYearDecided | AssistancePersonYearDecided;
+/** A decision as consumed, with the time it was made. */
+interface Arrival<D extends Decision> {
+  data: D;
   at: Date;
 }
 
-const COLUMNS: Record<Payer, { revision: string; amount: string }> = {
-  criticalIllness: { revision: 'ci_revision', amount: 'critical_illness' },
-  assistance: { revision: 'assistance_revision', amount: 'assistance' },
+/** How one downstream payer's person-year decision shows on the slip. */
+interface DownstreamPayer<D extends Decision, S extends { streamId: string }> {
+  payer: 'criticalIllness' | 'assistance';
+  /** Its column in slip_person_years: the revision the slip shows. */
+  revisionColumn: 'ci_revision' | 'assistance_revision';
+  /** Its amount column in claims. */
+  amountColumn: 'critical_illness' | 'assistance';
+  /** What slip_person_years keeps of the decision: the revisions it decided on, for the slip's status. */
+  shown: (decision: D) => S;
+  shownTypes: ColumnTypes<S>;
+  /** What it pays on each claim of the person-year. */
+  paid: (decision: D) => ClaimPaid[];
+}
+
+interface ClaimPaid {
+  claimId: string;
+  amount: string;
+}
+
+const CLAIM_PAID_TYPES: ColumnTypes<ClaimPaid> = { claimId: 'text', amount: 'numeric' };
+
+interface CriticalIllnessShown {
+  streamId: string;
+  ciRevision: number;
+  ciBasicRevision: number;
+  /** 倾斜: the lowered threshold for people in need. */
+  tilted: boolean;
+}
+
+const CRITICAL_ILLNESS: DownstreamPayer<CriticalIllnessPersonYearDecided, CriticalIllnessShown> = {
+  payer: 'criticalIllness',
+  revisionColumn: 'ci_revision',
+  amountColumn: 'critical_illness',
+  shown: (d) => ({ streamId: streamIdOf(d.personYear), ciRevision: d.revision, ciBasicRevision: d.basicRevision, tilted: d.tilted }),
+  shownTypes: { streamId: 'text', ciRevision: 'int', ciBasicRevision: 'int', tilted: 'boolean' },
+  paid: (d) => d.claims.map((c) => ({ claimId: c.claimId, amount: c.criticalIllness })),
+};
+
+interface AssistanceShown {
+  streamId: string;
+  assistanceRevision: number;
+  assistanceBasicRevision: number;
+  assistanceCiRevision: number;
+  assistanceCategory: string | null;
+}
+
+const ASSISTANCE: DownstreamPayer<AssistancePersonYearDecided, AssistanceShown> = {
+  payer: 'assistance',
+  revisionColumn: 'assistance_revision',
+  amountColumn: 'assistance',
+  shown: (d) => ({
+    streamId: streamIdOf(d.personYear),
+    assistanceRevision: d.revision,
+    assistanceBasicRevision: d.basicRevision,
+    assistanceCiRevision: d.criticalIllnessRevision,
+    assistanceCategory: d.category,
+  }),
+  shownTypes: {
+    streamId: 'text',
+    assistanceRevision: 'int',
+    assistanceBasicRevision: 'int',
+    assistanceCiRevision: 'int',
+    assistanceCategory: 'text',
+  },
+  paid: (d) => d.claims.map((c) => ({ claimId: c.claimId, amount: c.assistance })),
 };
 
 /**
  * The slip shows all three payers: 大病's and assistance's person-year decisions, consumed
- * from Kafka a chunk at a time, fill in their columns and the adjustment history. Only
- * revisions newer than the one already shown are applied.
+ * from Kafka a chunk at a time, fill in their revisions, amounts and adjustment history.
+ * Only revisions newer than the one already shown are applied, and only to person-years
+ * basic has decided (a slip_person_years row). Rows are locked in stream_id order.
  */
 @Injectable()
 export class DownstreamDecisions {
   async handleBatch(tx: Tx, messages: Consumed[]): Promise<void> {
-    const decisions: Downstream[] = [];
+    const criticalIllness: Arrival<CriticalIllnessPersonYearDecided>[] = [];
+    const assistance: Arrival<AssistancePersonYearDecided>[] = [];
     for (const { envelope: e } of messages) {
-      if (e.type === 'critical-illness.PersonYearDecided') decisions.push({ payer: 'criticalIllness', data: e.data, at: new Date(e.time) });
-      else if (e.type === 'assistance.PersonYearDecided') decisions.push({ payer: 'assistance', data: e.data, at: new Date(e.time) });
+      if (e.type === 'critical-illness.PersonYearDecided') criticalIllness.push({ data: e.data, at: new Date(e.time) });
+      else if (e.type === 'assistance.PersonYearDecided') assistance.push({ data: e.data, at: new Date(e.time) });
     }
-    for (const payer of ['criticalIllness', 'assistance'] as Payer[])
-      await this.apply(
-        tx,
-        payer,
-        decisions.filter((d) => d.payer === payer),
-      );
+    await this.apply(tx, CRITICAL_ILLNESS, criticalIllness);
+    await this.apply(tx, ASSISTANCE, assistance);
   }
 
-  private async apply(tx: Tx, payer: Payer, decisions: Downstream[]): Promise<void> {
+  private async apply<D extends Decision, S extends { streamId: string }>(
+    tx: Tx,
+    payer: DownstreamPayer<D, S>,
+    decisions: Arrival<D>[],
+  ): Promise<void> {
     if (decisions.length === 0) return;
-    const { revision: revisionColumn, amount } = COLUMNS[payer];
-    const streams = [...new Set(decisions.map((d) => streamIdOf(d.data.personYear)))];
+    const streamOf = (d: Arrival<D>) => streamIdOf(d.data.personYear);
     const shown = new Map(
       (
         await tx.query<{ stream_id: string; revision: number }>(
-          `SELECT stream_id, ${revisionColumn} AS revision FROM person_years WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
-          [streams],
+          `SELECT stream_id, ${payer.revisionColumn} AS revision FROM slip_person_years WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+          [[...new Set(decisions.map(streamOf))]],
         )
       ).map((r) => [r.stream_id, r.revision]),
     );
     // decisions newer than what the slip shows, in revision order; the newest per person-year sets the columns
     const newer = decisions
-      .filter((d) => shown.has(streamIdOf(d.data.personYear)) && d.data.revision > shown.get(streamIdOf(d.data.personYear))!)
+      .filter((d) => shown.has(streamOf(d)) && d.data.revision > shown.get(streamOf(d))!)
       .sort((a, b) => a.data.revision - b.data.revision);
     if (newer.length === 0) return;
-    const latest = new Map(newer.map((d) => [streamIdOf(d.data.personYear), d]));
-    const rows = [...latest.values()];
-    if (payer === 'criticalIllness') {
-      const ci = rows.map((r) => r.data as CriticalIllnessPersonYearDecided);
+    const latest = [...new Map(newer.map((d) => [streamOf(d), d.data])).values()];
+
+    const personYears = unnest(latest.map(payer.shown), payer.shownTypes);
+    const set = personYears.columns.filter((c) => c !== 'stream_id').map((c) => `${c} = x.${c}`);
+    await tx.execute(
+      `UPDATE slip_person_years p SET ${set.join(', ')} FROM ${personYears.from} WHERE p.stream_id = x.stream_id`,
+      personYears.params,
+    );
+
+    const paid = latest.flatMap(payer.paid);
+    if (paid.length > 0) {
+      const claims = unnest(paid, CLAIM_PAID_TYPES);
       await tx.execute(
-        `UPDATE person_years p SET ci_revision = u.revision, ci_basic_revision = u.basic_revision, tilted = u.tilted
-         FROM unnest($1::text[], $2::int[], $3::int[], $4::boolean[]) AS u(stream_id, revision, basic_revision, tilted) WHERE p.stream_id = u.stream_id`,
-        [ci.map((d) => streamIdOf(d.personYear)), ci.map((d) => d.revision), ci.map((d) => d.basicRevision), ci.map((d) => d.tilted)],
-      );
-    } else {
-      const a = rows.map((r) => r.data as AssistancePersonYearDecided);
-      await tx.execute(
-        `UPDATE person_years p SET assistance_revision = u.revision, assistance_basic_revision = u.basic_revision, assistance_ci_revision = u.ci_revision, assistance_category = u.category
-         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::text[]) AS u(stream_id, revision, basic_revision, ci_revision, category) WHERE p.stream_id = u.stream_id`,
-        [
-          a.map((d) => streamIdOf(d.personYear)),
-          a.map((d) => d.revision),
-          a.map((d) => d.basicRevision),
-          a.map((d) => d.criticalIllnessRevision),
-          a.map((d) => d.category),
-        ],
+        `UPDATE claims SET ${payer.amountColumn} = x.amount, updated_at = now() FROM ${claims.from} WHERE claims.claim_id = x.claim_id`,
+        claims.params,
       );
     }
-    const amounts = rows.flatMap((r) =>
-      (r.data.claims as { claimId: string; criticalIllness?: string; assistance?: string }[]).map(
-        (c) => [c.claimId, payer === 'criticalIllness' ? c.criticalIllness! : c.assistance!] as const,
+
+    await recordAdjustments(
+      tx,
+      newer.flatMap(({ data, at }) =>
+        data.payments
+          .filter((p) => p.kind === 'ADJUSTED')
+          .map((p): AdjustmentRow => ({
+            claimId: p.claimId,
+            payer: payer.payer,
+            version: p.version,
+            amount: p.amount,
+            reason: p.reason,
+            at,
+          })),
       ),
     );
-    if (amounts.length > 0) {
-      await tx.execute(
-        `UPDATE claims SET ${amount} = x.amount, updated_at = now()
-         FROM unnest($1::text[], $2::numeric[]) AS x(claim_id, amount) WHERE claims.claim_id = x.claim_id`,
-        [amounts.map((a) => a[0]), amounts.map((a) => a[1])],
-      );
-    }
-    const adjusted: (Payment & { at: Date })[] = newer.flatMap((d) =>
-      d.data.payments.filter((p) => p.kind === 'ADJUSTED').map((p) => ({ ...p, at: d.at })),
-    );
-    if (adjusted.length > 0) {
-      await tx.execute(
-        `INSERT INTO adjustments (claim_id, payer, version, amount, reason, at)
-         SELECT c, $1, v, a, r, t FROM unnest($2::text[], $3::int[], $4::numeric[], $5::text[], $6::timestamptz[]) AS x(c, v, a, r, t)`,
-        [
-          payer,
-          adjusted.map((p) => p.claimId),
-          adjusted.map((p) => p.version),
-          adjusted.map((p) => p.amount),
-          adjusted.map((p) => p.reason),
-          adjusted.map((p) => p.at),
-        ],
-      );
-    }
   }
 }

@@ -57,7 +57,7 @@ interface SlipRow {
   basic: string;
   critical_illness: string;
   assistance: string;
-  revision: number;
+  basic_revision: number;
   ci_revision: number;
   ci_basic_revision: number;
   assistance_basic_revision: number;
@@ -67,8 +67,11 @@ interface SlipRow {
 }
 
 const SLIP_COLUMNS = `c.claim_id, c.person_id, c.region, c.year, c.version, c.status, c.total::text, c.policy_scope::text,
-  c.basic::text, c.critical_illness::text, c.assistance::text, p.revision, p.ci_revision, p.ci_basic_revision,
+  c.basic::text, c.critical_illness::text, c.assistance::text, p.basic_revision, p.ci_revision, p.ci_basic_revision,
   p.assistance_basic_revision, p.assistance_ci_revision, p.tilted, p.assistance_category`;
+
+/** Each claim with the revisions its person-year's slip shows. */
+const SLIP_FROM = 'claims c JOIN slip_person_years p USING (stream_id)';
 
 /**
  * A person-year is settled when 大病 decided on basic's latest revision and assistance
@@ -76,7 +79,11 @@ const SLIP_COLUMNS = `c.claim_id, c.person_id, c.region, c.year, c.version, c.st
  * version of every claim, and their amounts belong together.
  */
 function personYearSettled(r: SlipRow): boolean {
-  return r.ci_basic_revision === r.revision && r.assistance_basic_revision === r.revision && r.assistance_ci_revision === r.ci_revision;
+  return (
+    r.ci_basic_revision === r.basic_revision &&
+    r.assistance_basic_revision === r.basic_revision &&
+    r.assistance_ci_revision === r.ci_revision
+  );
 }
 
 @Injectable()
@@ -134,26 +141,22 @@ export class SlipView {
   }
 
   async slip(claimId: string): Promise<Slip | undefined> {
-    const [row] = await this.runtime.db.query<SlipRow>(
-      `SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1`,
-      [claimId],
-    );
+    const [row] = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM ${SLIP_FROM} WHERE c.claim_id = $1`, [claimId]);
     if (!row) return undefined;
     const adjustments = await this.adjustments([claimId]);
     return this.toSlip(row, adjustments.get(claimId) ?? []);
   }
 
   async statuses(claimIds: string[]): Promise<Map<string, { version: number; status: SlipStatus }>> {
-    const rows = await this.runtime.db.query<SlipRow>(
-      `SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = ANY($1::text[])`,
-      [[...new Set(claimIds)]],
-    );
+    const rows = await this.runtime.db.query<SlipRow>(`SELECT ${SLIP_COLUMNS} FROM ${SLIP_FROM} WHERE c.claim_id = ANY($1::text[])`, [
+      [...new Set(claimIds)],
+    ]);
     return new Map(rows.map((r) => [r.claim_id, { version: r.version, status: this.toSlip(r, []).status }]));
   }
 
   async ledger(region: string, personId: string, year: number): Promise<Ledger | undefined> {
     const rows = await this.runtime.db.query<SlipRow>(
-      `SELECT ${SLIP_COLUMNS} FROM claims c JOIN person_years p USING (stream_id)
+      `SELECT ${SLIP_COLUMNS} FROM ${SLIP_FROM}
        WHERE c.region = $1 AND c.person_id = $2 AND c.year = $3 ORDER BY c.service_date, c.claim_id`,
       [region, personId, year],
     );
