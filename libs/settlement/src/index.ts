@@ -12,6 +12,7 @@ export * from './scenario-facts.fold';
 export * from './payments.rules';
 export * from './cumulative.rules';
 export * from './payer.kernel';
+export * as downstreamPayer from './downstream-payer.kernel';
 export * from './basic.decision';
 export * from './critical-illness.decision';
 export * from './assistance.decision';

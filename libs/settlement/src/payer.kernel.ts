@@ -77,16 +77,23 @@ export type DecisionEvents<S extends string, A extends string, Summary> = (
 /**
  * The common end of every payer's `decide`: a recomputation that pays nothing and reads as
  * the last decision did is not news (nothing is published); otherwise its payments become
- * `settled` / `adjusted` events followed by the next revision of the person-year decision.
+ * `settled` / `adjusted` events followed by the person-year decision, numbered after the one
+ * the state was decided on.
  */
 export function decisionEvents<S extends string, A extends string, Summary extends object>(
+  on: { key: PersonYearRef; revision: number; decided: Summary | null },
   outcome: PayerOutcome<Summary>,
-  previous: Summary | null,
-  next: { personYear: PersonYearRef; revision: number; policyRevision: number; cause: Cause },
+  why: { policyRevision: number; cause: Cause },
   types: { settled: S; adjusted: A },
 ): DecisionEvents<S, A, Summary> {
-  if (!decisionChanged(outcome.payments, outcome.summary, previous)) return [];
-  const decision = { ...next, ...outcome.summary, payments: outcome.payments } as PersonYearDecision<Summary>;
+  if (!decisionChanged(outcome.payments, outcome.summary, on.decided)) return [];
+  const decision = {
+    personYear: on.key,
+    revision: on.revision + 1,
+    ...why,
+    ...outcome.summary,
+    payments: outcome.payments,
+  } as PersonYearDecision<Summary>;
   return [...paymentEvents(outcome.payments, types.settled, types.adjusted), { type: 'PersonYearDecided', data: decision }];
 }
 

@@ -1,5 +1,8 @@
-import type { PersonYearRef } from '@msb/contracts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AssistancePolicyDto, BasicPolicyDto, CriticalIllnessPolicyDto, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
 import { Decider, DecisionRejected } from '@msb/settlement';
+import { repoRoot } from './repo-root.path';
 
 /**
  * What the snapshot store loads back: a state saved as JSON and read back through Postgres
@@ -56,4 +59,45 @@ export function deciderSpec<S, C extends { type: string }, E extends { type: str
       };
     },
   };
+}
+
+/** A payer's first decision on a claim: SETTLED, the whole amount, reason INITIAL. */
+export const settled = (claimId: string, amount: string, version = 1): Payment => ({
+  claimId,
+  version,
+  kind: 'SETTLED',
+  amount,
+  paid: amount,
+  reason: 'INITIAL',
+});
+
+/** A later change: ADJUSTED by `amount` (补付 / 追回) to `paid` in all. */
+export const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode, version = 1): Payment => ({
+  claimId,
+  version,
+  kind: 'ADJUSTED',
+  amount,
+  paid,
+  reason,
+});
+
+/** The events of one decision as `decide` emits them: its payments as `<payer>Settled` / `<payer>Adjusted`, then the decision. */
+export function decisionEventsOf<P extends string, D extends { payments: Payment[] }>(payer: P, decision: D) {
+  type E = { type: `${P}Settled` | `${P}Adjusted`; data: Payment } | { type: 'PersonYearDecided'; data: D };
+  return [
+    ...decision.payments.map((p): E => ({ type: p.kind === 'SETTLED' ? `${payer}Settled` : `${payer}Adjusted`, data: p })),
+    { type: 'PersonYearDecided', data: decision } as E,
+  ];
+}
+
+type PolicySections = { basic: BasicPolicyDto; criticalIllness: CriticalIllnessPolicyDto; assistance: AssistancePolicyDto };
+
+/** A policy section as the first putPolicy step of a file in scenarios/ states it. */
+export function scenarioPolicy<K extends keyof PolicySections>(file: string, section: K): PolicySections[K] {
+  const scenario = JSON.parse(readFileSync(join(repoRoot(), 'scenarios', file), 'utf8')) as {
+    steps: ({ op: string } & Partial<PolicySections>)[];
+  };
+  const found = scenario.steps.find((s) => s.op === 'putPolicy' && s[section] !== undefined)?.[section];
+  if (found === undefined) throw new Error(`scenarios/${file} puts no ${section} policy`);
+  return found as PolicySections[K];
 }

@@ -1,20 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BasicDecidedClaim, BasicPolicyDto, Cause, ClaimDto, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import type { BasicDecidedClaim, Cause, ClaimDto, Payment, PersonYearRef } from '@msb/contracts';
 import { basicPolicyFromWire, DecisionRejected } from '@msb/settlement';
-import { deciderSpec } from '@msb/testing/decider';
+import { adjusted, deciderSpec, decisionEventsOf, scenarioPolicy, settled } from '@msb/testing/decider';
 import { BasicCommand, BasicEvent, BasicPolicyInForce as PolicyInForce, basicPersonYearDecider, decide } from './basic-person-year.decider';
 
 // The policy and the two claims of scenarios/late-claim-reorders-year.json: 440300 / 2024, inpatient
 // level 3 deductible 800 at 70 %, off-region −10 points, a second admission pays half the deductible.
-interface ScenarioFile {
-  steps: ({ op: 'putPolicy'; basic: BasicPolicyDto } | { op: 'submitClaim'; claim: ClaimDto } | { op: string })[];
-}
-const scenario = JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/late-claim-reorders-year.json'), 'utf8')) as ScenarioFile;
-const policyDto = (scenario.steps.find((s) => s.op === 'putPolicy') as { basic: BasicPolicyDto }).basic;
+const policyDto = scenarioPolicy('late-claim-reorders-year.json', 'basic');
 const claimDto = (id: string): ClaimDto => {
-  const step = scenario.steps.find((s) => s.op === 'submitClaim' && (s as { claim: ClaimDto }).claim.claimId === id) as { claim: ClaimDto };
-  return step.claim;
+  const scenario = JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/late-claim-reorders-year.json'), 'utf8')) as {
+    steps: { op: string; claim?: ClaimDto }[];
+  };
+  return scenario.steps.find((s) => s.op === 'submitClaim' && s.claim?.claimId === id)!.claim!;
 };
 
 const policy: PolicyInForce = { revision: 1, terms: basicPolicyFromWire(policyDto) };
@@ -48,25 +46,6 @@ const revise = (p: PolicyInForce): BasicCommand => ({ type: 'ApplyPolicyRevision
 // ---- events -------------------------------------------------------------------------------
 
 const submitted = (claim: ClaimDto): BasicEvent => ({ type: 'ClaimSubmitted', data: { claim, version: 1, year: 2024 } });
-const settled = (claimId: string, amount: string, version = 1): Payment => ({
-  claimId,
-  version,
-  kind: 'SETTLED',
-  amount,
-  paid: amount,
-  reason: 'INITIAL',
-});
-const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode, version = 1): Payment => ({
-  claimId,
-  version,
-  kind: 'ADJUSTED',
-  amount,
-  paid,
-  reason,
-});
-const paymentEvents = (payments: Payment[]): BasicEvent[] =>
-  payments.map((p) => (p.kind === 'SETTLED' ? { type: 'BasicSettled', data: p } : { type: 'BasicAdjusted', data: p }));
-
 const live = (
   claim: ClaimDto,
   f: { total: string; policyScope: string; basic: string; compliantSelfPay: string },
@@ -97,10 +76,8 @@ const reversedClaim = (claim: ClaimDto, version = 1): BasicDecidedClaim => ({
 });
 
 /** Payments first, then the decision that carries them, as decide emits them. */
-const decision = (revision: number, cause: Cause, claims: BasicDecidedClaim[], payments: Payment[], policyRevision = 1): BasicEvent[] => [
-  ...paymentEvents(payments),
-  { type: 'PersonYearDecided', data: { personYear: KEY, revision, policyRevision, cause, claims, payments } },
-];
+const decision = (revision: number, cause: Cause, claims: BasicDecidedClaim[], payments: Payment[], policyRevision = 1): BasicEvent[] =>
+  decisionEventsOf('Basic', { personYear: KEY, revision, policyRevision, cause, claims, payments });
 
 // The figures, by hand from DOMAIN.md:
 // LC-DEC as the 1st admission: (37200 − 800) × 0.70 = 25480; as the 2nd: (37200 − 400) × 0.70 = 25760.

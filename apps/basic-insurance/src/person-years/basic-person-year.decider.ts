@@ -209,9 +209,9 @@ export function decide(command: BasicCommand, state: BasicPersonYearState): Basi
   return [
     ...facts,
     ...decisionEvents(
+      { key: next.key, revision: next.revision, decided: { claims: next.decided } },
       outcome,
-      { claims: next.decided },
-      { personYear: next.key, revision: next.revision + 1, policyRevision: policy.revision, cause: causeOf(command, outcome.payments) },
+      { policyRevision: policy.revision, cause: causeOf(command, outcome.payments) },
       { settled: 'BasicSettled', adjusted: 'BasicAdjusted' },
     ),
   ];

@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type {
-  BasicDecidedClaim,
-  BasicPersonYearDecided,
-  Cause,
-  CriticalIllnessDecidedClaim,
-  CriticalIllnessPolicyDto,
-  Payment,
-  PersonYearRef,
-  ReasonCode,
-} from '@msb/contracts';
+import type { BasicDecidedClaim, BasicPersonYearDecided, Cause, CriticalIllnessDecidedClaim, Payment, PersonYearRef } from '@msb/contracts';
 import { CriticalIllnessPolicy, criticalIllnessPolicyFromWire, Grant, InForce, PolicyInForce as InForcePolicy } from '@msb/settlement';
-import { deciderSpec } from '@msb/testing/decider';
+import { adjusted, deciderSpec, decisionEventsOf, scenarioPolicy, settled } from '@msb/testing/decider';
 import { CiCommand, CiEvent, criticalIllnessPersonYearDecider, decide } from './ci-person-year.decider';
 
 type PolicyInForce = InForcePolicy<CriticalIllnessPolicy>;
@@ -19,10 +8,7 @@ type PolicyInForce = InForcePolicy<CriticalIllnessPolicy>;
 // The 大病 section of scenarios/late-claim-reorders-year.json: threshold 10000, excess bands
 // 40000 @ 60 %, 90000 @ 70 %, above @ 80 %, cap 300000; tilt for 特困/低保/监测: threshold × 0.5,
 // rates + 5 points, no cap.
-const scenario = JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/late-claim-reorders-year.json'), 'utf8')) as {
-  steps: { op: string; criticalIllness?: CriticalIllnessPolicyDto }[];
-};
-const policyDto = scenario.steps.find((s) => s.op === 'putPolicy')?.criticalIllness as CriticalIllnessPolicyDto;
+const policyDto = scenarioPolicy('late-claim-reorders-year.json', 'criticalIllness');
 const policy: PolicyInForce = { revision: 1, terms: criticalIllnessPolicyFromWire(policyDto) };
 const KEY: PersonYearRef = { region: '440300', personId: 'P-LC', year: 2024 };
 
@@ -67,36 +53,19 @@ const BASIC_2 = basicDecision(2, { reason: 'LATE_CLAIM', claimId: 'LC-JUL' }, [
 
 const { given, fold } = deciderSpec(criticalIllnessPersonYearDecider, KEY);
 
-type Facts = InForce<CriticalIllnessPolicy>;
-const record = (decision: BasicPersonYearDecided, facts: Facts): CiCommand => ({
+const record = (decision: BasicPersonYearDecided, inForce: InForce<CriticalIllnessPolicy>): CiCommand => ({
   type: 'RecordBasicDecision',
-  data: { ...facts, decision },
+  data: { ...inForce, decision },
 });
-const grant = (grantId: string, facts: Facts): CiCommand => ({
+const grant = (grantId: string, inForce: InForce<CriticalIllnessPolicy>): CiCommand => ({
   type: 'ApplyEligibility',
-  data: { ...facts, change: 'ELIGIBILITY_GRANTED', grantId },
+  data: { ...inForce, change: 'ELIGIBILITY_GRANTED', grantId },
 });
-const revise = (facts: Facts): CiCommand => ({ type: 'ApplyPolicyRevision', data: facts });
+const revise = (inForce: InForce<CriticalIllnessPolicy>): CiCommand => ({ type: 'ApplyPolicyRevision', data: inForce });
 
 const recorded = (d: BasicPersonYearDecided): CiEvent => ({
   type: 'BasicDecisionRecorded',
   data: { revision: d.revision, cause: d.cause, claims: d.claims },
-});
-const settled = (claimId: string, amount: string): Payment => ({
-  claimId,
-  version: 1,
-  kind: 'SETTLED',
-  amount,
-  paid: amount,
-  reason: 'INITIAL',
-});
-const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode): Payment => ({
-  claimId,
-  version: 1,
-  kind: 'ADJUSTED',
-  amount,
-  paid,
-  reason,
 });
 const ciClaim = (b: BasicDecidedClaim, criticalIllness: string): CriticalIllnessDecidedClaim => ({
   claimId: b.claimId,
@@ -121,12 +90,8 @@ interface DecisionFields {
   claims: CriticalIllnessDecidedClaim[];
   payments: Payment[];
 }
-const decided = (f: DecisionFields): CiEvent[] => [
-  ...f.payments.map((p): CiEvent =>
-    p.kind === 'SETTLED' ? { type: 'CriticalIllnessSettled', data: p } : { type: 'CriticalIllnessAdjusted', data: p },
-  ),
-  { type: 'PersonYearDecided', data: { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 } },
-];
+const decided = (f: DecisionFields): CiEvent[] =>
+  decisionEventsOf('CriticalIllness', { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 });
 
 // E(11720) = (11720 − 10000) × 0.60 = 1032
 const DECIDED_ON_BASIC_1 = decided({
@@ -150,13 +115,13 @@ describe('大病 person-year decider', () => {
         .then([recorded(BASIC_1), { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } }]);
     });
 
-    it('parks only once: a second basic decision while parked records the facts and adds no second Parked', () => {
+    it('parks only once: a second basic decision while parked records the decision and adds no second Parked', () => {
       given([recorded(BASIC_1), { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } }])
         .when(record(BASIC_2, { policy: undefined, eligibility: NO_GRANTS }))
         .then([recorded(BASIC_2)]);
     });
 
-    it('records the eligibility that comes with the facts before parking', () => {
+    it('records the eligibility that comes with the command before parking', () => {
       given([])
         .when(record(BASIC_1, { policy: undefined, eligibility: { revision: 2, grants: [MINIMUM_LIVING] } }))
         .then([

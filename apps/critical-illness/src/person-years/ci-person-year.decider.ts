@@ -1,6 +1,5 @@
-import type { BasicPersonYearDecided, Cause, CriticalIllnessPersonYearDecided, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import type { BasicPersonYearDecided, Cause, CriticalIllnessPersonYearDecided, PersonYearRef, ReasonCode } from '@msb/contracts';
 import {
-  applyPayments,
   BasicRevision,
   Command,
   CriticalIllnessDecisionSummary,
@@ -8,12 +7,11 @@ import {
   decideCriticalIllnessPersonYear,
   Decider,
   decisionEvents,
+  downstreamPayer,
   EligibilityInForce,
   Grant,
   InForce,
-  PaidSoFar,
   reasonFromUpstream,
-  summaryOf,
 } from '@msb/settlement';
 
 /**
@@ -28,26 +26,15 @@ export interface BasicInput extends BasicRevision {
   claims: BasicPersonYearDecided['claims'];
 }
 
-export interface CiPersonYearState {
-  key: PersonYearRef;
-  revision: number;
+export interface CiPersonYearState extends downstreamPayer.State<CriticalIllnessDecisionSummary> {
   basic: BasicInput | null;
   eligibilityRevision: number;
-  policyRevision: number;
-  parked: boolean;
-  paid: Record<string, PaidSoFar>;
-  decided: CriticalIllnessDecisionSummary | null;
 }
 
 export const initialState = (key: PersonYearRef): CiPersonYearState => ({
-  key,
-  revision: 0,
+  ...downstreamPayer.initialState(key),
   basic: null,
   eligibilityRevision: 0,
-  policyRevision: 0,
-  parked: false,
-  paid: {},
-  decided: null,
 });
 
 /** Every command carries what is in force when it is decided: the policy (if any) and the person's eligibility. */
@@ -64,10 +51,7 @@ export type CiCommand = RecordBasicDecision | ApplyEligibility | ApplyPolicyRevi
 export type CiEvent =
   | { type: 'BasicDecisionRecorded'; data: BasicInput }
   | { type: 'EligibilityRecorded'; data: { revision: number; grants: Grant[] } }
-  | { type: 'Parked'; data: { reason: 'NO_POLICY'; basicRevision: number } }
-  | { type: 'CriticalIllnessSettled'; data: Payment }
-  | { type: 'CriticalIllnessAdjusted'; data: Payment }
-  | { type: 'PersonYearDecided'; data: CriticalIllnessPersonYearDecided };
+  | downstreamPayer.Events<'CriticalIllness', CriticalIllnessPersonYearDecided, { basicRevision: number }>;
 
 export function evolve(state: CiPersonYearState, event: CiEvent): CiPersonYearState {
   switch (event.type) {
@@ -75,26 +59,10 @@ export function evolve(state: CiPersonYearState, event: CiEvent): CiPersonYearSt
       return { ...state, basic: event.data };
     case 'EligibilityRecorded':
       return { ...state, eligibilityRevision: event.data.revision };
-    case 'Parked':
-      return { ...state, parked: true };
-    case 'CriticalIllnessSettled':
-    case 'CriticalIllnessAdjusted':
-      return { ...state, paid: applyPayments(state.paid, [event.data]) };
-    case 'PersonYearDecided': {
-      const decided = summaryOf<CriticalIllnessDecisionSummary>(event.data);
-      return {
-        ...state,
-        revision: event.data.revision,
-        policyRevision: event.data.policyRevision,
-        eligibilityRevision: decided.eligibilityRevision,
-        parked: false,
-        decided,
-      };
-    }
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    case 'PersonYearDecided':
+      return { ...downstreamPayer.evolve(state, event), eligibilityRevision: event.data.eligibilityRevision };
+    default:
+      return downstreamPayer.evolve(state, event);
   }
 }
 
@@ -136,9 +104,7 @@ export function decide(command: CiCommand, state: CiPersonYearState): CiEvent[] 
   const next = inputs.reduce(evolve, state);
   const { policy, eligibility } = command.data;
   if (next.basic === null) return inputs; // grants of a person-year that has no claims yet
-  if (policy === undefined) {
-    return next.parked ? inputs : [...inputs, { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: next.basic.revision } }];
-  }
+  if (policy === undefined) return downstreamPayer.parkUntilPolicy(next, inputs, { basicRevision: next.basic.revision });
   const { cause, reason } = causeAndReason(command, state, next.basic);
   const outcome = decideCriticalIllnessPersonYear(policy.terms, next.basic, eligibility, next.paid, reason);
   // Assistance waits for a decision on every basic and eligibility revision, so those are
@@ -146,9 +112,9 @@ export function decide(command: CiCommand, state: CiPersonYearState): CiEvent[] 
   return [
     ...inputs,
     ...decisionEvents(
+      next,
       outcome,
-      state.decided,
-      { personYear: next.key, revision: next.revision + 1, policyRevision: policy.revision, cause },
+      { policyRevision: policy.revision, cause },
       { settled: 'CriticalIllnessSettled', adjusted: 'CriticalIllnessAdjusted' },
     ),
   ];

@@ -1,28 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type {
   AssistanceDecidedClaim,
-  AssistancePolicyDto,
   Category,
   Cause,
   CriticalIllnessDecidedClaim,
   CriticalIllnessPersonYearDecided,
   Payment,
   PersonYearRef,
-  ReasonCode,
 } from '@msb/contracts';
 import { AssistancePolicy, assistancePolicyFromWire, Grant, InForce, PolicyInForce as InForcePolicy } from '@msb/settlement';
-import { deciderSpec } from '@msb/testing/decider';
+import { adjusted, deciderSpec, decisionEventsOf, scenarioPolicy, settled } from '@msb/testing/decider';
 import { AssistanceCommand, AssistanceEvent, assistancePersonYearDecider, waitingFor } from './assistance-person-year.decider';
 
 type PolicyInForce = InForcePolicy<AssistancePolicy>;
 
 // The assistance section of scenarios/late-claim-reorders-year.json: 低保 (MINIMUM_LIVING) has
 // threshold 0, 80 %, cap 100000; 特困 100 %; 低保边缘 (LOW_INCOME) threshold 3000, 70 %.
-const scenario = JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/late-claim-reorders-year.json'), 'utf8')) as {
-  steps: { op: string; assistance?: AssistancePolicyDto }[];
-};
-const policyDto = scenario.steps.find((s) => s.op === 'putPolicy')?.assistance as AssistancePolicyDto;
+const policyDto = scenarioPolicy('late-claim-reorders-year.json', 'assistance');
 const policy: PolicyInForce = { revision: 1, terms: assistancePolicyFromWire(policyDto) };
 const KEY: PersonYearRef = { region: '440300', personId: 'P-LC', year: 2024 };
 
@@ -74,16 +67,15 @@ const CI_1 = ciDecision({
 
 const { given } = deciderSpec(assistancePersonYearDecider, KEY);
 
-type Facts = InForce<AssistancePolicy>;
-const recordCi = (decision: CriticalIllnessPersonYearDecided, facts: Facts): AssistanceCommand => ({
+const recordCi = (decision: CriticalIllnessPersonYearDecided, inForce: InForce<AssistancePolicy>): AssistanceCommand => ({
   type: 'RecordCriticalIllnessDecision',
-  data: { ...facts, decision },
+  data: { ...inForce, decision },
 });
-const recordBasic = (basicRevision: number, facts: Facts): AssistanceCommand => ({
+const recordBasic = (basicRevision: number, inForce: InForce<AssistancePolicy>): AssistanceCommand => ({
   type: 'RecordBasicRevision',
-  data: { ...facts, basicRevision },
+  data: { ...inForce, basicRevision },
 });
-const revise = (facts: Facts): AssistanceCommand => ({ type: 'ApplyPolicyRevision', data: facts });
+const revise = (inForce: InForce<AssistancePolicy>): AssistanceCommand => ({ type: 'ApplyPolicyRevision', data: inForce });
 
 const recorded = (d: CriticalIllnessPersonYearDecided): AssistanceEvent => ({
   type: 'CriticalIllnessDecisionRecorded',
@@ -94,22 +86,6 @@ const recorded = (d: CriticalIllnessPersonYearDecided): AssistanceEvent => ({
     cause: d.cause,
     claims: d.claims,
   },
-});
-const settled = (claimId: string, amount: string): Payment => ({
-  claimId,
-  version: 1,
-  kind: 'SETTLED',
-  amount,
-  paid: amount,
-  reason: 'INITIAL',
-});
-const adjusted = (claimId: string, amount: string, paid: string, reason: ReasonCode): Payment => ({
-  claimId,
-  version: 1,
-  kind: 'ADJUSTED',
-  amount,
-  paid,
-  reason,
 });
 const claim = (claimId: string, eligible: boolean, assistance: string, status: 'LIVE' | 'REVERSED' = 'LIVE'): AssistanceDecidedClaim => ({
   claimId,
@@ -130,12 +106,7 @@ const decided = (f: {
   entitlement: string;
   claims: AssistanceDecidedClaim[];
   payments: Payment[];
-}): AssistanceEvent[] => [
-  ...f.payments.map((p): AssistanceEvent =>
-    p.kind === 'SETTLED' ? { type: 'AssistanceSettled', data: p } : { type: 'AssistanceAdjusted', data: p },
-  ),
-  { type: 'PersonYearDecided', data: { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 } },
-];
+}): AssistanceEvent[] => decisionEventsOf('Assistance', { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 });
 
 const DECIDED_ON_CI_1 = decided({
   revision: 1,

@@ -1,13 +1,5 @@
-import type {
-  AssistancePersonYearDecided,
-  Cause,
-  CriticalIllnessPersonYearDecided,
-  Payment,
-  PersonYearRef,
-  ReasonCode,
-} from '@msb/contracts';
+import type { AssistancePersonYearDecided, Cause, CriticalIllnessPersonYearDecided, PersonYearRef, ReasonCode } from '@msb/contracts';
 import {
-  applyPayments,
   AssistanceDecisionSummary,
   AssistancePolicy,
   Command,
@@ -15,10 +7,9 @@ import {
   decideAssistancePersonYear,
   Decider,
   decisionEvents,
+  downstreamPayer,
   InForce,
-  PaidSoFar,
   reasonFromUpstream,
-  summaryOf,
 } from '@msb/settlement';
 
 /**
@@ -34,27 +25,16 @@ export interface CriticalIllnessInput extends CriticalIllnessRevision {
   claims: CriticalIllnessPersonYearDecided['claims'];
 }
 
-export interface AssistancePersonYearState {
-  key: PersonYearRef;
-  revision: number;
+export interface AssistancePersonYearState extends downstreamPayer.State<AssistanceDecisionSummary> {
   /** The newest basic revision known to exist for the person-year. */
   latestBasicRevision: number;
   criticalIllness: CriticalIllnessInput | null;
-  policyRevision: number;
-  parked: boolean;
-  paid: Record<string, PaidSoFar>;
-  decided: AssistanceDecisionSummary | null;
 }
 
 export const initialState = (key: PersonYearRef): AssistancePersonYearState => ({
-  key,
-  revision: 0,
+  ...downstreamPayer.initialState(key),
   latestBasicRevision: 0,
   criticalIllness: null,
-  policyRevision: 0,
-  parked: false,
-  paid: {},
-  decided: null,
 });
 
 type AssistanceInForce = InForce<AssistancePolicy>;
@@ -70,10 +50,7 @@ export type AssistanceCommand = RecordBasicRevision | RecordCriticalIllnessDecis
 export type AssistanceEvent =
   | { type: 'BasicRevisionSeen'; data: { basicRevision: number } }
   | { type: 'CriticalIllnessDecisionRecorded'; data: CriticalIllnessInput }
-  | { type: 'Parked'; data: { reason: 'NO_POLICY'; criticalIllnessRevision: number } }
-  | { type: 'AssistanceSettled'; data: Payment }
-  | { type: 'AssistanceAdjusted'; data: Payment }
-  | { type: 'PersonYearDecided'; data: AssistancePersonYearDecided };
+  | downstreamPayer.Events<'Assistance', AssistancePersonYearDecided, { criticalIllnessRevision: number }>;
 
 export function evolve(state: AssistancePersonYearState, event: AssistanceEvent): AssistancePersonYearState {
   switch (event.type) {
@@ -81,23 +58,8 @@ export function evolve(state: AssistancePersonYearState, event: AssistanceEvent)
       return { ...state, latestBasicRevision: Math.max(state.latestBasicRevision, event.data.basicRevision) };
     case 'CriticalIllnessDecisionRecorded':
       return { ...state, criticalIllness: event.data, latestBasicRevision: Math.max(state.latestBasicRevision, event.data.basicRevision) };
-    case 'Parked':
-      return { ...state, parked: true };
-    case 'AssistanceSettled':
-    case 'AssistanceAdjusted':
-      return { ...state, paid: applyPayments(state.paid, [event.data]) };
-    case 'PersonYearDecided':
-      return {
-        ...state,
-        revision: event.data.revision,
-        policyRevision: event.data.policyRevision,
-        parked: false,
-        decided: summaryOf(event.data),
-      };
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return downstreamPayer.evolve(state, event);
   }
 }
 
@@ -149,20 +111,16 @@ export function decide(command: AssistanceCommand, state: AssistancePersonYearSt
   const { policy, eligibility } = command.data;
   if (waitingFor(next, eligibility.revision) !== null || next.criticalIllness === null) return inputs;
   const ci = next.criticalIllness;
-  if (policy === undefined) {
-    return next.parked ? inputs : [...inputs, { type: 'Parked', data: { reason: 'NO_POLICY', criticalIllnessRevision: ci.revision } }];
-  }
+  if (policy === undefined) return downstreamPayer.parkUntilPolicy(next, inputs, { criticalIllnessRevision: ci.revision });
   const { cause, reason } = causeAndReason(command, state, ci);
   const outcome = decideAssistancePersonYear(policy.terms, ci, eligibility, next.paid, reason);
-  return [
-    ...inputs,
-    ...decisionEvents(
-      outcome,
-      next.decided,
-      { personYear: next.key, revision: next.revision + 1, policyRevision: policy.revision, cause },
-      { settled: 'AssistanceSettled', adjusted: 'AssistanceAdjusted' },
-    ),
-  ];
+  const decided = decisionEvents(
+    next,
+    outcome,
+    { policyRevision: policy.revision, cause },
+    { settled: 'AssistanceSettled', adjusted: 'AssistanceAdjusted' },
+  );
+  return [...inputs, ...decided];
 }
 
 export const assistancePersonYearDecider: Decider<AssistancePersonYearState, AssistanceCommand, AssistanceEvent> = {
