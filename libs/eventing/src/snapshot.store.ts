@@ -8,7 +8,7 @@ import { appendToStreams, NewEvent } from './event.store';
  * for the length of the deciding transaction; the event store's (stream, version) key is
  * the second line of defence.
  *
- * Table shape (each payer's migration creates it with its own extra columns):
+ * Table shape (created by the payers' shared migration; only the snapshot store writes it):
  *   person_years(stream_id text PK, region text, person_id text, year int, version int,
  *                revision int, parked boolean, state json, updated_at timestamptz)
  */

@@ -43,11 +43,6 @@ export interface RunningService {
   shutdown: (signal?: string) => Promise<void>;
 }
 
-/**
- * Start a service: config validated, database migrated, topics ensured, outbox relay
- * running, HTTP listening, consumers started. SIGTERM/SIGINT stop intake first, let the
- * consumers finish the batch in hand, flush the outbox, then close everything and exit.
- */
 /** Start a service from its main module: a failure to start is logged and ends the process with 1. */
 export function main(def: ServiceDefinition): void {
   runService(def).catch((error: unknown) => {
@@ -58,6 +53,11 @@ export function main(def: ServiceDefinition): void {
   });
 }
 
+/**
+ * Start a service: config validated, database migrated, topics ensured, outbox relay
+ * running, HTTP listening, consumers started. SIGTERM/SIGINT stop intake first, let the
+ * consumers finish the batch in hand, flush the outbox, then close everything and exit.
+ */
 export async function runService(def: ServiceDefinition, options: { exitOnSignal?: boolean } = {}): Promise<RunningService> {
   let config: ServiceConfig;
   try {
