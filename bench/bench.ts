@@ -131,7 +131,7 @@ async function revision(system: TestSystem) {
   if (put.status !== 200) throw new Error(`policy revision refused: ${JSON.stringify(put.body)}`);
   let ciDone = 0;
   for (;;) {
-    const status = await system.clients.criticalIllness.get<{ recalculating: number }>('/status');
+    const status = await system.clients.criticalIllness.as('operator').get<{ recalculating: number }>('/status');
     if (status.body.recalculating === 0) {
       ciDone = performance.now();
       break;

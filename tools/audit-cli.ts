@@ -7,8 +7,10 @@
  *   replay               re-derive every decision with today's rules; list the differences
  *   flags [type]         fraud and integrity flags with their evidence
  *   ledger <region> <personId> <year> [asOf]   what each payer had paid, as known at a time
+ *
+ * As an auditor: with the token in AUDIT_TOKEN, else one from the local issuer (npm run infra:up).
  */
-import { ServiceClient } from '@msb/testing';
+import { givenToken, localTokens, ServiceClient } from '@msb/testing';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 // `| head` closing the pipe is not an error
@@ -35,7 +37,8 @@ async function call<T>(client: ServiceClient, method: 'GET' | 'POST', path: stri
 
 async function main() {
   const [command, ...args] = process.argv.slice(2);
-  const client = new ServiceClient(process.env.AUDIT_URL ?? 'http://127.0.0.1:3004');
+  const tokens = process.env.AUDIT_TOKEN ? givenToken(process.env.AUDIT_TOKEN) : localTokens();
+  const client = new ServiceClient(process.env.AUDIT_URL ?? 'http://127.0.0.1:3004', { tokens, identity: { role: 'auditor' } });
   switch (command) {
     case 'verify': {
       const r = await call<{

@@ -19,7 +19,7 @@ async function main() {
   const t1 = performance.now();
   await waitUntilCaughtUp([clients.basic, clients.criticalIllness, clients.assistance, clients.audit], 600000);
   const t2 = performance.now();
-  const status = await clients.basic.get('/status');
+  const status = await clients.basic.as('operator').get('/status');
   process.stdout.write(
     `${claims} claims: accepted ${(claims / ((t1 - t0) / 1000)).toFixed(0)}/s, settled ${(claims / ((t2 - t0) / 1000)).toFixed(0)}/s\n${JSON.stringify(status.body)}\n`,
   );

@@ -289,7 +289,7 @@ async function upWithState(options = {}) {
     startedKafka = local.started;
   }
   const pg = await ensurePostgres(options.databases);
-  return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg }, startedKafka };
+  return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg, ...require('./issuer').localAuthEnv() }, startedKafka };
 }
 
 async function up(options = {}) {

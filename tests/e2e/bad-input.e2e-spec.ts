@@ -1,5 +1,5 @@
 import { ClaimDto, deadLetterTopic, TOPICS } from '@msb/contracts';
-import { applyStep, HttpResult, IdMap, loadScenario, mapStep, randomTag, ServiceClient, TestSystem } from '@msb/testing';
+import { applyStep, asHospital, HttpResult, IdMap, loadScenario, mapStep, randomTag, ServiceClient, TestSystem } from '@msb/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
 /**
@@ -30,6 +30,8 @@ describe('bad input over HTTP and on Kafka', () => {
   let region = '';
   let good: ClaimDto;
   let basic: ServiceClient;
+  /** basic-insurance as the hospital of the scenario's claim: claims are written by their hospital. */
+  let hospital: ServiceClient;
   let assistance: ServiceClient;
   let criticalIllness: ServiceClient;
 
@@ -37,7 +39,9 @@ describe('bad input over HTTP and on Kafka', () => {
   async function footprint() {
     await system.caughtUp();
     const statuses = await Promise.all(
-      [basic, criticalIllness, assistance, system.clients.audit].map((c) => c.get<{ published: number; consumed: number }>('/status')),
+      [basic, criticalIllness, assistance, system.clients.audit].map((c) =>
+        c.as('operator').get<{ published: number; consumed: number }>('/status'),
+      ),
     );
     const slip = await basic.get(`/claims/${good.claimId}`);
     const grants = await assistance.get(`/eligibility?personId=${good.personId}`);
@@ -57,6 +61,7 @@ describe('bad input over HTTP and on Kafka', () => {
     region = ids.region('500112');
     const submit = scenario.steps.find((s) => s.op === 'submitClaim');
     good = mapStep(submit!, ids).op === 'submitClaim' ? (mapStep(submit!, ids) as { claim: ClaimDto }).claim : (undefined as never);
+    hospital = asHospital(system.clients, good.hospital.id);
     await system.caughtUp();
   }, 120_000);
 
@@ -68,13 +73,13 @@ describe('bad input over HTTP and on Kafka', () => {
     const before = await footprint();
 
     // missing fields: each one named
-    const empty = await basic.post('/claims', {});
+    const empty = await hospital.post('/claims', {});
     expectProblem(empty, 400);
     expect(paths(empty)).toEqual(['/claimId', '/diagnosis', '/hospital', '/items', '/personId', '/region', '/serviceDate', '/visitType']);
     expect(empty.body.errors!.every((e) => e.message === 'is required')).toBe(true);
 
     // wrong types, negative, NaN, huge and three-decimal amounts, unknown categories, levels and visit types, impossible dates
-    const wrong = await basic.post('/claims', {
+    const wrong = await hospital.post('/claims', {
       ...good,
       claimId: `BAD-${ids.tag}`,
       hospital: { id: 'H1', level: 4, inRegion: 'yes' },
@@ -112,7 +117,7 @@ describe('bad input over HTTP and on Kafka', () => {
     );
 
     // discharge before admission
-    const backwards = await basic.post('/claims', {
+    const backwards = await hospital.post('/claims', {
       ...good,
       claimId: `BAD2-${ids.tag}`,
       admissionDate: '2023-06-20',
@@ -122,40 +127,40 @@ describe('bad input over HTTP and on Kafka', () => {
     expect(backwards.body.errors).toEqual([{ path: '/serviceDate', message: expect.stringContaining('before admission') }]);
 
     // an unknown field is named, not ignored
-    const extra = await basic.post('/claims', { ...good, claimId: `BAD3-${ids.tag}`, discount: '100.00' });
+    const extra = await hospital.post('/claims', { ...good, claimId: `BAD3-${ids.tag}`, discount: '100.00' });
     expectProblem(extra, 400);
     expect(paths(extra)).toEqual(['/discount']);
 
     // malformed JSON, a body that is not JSON, an oversized body
-    expectProblem(await basic.request('POST', '/claims', '{"claimId": ', { 'content-type': 'application/json' }), 400);
-    expectProblem(await basic.request('POST', '/claims', 'claimId=1', { 'content-type': 'text/plain' }), 415);
+    expectProblem(await hospital.request('POST', '/claims', '{"claimId": ', { 'content-type': 'application/json' }), 400);
+    expectProblem(await hospital.request('POST', '/claims', 'claimId=1', { 'content-type': 'text/plain' }), 415);
     const huge = {
       ...good,
       claimId: `HUGE-${ids.tag}`,
       items: Array.from({ length: 30000 }, (_, i) => ({ code: `X${i}`, category: 'A', amount: '1.00' })),
     };
-    expectProblem(await basic.post('/claims', huge), 413);
+    expectProblem(await hospital.post('/claims', huge), 413);
 
     // unknown ids
     expectProblem(await basic.get('/claims/NOPE-1'), 404);
-    expectProblem(await basic.put('/claims/NOPE-1', { ...good, claimId: 'NOPE-1' }), 404);
-    expectProblem(await basic.post('/claims/NOPE-1/reversal', { reason: 'x' }), 404);
+    expectProblem(await hospital.put('/claims/NOPE-1', { ...good, claimId: 'NOPE-1' }), 404);
+    expectProblem(await hospital.post('/claims/NOPE-1/reversal', { reason: 'x' }), 404);
     expectProblem(await assistance.post('/eligibility/NOPE-G/revocation', { reason: 'x' }), 404);
     expectProblem(await basic.get(`/ledgers/${region}/NOPE-P/2023`), 404);
     expectProblem(await basic.get('/claims/bad%20id'), 400);
 
     // conflicting duplicates: the same id with other content
-    const reused = await basic.post('/claims', { ...good, items: [{ code: 'A', category: 'A', amount: '1.00' }] });
+    const reused = await hospital.post('/claims', { ...good, items: [{ code: 'A', category: 'A', amount: '1.00' }] });
     expectProblem(reused, 409);
     const grant = { grantId: ids.grant('G-LIM'), personId: good.personId, category: 'MINIMUM_LIVING', validFrom: '2023-01-01' };
     expectProblem(await assistance.post('/eligibility', grant), 409);
-    const moved = await basic.put(`/claims/${good.claimId}`, { ...good, personId: 'SOMEONE-ELSE' });
+    const moved = await hospital.put(`/claims/${good.claimId}`, { ...good, personId: 'SOMEONE-ELSE' });
     expectProblem(moved, 409);
     expect(paths(moved)).toEqual(['/personId']);
-    expectProblem(await basic.put(`/claims/${good.claimId}`, { ...good, claimId: 'OTHER' }), 400);
+    expectProblem(await hospital.put(`/claims/${good.claimId}`, { ...good, claimId: 'OTHER' }), 400);
 
     // no basic policy for the region-year: valid but not payable
-    expectProblem(await basic.post('/claims', { ...good, claimId: `NOPOLICY-${ids.tag}`, region: 'ZZ9999' }), 422);
+    expectProblem(await hospital.post('/claims', { ...good, claimId: `NOPOLICY-${ids.tag}`, region: 'ZZ9999' }), 422);
 
     // policies: bands that do not increase, rates above 1, a stale revision
     const badBands = await criticalIllness.put(`/policies/${region}/2023`, {
@@ -182,7 +187,7 @@ describe('bad input over HTTP and on Kafka', () => {
 
   it('answers the same request twice with the same answer and changes nothing the second time', async () => {
     const before = await footprint();
-    const again = await basic.post<{ claimId: string; status: string }>('/claims', good);
+    const again = await hospital.post<{ claimId: string; status: string }>('/claims', good);
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ claimId: good.claimId, status: 'SETTLED' });
     const policy = await basic.get<{ revision: number; policy: unknown }>(`/policies/${region}/2023`);
@@ -238,13 +243,13 @@ describe('bad input over HTTP and on Kafka', () => {
     await producer.disconnect();
     // the line keeps moving: a new claim after the poison is settled
     const next = { ...good, claimId: `AFTER-POISON-${ids.tag}`, serviceDate: '2023-07-01', admissionDate: '2023-06-28' };
-    expect((await basic.post('/claims', next)).status).toBe(202);
+    expect((await hospital.post('/claims', next)).status).toBe(202);
     await system.caughtUp();
     const slip = await basic.get<{ status: string }>(`/claims/${next.claimId}`);
     expect(slip.body.status).toBe('SETTLED');
     // 大病, assistance and audit each consume basic.decisions: each set the four aside
     for (const client of [criticalIllness, assistance, system.clients.audit]) {
-      expect((await client.get<{ deadLettered: number }>('/status')).body.deadLettered).toBe(4);
+      expect((await client.as('operator').get<{ deadLettered: number }>('/status')).body.deadLettered).toBe(4);
     }
     const admin = kafka.admin();
     await admin.connect();

@@ -6,6 +6,7 @@ import { DownstreamDecisions } from './slips/downstream.projection';
 import { BasicTables1732400000100 } from './migrations/1732400000100-basic-tables';
 import { SlipPersonYears1732400000110 } from './migrations/1732400000110-slip-person-years';
 import { ClaimFirstHash1732400000120 } from './migrations/1732400000120-claim-first-hash';
+import { ClaimHospital1732400000130 } from './migrations/1732400000130-claim-hospital';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -22,6 +23,7 @@ export const basicInsuranceService: ServiceDefinition = {
     BasicTables1732400000100,
     SlipPersonYears1732400000110,
     ClaimFirstHash1732400000120,
+    ClaimHospital1732400000130,
   ],
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
   consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import type { RouteAccess } from './auth/route-access';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
+  /** Who may call it (the one declaration the authorization hook enforces): `public` or roles. */
+  roles: RouteAccess;
   body?: z.ZodType;
   query?: Record<string, string>;
   responses: Record<number, string>;
@@ -26,15 +29,32 @@ export const OPS_ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/health',
     summary: 'Liveness and readiness of the database and the Kafka connection',
+    roles: 'public',
     responses: { 200: 'ready', 503: 'not ready' },
   },
   {
     method: 'get',
     path: '/status',
     summary: 'consumerLag, outboxPending, parked: zero lag and zero outbox means caught up',
+    roles: ['operator'],
     responses: { 200: 'status' },
   },
-  { method: 'get', path: '/docs', summary: 'This OpenAPI document', responses: { 200: 'OpenAPI 3.1' } },
+  {
+    method: 'get',
+    path: '/routes',
+    summary: "The routes this instance's router serves, as registered (not as declared)",
+    roles: ['operator'],
+    responses: { 200: '{ routes: [{ method, path }] }' },
+  },
+  {
+    method: 'get',
+    path: '/access-log',
+    summary: "Who read this person's personal data here (slips, ledgers, grants, claim histories): iss, sub, role, what, when",
+    roles: ['auditor'],
+    query: { personId: 'the person (required)' },
+    responses: { 200: '{ personId, entries }', 400: 'personId missing' },
+  },
+  { method: 'get', path: '/docs', summary: 'This OpenAPI document', roles: 'public', responses: { 200: 'OpenAPI 3.1' } },
 ];
 
 /** An OpenAPI 3.1 document built from the routes and their zod schemas. */
@@ -56,7 +76,8 @@ export function buildOpenApi(title: string, description: string, port: number, r
       schema: { type: 'string' },
     }));
     const responses: Record<string, unknown> = {};
-    for (const [code, text] of Object.entries(route.responses)) {
+    const refusals = route.roles === 'public' ? {} : { 401: 'no valid bearer token', 403: 'the token has no right to this' };
+    for (const [code, text] of Object.entries({ ...refusals, ...route.responses })) {
       responses[code] =
         Number(code) >= 400
           ? { description: text, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
@@ -64,6 +85,8 @@ export function buildOpenApi(title: string, description: string, port: number, r
     }
     (paths[openApiPath] ??= {})[route.method] = {
       summary: route.summary,
+      security: route.roles === 'public' ? [] : [{ bearer: [] }],
+      'x-roles': route.roles === 'public' ? 'public' : [...route.roles],
       parameters: [...params, ...query],
       ...(route.body
         ? {
@@ -81,6 +104,16 @@ export function buildOpenApi(title: string, description: string, port: number, r
     info: { title, description, version: '1.0.0' },
     servers: [{ url: `http://127.0.0.1:${port}` }],
     paths,
-    components: { schemas: { Problem: problemSchema } },
+    components: {
+      schemas: { Problem: problemSchema },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A JWT (ES256 or EdDSA) of a trusted issuer: iss, aud (this service), exp, sub, roles, hospital, regions',
+        },
+      },
+    },
   };
 }

@@ -6,6 +6,8 @@ import { RUNTIME } from './ops.controller';
 import type { PolicyStore, PutPolicyResult } from './policy.store';
 import { Problem, validate } from './problem.details';
 import type { ServiceRuntime } from './service.runtime';
+import type { Caller } from './auth/principal';
+import { CurrentCaller, requireRegion } from './auth/resource-access';
 
 /** The payer's policy store and its recalculation, provided by each payer's module. */
 export const POLICY_STORE = Symbol('PolicyStore');
@@ -71,8 +73,10 @@ export function policyController(schema: z.ZodType, section: string): Type<unkno
       @Param('year') year: string,
       @Body() body: unknown,
       @Headers() headers: Record<string, string | undefined>,
+      @CurrentCaller() caller: Caller,
     ) {
       const params = regionYearParams(region, year);
+      requireRegion(caller, params.region);
       const policy = validate(schema, body);
       const result: PutPolicyResult = await this.commands.execute(
         new PutPolicyCommand(params.region, params.year, policy, expectedRevisionFrom(headers), correlationIdFrom(headers), new Date()),
@@ -81,8 +85,9 @@ export function policyController(schema: z.ZodType, section: string): Type<unkno
     }
 
     @Get('policies/:region/:year')
-    async get(@Param('region') region: string, @Param('year') year: string) {
+    async get(@Param('region') region: string, @Param('year') year: string, @CurrentCaller() caller: Caller) {
       const params = regionYearParams(region, year);
+      requireRegion(caller, params.region);
       const latest = await this.policies.latest(this.runtime.db, params.region, params.year);
       if (!latest) throw Problem.notFound(`no ${section} policy for region ${params.region} in ${params.year}`);
       return { region: latest.region, year: latest.year, revision: latest.revision, recordedAt: latest.recordedAt, policy: latest.dto };

@@ -30,6 +30,10 @@ export class Problem extends Error {
   static invalid(detail: string, errors: FieldProblem[]): Problem {
     return new Problem({ type: '/problems/invalid-request', title: 'The request is not valid', status: 400, detail, errors });
   }
+  /** A valid token without the right to this action or resource (a refused read of another's resource is notFound). */
+  static forbidden(detail: string): Problem {
+    return new Problem({ type: '/problems/forbidden', title: 'Not allowed for this caller', status: 403, detail });
+  }
   static notFound(detail: string): Problem {
     return new Problem({ type: '/problems/not-found', title: 'Not found', status: 404, detail });
   }

@@ -6,8 +6,12 @@ import type { TopicName } from '@msb/contracts';
 import type { MigrationInterface } from 'typeorm';
 import { ConfigError, loadConfig, ServiceConfig } from './service.config';
 import { createLogger, NestPinoLogger } from './service.logger';
-import { buildOpenApi, RouteDoc } from './openapi.document';
-import { OPENAPI_DOCUMENT, OpsController, PARKED_COUNTER, ParkedCounter, RUNTIME } from './ops.controller';
+import { buildOpenApi, OPS_ROUTES, RouteDoc } from './openapi.document';
+import { OPENAPI_DOCUMENT, OpsController, PARKED_COUNTER, ParkedCounter, ROUTER_TABLE, RUNTIME } from './ops.controller';
+import { AccessLogController } from './access-log/access-log.controller';
+import { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
+import { accessRules, installAuthentication, RouterTable } from './auth/route-access';
+import { loadTrustedIssuers, TokenVerifier, TrustedIssuer } from './auth/token.verifier';
 import { fastifyErrorProblem, Problem, ProblemFilter, sendProblem } from './problem.details';
 import { ServiceRuntime } from './service.runtime';
 import type { RecalculationWorker } from './recalculation.service';
@@ -60,8 +64,10 @@ export function main(def: ServiceDefinition): void {
  */
 export async function runService(def: ServiceDefinition, options: { exitOnSignal?: boolean } = {}): Promise<RunningService> {
   let config: ServiceConfig;
+  let issuers: TrustedIssuer[];
   try {
     config = loadConfig(def.service, { port: def.port, database: def.database });
+    issuers = loadTrustedIssuers();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${def.service}: ${e.message}\n`);
@@ -70,7 +76,17 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
     throw e;
   }
   const logger = createLogger(def.service, config.LOG_LEVEL);
-  const runtime = new ServiceRuntime({ config, logger, migrations: def.migrations, produces: def.produces, consumes: def.consumes });
+  const runtime = new ServiceRuntime({
+    config,
+    logger,
+    migrations: [AccessLog1732400000080, ...def.migrations],
+    produces: def.produces,
+    consumes: def.consumes,
+  });
+  // every route declares who may call it, once; the token's audience is the service's name
+  const rules = accessRules([...def.routes, ...OPS_ROUTES]);
+  const verifier = new TokenVerifier(issuers, def.service);
+  const routerTable: RouterTable = { routes: [] };
   const started: { app?: NestFastifyApplication } = {};
 
   // Signals are handled from the first moment: a service told to stop while it is still
@@ -105,9 +121,10 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
 
   @Module({
     imports: [def.module(runtime)],
-    controllers: [OpsController],
+    controllers: [OpsController, AccessLogController],
     providers: [
       { provide: RUNTIME, useValue: runtime },
+      { provide: ROUTER_TABLE, useValue: routerTable },
       { provide: OPENAPI_DOCUMENT, useValue: document },
       { provide: PARKED_COUNTER, useValue: () => parkedCounter() },
     ],
@@ -133,6 +150,8 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
       detail: 'The request could not be completed; it has been logged.',
     });
   });
+  // First of all: who calls, and may they call this route (before the body is even read).
+  installAuthentication(fastify, { verifier, rules, realm: def.service, log: logger, table: routerTable });
   // While shutting down, refuse new writes so that nothing is accepted that cannot be finished.
   fastify.addHook('onRequest', async (request, reply) => {
     if (runtime.isStopping && request.method !== 'GET')

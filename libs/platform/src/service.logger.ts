@@ -4,7 +4,16 @@ import pino, { Logger } from 'pino';
 /** Structured JSON logs, one line each, with the service name on every line; written synchronously so that nothing is lost at exit. */
 export function createLogger(service: string, level: string): Logger {
   return pino(
-    { level, base: { service, pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      level,
+      base: { service, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // bearer tokens never reach a log line, wherever a header object is logged
+      redact: {
+        paths: ['authorization', 'token', '*.authorization', '*.headers.authorization', '*.*.headers.authorization'],
+        censor: '[redacted]',
+      },
+    },
     pino.destination({ dest: 1, sync: true }),
   );
 }

@@ -1,19 +1,54 @@
+import { Identity, localTokens, TokenSource } from './token.source';
+
 /** A small JSON client for the services' HTTP API (tests, demo, benchmarks, the audit CLI). */
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;
   contentType: string;
+  headers: Record<string, string>;
 }
 
+/**
+ * A client of one service that calls as one identity, with a bearer token from `tokens`
+ * (none: no Authorization header). `as` gives the same service as another identity.
+ */
 export class ServiceClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly auth: { tokens?: TokenSource; identity?: Identity } = {},
+  ) {}
+
+  get identity(): Identity | undefined {
+    return this.auth.identity;
+  }
+
+  /** The same service, called as `identity` (a role, or a role with a hospital, regions, audience). */
+  as(identity: Identity | string): ServiceClient {
+    if (!this.auth.tokens) throw new Error(`the client of ${this.baseUrl} has no token source`);
+    return new ServiceClient(this.baseUrl, {
+      tokens: this.auth.tokens,
+      identity: typeof identity === 'string' ? { role: identity } : identity,
+    });
+  }
+
+  /** The same service, called without a token. */
+  anonymous(): ServiceClient {
+    return new ServiceClient(this.baseUrl, { tokens: this.auth.tokens });
+  }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+    const { tokens, identity } = this.auth;
+    const given = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+    const authorization: Record<string, string> =
+      tokens && identity && !given ? { authorization: `Bearer ${await tokens.token(identity)}` } : {};
     for (let attempt = 1; ; attempt++) {
       try {
         const res = await fetch(`${this.baseUrl}${path}`, {
           method,
-          headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+          headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...authorization, ...headers } as Record<
+            string,
+            string
+          >,
           body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
           signal: AbortSignal.timeout(30000),
         });
@@ -24,7 +59,12 @@ export class ServiceClient {
         } catch {
           /* not JSON */
         }
-        return { status: res.status, body: parsed as T, contentType: res.headers.get('content-type') ?? '' };
+        return {
+          status: res.status,
+          body: parsed as T,
+          contentType: res.headers.get('content-type') ?? '',
+          headers: Object.fromEntries(res.headers.entries()),
+        };
       } catch (error) {
         // a service restarting (fault tests) refuses connections for a moment
         if (attempt >= 5 || !/ECONNREFUSED|ECONNRESET|fetch failed|other side closed/i.test(String((error as Error).cause ?? error)))
@@ -34,8 +74,8 @@ export class ServiceClient {
     }
   }
 
-  get<T = unknown>(path: string) {
-    return this.request<T>('GET', path);
+  get<T = unknown>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', path, undefined, headers);
   }
   post<T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.request<T>('POST', path, body, headers);
@@ -52,16 +92,25 @@ export interface SystemClients {
   audit: ServiceClient;
 }
 
+/**
+ * Whom each service's client speaks for unless told otherwise (`.as(...)`): the agency's
+ * officer (policies and reads), the auditor on audit. Claims are written as their hospital.
+ */
+export const DEFAULT_ROLES: Record<keyof SystemClients, string> = {
+  basic: 'basic-officer',
+  criticalIllness: 'insurer-officer',
+  assistance: 'civil-affairs-officer',
+  audit: 'auditor',
+};
+
 export function systemClients(
   ports = { basic: 3001, criticalIllness: 3002, assistance: 3003, audit: 3004 },
   host = '127.0.0.1',
+  tokens: TokenSource = localTokens(),
 ): SystemClients {
-  return {
-    basic: new ServiceClient(`http://${host}:${ports.basic}`),
-    criticalIllness: new ServiceClient(`http://${host}:${ports.criticalIllness}`),
-    assistance: new ServiceClient(`http://${host}:${ports.assistance}`),
-    audit: new ServiceClient(`http://${host}:${ports.audit}`),
-  };
+  const client = (name: keyof SystemClients) =>
+    new ServiceClient(`http://${host}:${ports[name]}`, { tokens, identity: { role: DEFAULT_ROLES[name] } });
+  return { basic: client('basic'), criticalIllness: client('criticalIllness'), assistance: client('assistance'), audit: client('audit') };
 }
 
 export interface StatusBody {
@@ -82,7 +131,14 @@ export async function waitUntilCaughtUp(clients: ServiceClient[], timeoutMs = 12
   let quiet = 0;
   let last = '';
   while (Date.now() < deadline) {
-    const statuses = await Promise.all(clients.map((c) => c.get<StatusBody>('/status').catch(() => ({ status: 0, body: undefined }))));
+    const statuses = await Promise.all(
+      clients.map((c) =>
+        c
+          .as('operator')
+          .get<StatusBody>('/status')
+          .catch(() => ({ status: 0, body: undefined })),
+      ),
+    );
     const busy = statuses.some(
       (s) => s.status !== 200 || !s.body || s.body.consumerLag > 0 || s.body.outboxPending > 0 || (s.body.recalculating ?? 0) > 0,
     );

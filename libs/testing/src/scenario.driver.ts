@@ -79,7 +79,24 @@ function expectStatus(result: HttpResult, ok: number[], what: string): void {
   if (!ok.includes(result.status)) throw new Error(`${what} answered ${result.status}: ${JSON.stringify(result.body)}`);
 }
 
-/** One step as the API calls of API.md "Driving a scenario file". */
+/** The hospital each claim was submitted by: only it may correct or reverse the claim. */
+const hospitalOfClaim = new Map<string, string>();
+
+/** The client of basic-insurance as the hospital of a claim (its token's `hospital` claim). */
+export function asHospital(clients: SystemClients, hospital: string): ServiceClient {
+  return clients.basic.as({ role: 'hospital', hospital });
+}
+
+function claimHospital(claimId: string): string {
+  const hospital = hospitalOfClaim.get(claimId);
+  if (hospital === undefined) throw new Error(`claim ${claimId} was not submitted through applyStep: its hospital is not known`);
+  return hospital;
+}
+
+/**
+ * One step as the API calls of API.md "Driving a scenario file": claims as their hospital,
+ * policies as each payer's officer, grants as the civil-affairs officer.
+ */
 export async function applyStep(clients: SystemClients, step: ScenarioStep): Promise<void> {
   switch (step.op) {
     case 'putPolicy': {
@@ -94,12 +111,23 @@ export async function applyStep(clients: SystemClients, step: ScenarioStep): Pro
       return;
     }
     case 'submitClaim':
-      return expectStatus(await clients.basic.post('/claims', step.claim), [202], `POST /claims ${step.claim.claimId}`);
+      hospitalOfClaim.set(step.claim.claimId, step.claim.hospital.id);
+      return expectStatus(
+        await asHospital(clients, step.claim.hospital.id).post('/claims', step.claim),
+        [202],
+        `POST /claims ${step.claim.claimId}`,
+      );
     case 'correctClaim':
-      return expectStatus(await clients.basic.put(`/claims/${step.claim.claimId}`, step.claim), [202], `PUT /claims/${step.claim.claimId}`);
+      return expectStatus(
+        await asHospital(clients, claimHospital(step.claim.claimId)).put(`/claims/${step.claim.claimId}`, step.claim),
+        [202],
+        `PUT /claims/${step.claim.claimId}`,
+      );
     case 'reverseClaim':
       return expectStatus(
-        await clients.basic.post(`/claims/${step.claimId}/reversal`, { reason: step.reason ?? 'reversed by the scenario' }),
+        await asHospital(clients, claimHospital(step.claimId)).post(`/claims/${step.claimId}/reversal`, {
+          reason: step.reason ?? 'reversed by the scenario',
+        }),
         [202],
         `reversal of ${step.claimId}`,
       );

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { dropDatabases } from './infra.setup';
-import { ServiceClient, SystemClients, waitUntilCaughtUp } from './http.client';
+import { DEFAULT_ROLES, ServiceClient, SystemClients, waitUntilCaughtUp } from './http.client';
+import { localIssuer, localTokens, TokenSource } from './token.source';
 import { repoRoot } from './repo-root.path';
 import { randomTag } from './scenario.driver';
 
@@ -44,6 +45,9 @@ export interface TestSystemOptions {
  */
 export class TestSystem {
   readonly clients: SystemClients;
+  /** Tokens from the local issuer, which the system's services trust. */
+  readonly tokens: TokenSource = localTokens();
+  private readonly trustedIssuers = localIssuer().trustedIssuersFile;
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly root = repoRoot();
 
@@ -52,7 +56,8 @@ export class TestSystem {
     readonly ports: Record<ServiceName, number>,
     private readonly options: TestSystemOptions,
   ) {
-    const client = (name: ServiceName) => new ServiceClient(`http://127.0.0.1:${ports[name]}`);
+    const client = (name: ServiceName) =>
+      new ServiceClient(`http://127.0.0.1:${ports[name]}`, { tokens: this.tokens, identity: { role: DEFAULT_ROLES[CLIENT_KEY[name]] } });
     this.clients = {
       basic: client('basic-insurance'),
       criticalIllness: client('critical-illness'),
@@ -112,7 +117,10 @@ export class TestSystem {
       DATABASE_NAME: database,
       INSTANCE_ID: `${this.tag}-${name}-${suffix}`,
     });
-    const client = new ServiceClient(`http://127.0.0.1:${port}`);
+    const client = new ServiceClient(`http://127.0.0.1:${port}`, {
+      tokens: this.tokens,
+      identity: { role: DEFAULT_ROLES[CLIENT_KEY[name]] },
+    });
     const deadline = Date.now() + 60000;
     while ((await client.get('/health').catch(() => undefined))?.status !== 200) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name}-${suffix} did not start; see ${this.logDir}`);
@@ -149,6 +157,7 @@ export class TestSystem {
           DATABASE_NAME: this.databaseName(name),
           TOPIC_PREFIX: this.topicPrefix,
           INSTANCE_ID: `${this.tag}-${name}`,
+          AUTH_TRUSTED_ISSUERS: this.trustedIssuers,
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
           ...this.options.env,
           ...env,

@@ -1,12 +1,13 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param } from '@nestjs/common';
 import type { AnyEnvelope, Payment } from '@msb/contracts';
-import { idParam, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, recordAccess, RUNTIME, ServiceRuntime } from '@msb/platform';
 
 interface Row {
   seq: string;
   event_id: string;
   type: string;
   source: string;
+  subject: string;
   event_time: Date;
   recorded_at: Date;
   correlation_id: string;
@@ -35,16 +36,28 @@ function aboutClaim(envelope: AnyEnvelope, claimId: string): Record<string, unkn
   }
 }
 
+/** Whose claim the history is about: the claim's person, from the claim or its person-year's decisions. */
+function personOf(rows: Row[]): string {
+  for (const r of rows)
+    if (r.envelope.type === 'basic.ClaimSubmitted' || r.envelope.type === 'basic.ClaimCorrected') return r.envelope.data.claim.personId;
+  const decided = rows.find((r) => r.type.endsWith('.PersonYearDecided'));
+  return decided ? decided.subject.split(':')[1] : 'unknown';
+}
+
 @Controller()
 export class ClaimHistoryController {
   constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}
 
   /** Every event about a claim from every agency, in recording order, with its hash and causation. */
   @Get('claims/:claimId/history')
-  async history(@Param('claimId') claimId: string) {
+  async history(
+    @Param('claimId') claimId: string,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentCaller() caller: Caller,
+  ) {
     const id = idParam('claimId', claimId);
     const rows = await this.runtime.db.query<Row>(
-      `SELECT l.seq, l.event_id, l.type, l.source, l.event_time, l.recorded_at, l.correlation_id, l.causation_id, l.envelope, l.hash
+      `SELECT l.seq, l.event_id, l.type, l.source, l.subject, l.event_time, l.recorded_at, l.correlation_id, l.causation_id, l.envelope, l.hash
        FROM audit_claims c JOIN audit_log l ON l.seq = c.seq WHERE c.claim_id = $1
        ORDER BY l.event_time,
                 CASE WHEN l.type LIKE 'basic.Claim%' THEN 0 WHEN l.type = 'basic.PersonYearDecided' THEN 1
@@ -53,6 +66,12 @@ export class ClaimHistoryController {
       [id],
     );
     if (rows.length === 0) throw Problem.notFound(`the audit log has no event about claim ${id}`);
+    await recordAccess(this.runtime.db, caller, {
+      action: 'GET /claims/:claimId/history',
+      resource: `claim-history:${id}`,
+      personId: personOf(rows),
+      correlationId: correlationIdFrom(headers),
+    });
     return {
       claimId: id,
       events: rows.map((r) => ({

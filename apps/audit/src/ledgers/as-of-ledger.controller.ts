@@ -1,7 +1,17 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query } from '@nestjs/common';
 import type { AnyEnvelope } from '@msb/contracts';
 import { money, print, sum, ZERO } from '@msb/money';
-import { idParam, Problem, regionYearParams, RUNTIME, ServiceRuntime } from '@msb/platform';
+import {
+  Caller,
+  correlationIdFrom,
+  CurrentCaller,
+  idParam,
+  Problem,
+  recordAccess,
+  regionYearParams,
+  RUNTIME,
+  ServiceRuntime,
+} from '@msb/platform';
 
 const PAYERS = {
   'basic.PersonYearDecided': 'basic',
@@ -19,6 +29,8 @@ export class AsOfLedgerController {
     @Param('region') region: string,
     @Param('personId') personId: string,
     @Param('year') year: string,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentCaller() caller: Caller,
     @Query('asOf') asOf?: string,
   ) {
     const p = regionYearParams(region, year);
@@ -68,6 +80,12 @@ export class AsOfLedgerController {
         claims.set(id, entry);
       }
     }
+    await recordAccess(this.runtime.db, caller, {
+      action: 'GET /ledgers/:region/:personId/:year',
+      resource: `ledger:${p.region}/${person}/${p.year}@${at.toISOString()}`,
+      personId: person,
+      correlationId: correlationIdFrom(headers),
+    });
     return { region: p.region, personId: person, year: p.year, asOf: at.toISOString(), payers, claims: [...claims.values()] };
   }
 }

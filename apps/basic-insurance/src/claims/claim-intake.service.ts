@@ -10,10 +10,11 @@ import { SlipView } from '../slips/slip.view';
 import { ClaimRow } from '../slips/slip.projection';
 import type { ClaimAccepted } from './submit-claim/submit-claim.command';
 
+/** A hospital's request on a claim; `hospital` is the caller's own (its token's `hospital` claim). */
 export type ClaimRequest =
-  | { kind: 'submit'; claim: ClaimDto; correlationId: string; now: Date }
-  | { kind: 'correct'; claim: ClaimDto; correlationId: string; now: Date }
-  | { kind: 'reverse'; claimId: string; reason: string; correlationId: string; now: Date };
+  | { kind: 'submit'; claim: ClaimDto; hospital: string; correlationId: string; now: Date }
+  | { kind: 'correct'; claim: ClaimDto; hospital: string; correlationId: string; now: Date }
+  | { kind: 'reverse'; claimId: string; hospital: string; correlationId: string; reason: string; now: Date };
 
 const claimIdOf = (r: ClaimRequest) => (r.kind === 'reverse' ? r.claimId : r.claim.claimId);
 
@@ -81,15 +82,17 @@ export class ClaimIntake {
    * Route every request of the batch to its person-year and decide them all in one
    * transaction. A claim already known goes to the person-year it was recorded in (so that
    * its decider can tell a repeat from a conflict or a move), a new one to the person-year of
-   * its body; the decider refuses what the person-year's facts do not allow.
+   * its body; the decider refuses what the person-year's facts do not allow. A claim that
+   * another hospital recorded is refused (403) before anything is decided.
    */
   private async decide(tx: Tx, requests: ClaimRequest[]): Promise<Outcome<true>[]> {
     const outcomes: (Outcome<true> | undefined)[] = requests.map(() => undefined);
-    const rows = await tx.query<Pick<ClaimRow, 'claim_id' | 'region' | 'person_id' | 'year'>>(
-      'SELECT claim_id, region, person_id, year FROM claims WHERE claim_id = ANY($1::text[])',
+    const rows = await tx.query<Pick<ClaimRow, 'claim_id' | 'region' | 'person_id' | 'year' | 'hospital_id'>>(
+      'SELECT claim_id, region, person_id, year, hospital_id FROM claims WHERE claim_id = ANY($1::text[])',
       [[...new Set(requests.map(claimIdOf))]],
     );
     const routes = new Map<string, PersonYearRef>(rows.map((r) => [r.claim_id, { region: r.region, personId: r.person_id, year: r.year }]));
+    const owners = new Map(rows.map((r) => [r.claim_id, r.hospital_id]));
     const planned: {
       index: number;
       key: PersonYearRef;
@@ -100,12 +103,16 @@ export class ClaimIntake {
     }[] = [];
 
     requests.forEach((r, index) => {
+      const owner = owners.get(claimIdOf(r));
+      if (owner !== undefined && owner !== r.hospital)
+        return (outcomes[index] = { ok: false, error: Problem.forbidden(`claim ${claimIdOf(r)} belongs to another hospital`) });
       let key = routes.get(claimIdOf(r));
       const newClaim = key === undefined;
       if (key === undefined) {
         if (r.kind !== 'submit') return (outcomes[index] = { ok: false, error: Problem.notFound(`claim ${claimIdOf(r)} is unknown`) });
         // a new claim id: later requests of this batch for the same id go to the same person-year
         routes.set(r.claim.claimId, (key = personYearOf(r.claim)));
+        owners.set(r.claim.claimId, r.hospital);
       }
       const command =
         r.kind === 'reverse'

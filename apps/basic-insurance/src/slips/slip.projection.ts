@@ -22,6 +22,7 @@ export interface ClaimRow {
   year: number;
   version: number;
   status: 'LIVE' | 'REVERSED';
+  hospital_id: string;
   first_hash: string;
   latest_hash: string;
 }
@@ -102,6 +103,8 @@ interface BasicClaimShown {
   status: 'LIVE' | 'REVERSED';
   serviceDate: string;
   visitType: string;
+  /** The hospital whose claim it is (only it may write and read it). */
+  hospitalId: string;
   total: string;
   /** 政策范围内: null when basic no longer decides the claim; the slip then keeps the last one. */
   policyScope: string | null;
@@ -119,6 +122,7 @@ const CLAIM_TYPES: ColumnTypes<BasicClaimShown> = {
   status: 'text',
   serviceDate: 'date',
   visitType: 'text',
+  hospitalId: 'text',
   total: 'numeric',
   policyScope: 'numeric',
   basic: 'numeric',
@@ -139,6 +143,7 @@ function claimsShown(state: BasicPersonYearState): BasicClaimShown[] {
       status: record.status,
       serviceDate: record.claim.serviceDate,
       visitType: record.claim.visitType,
+      hospitalId: record.claim.hospital.id,
       total: print(claimTotal(claimFromWire(record.claim, record.version))),
       policyScope: d && d.status === 'LIVE' ? d.policyScope : null,
       basic: state.paid[record.claim.claimId]?.paid ?? '0.00',
@@ -176,11 +181,12 @@ export async function projectBasicSlips(tx: Tx, touched: Decided<BasicPersonYear
 
   const claims = unnest(latest.flatMap(claimsShown), CLAIM_TYPES);
   await tx.execute(
-    `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, total, policy_scope, basic, first_hash, latest_hash)
-     SELECT claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, total, coalesce(policy_scope, 0), basic, hash, hash
+    `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, policy_scope, basic, first_hash, latest_hash)
+     SELECT claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, coalesce(policy_scope, 0), basic, hash, hash
      FROM ${claims.from}
      ON CONFLICT (claim_id) DO UPDATE SET
        version = EXCLUDED.version, status = EXCLUDED.status, service_date = EXCLUDED.service_date, visit_type = EXCLUDED.visit_type,
+       hospital_id = EXCLUDED.hospital_id,
        total = EXCLUDED.total, policy_scope = CASE WHEN EXCLUDED.status = 'LIVE' THEN EXCLUDED.policy_scope ELSE claims.policy_scope END,
        basic = EXCLUDED.basic, latest_hash = EXCLUDED.latest_hash, updated_at = now()`,
     claims.params,

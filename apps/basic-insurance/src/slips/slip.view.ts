@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { money, print, sum, ZERO } from '@msb/money';
-import { RUNTIME, ServiceRuntime } from '@msb/platform';
+import { ClaimOwner, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { conservationProblems } from '@msb/settlement';
 
 export type SlipStatus = 'PENDING' | 'SETTLED' | 'REVERSED';
@@ -138,6 +138,15 @@ export class SlipView {
       byClaim.set(r.claim_id, list);
     }
     return byClaim;
+  }
+
+  /** Whose claim it is and where: what decides who may see it. */
+  async owner(claimId: string): Promise<ClaimOwner | undefined> {
+    const [row] = await this.runtime.db.query<{ hospital_id: string; region: string }>(
+      'SELECT hospital_id, region FROM claims WHERE claim_id = $1',
+      [claimId],
+    );
+    return row && { hospitalId: row.hospital_id, region: row.region };
   }
 
   async slip(claimId: string): Promise<Slip | undefined> {

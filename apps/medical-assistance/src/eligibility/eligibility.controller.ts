@@ -1,6 +1,17 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { grantRequestSchema, identifier, revocationSchema } from '@msb/contracts';
-import { correlationIdFrom, idParam, Problem, RUNTIME, ServiceRuntime, validate, zodProblems } from '@msb/platform';
+import {
+  Caller,
+  correlationIdFrom,
+  CurrentCaller,
+  idParam,
+  Problem,
+  recordAccess,
+  RUNTIME,
+  ServiceRuntime,
+  validate,
+  zodProblems,
+} from '@msb/platform';
 import { Grants } from './grants.service';
 
 /** Civil affairs records who is eligible for assistance (and, through 大病's tilt, for more 大病). */
@@ -35,13 +46,24 @@ export class EligibilityController {
   }
 
   @Get('eligibility')
-  async list(@Query('personId') personId: string | undefined) {
+  async list(
+    @Query('personId') personId: string | undefined,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentCaller() caller: Caller,
+  ) {
     const parsed = identifier.safeParse(personId);
     if (!parsed.success)
       throw Problem.invalid(
         'personId is required',
         zodProblems(parsed.error).map((p) => ({ ...p, path: '/query/personId' })),
       );
-    return { personId: parsed.data, grants: await this.grants.forPerson(this.runtime.db, parsed.data) };
+    const grants = await this.grants.forPerson(this.runtime.db, parsed.data);
+    await recordAccess(this.runtime.db, caller, {
+      action: 'GET /eligibility',
+      resource: `grants:${parsed.data}`,
+      personId: parsed.data,
+      correlationId: correlationIdFrom(headers),
+    });
+    return { personId: parsed.data, grants };
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { claimSchema } from '@msb/contracts';
-import { correlationIdFrom, idParam, Problem, validate } from '@msb/platform';
+import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, requireOwnHospital, validate } from '@msb/platform';
 import { ClaimAccepted } from '../submit-claim/submit-claim.command';
 import { CorrectClaimCommand } from './correct-claim.command';
 
@@ -15,11 +15,13 @@ export class CorrectClaimController {
     @Param('claimId') claimId: string,
     @Body() body: unknown,
     @Headers() headers: Record<string, string | undefined>,
+    @CurrentCaller() caller: Caller,
   ): Promise<ClaimAccepted> {
     const id = idParam('claimId', claimId);
     const claim = validate(claimSchema, body);
     if (claim.claimId !== id)
       throw Problem.invalid('The body names another claim than the path', [{ path: '/claimId', message: `must be ${id}, as in the path` }]);
-    return this.commands.execute(new CorrectClaimCommand(claim, correlationIdFrom(headers), new Date()));
+    requireOwnHospital(caller, claim.hospital.id, `claim ${id}`);
+    return this.commands.execute(new CorrectClaimCommand(claim, claim.hospital.id, correlationIdFrom(headers), new Date()));
   }
 }

@@ -12,7 +12,7 @@ import { CorrectClaimCommand } from './correct-claim.command';
 export class CorrectClaimHandler implements ICommandHandler<CorrectClaimCommand, ClaimAccepted> {
   constructor(private readonly intake: ClaimIntake) {}
 
-  execute({ claim, correlationId, now }: CorrectClaimCommand): Promise<ClaimAccepted> {
-    return this.intake.handle({ kind: 'correct', claim, correlationId, now });
+  execute({ claim, hospital, correlationId, now }: CorrectClaimCommand): Promise<ClaimAccepted> {
+    return this.intake.handle({ kind: 'correct', claim, hospital, correlationId, now });
   }
 }

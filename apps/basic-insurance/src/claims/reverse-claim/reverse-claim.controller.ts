@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { reversalSchema } from '@msb/contracts';
-import { correlationIdFrom, idParam, validate } from '@msb/platform';
+import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, validate } from '@msb/platform';
 import { ClaimAccepted } from '../submit-claim/submit-claim.command';
 import { ReverseClaimCommand } from './reverse-claim.command';
 
@@ -15,11 +15,13 @@ export class ReverseClaimController {
     @Param('claimId') claimId: string,
     @Body() body: unknown,
     @Headers() headers: Record<string, string | undefined>,
+    @CurrentCaller() caller: Caller,
   ): Promise<Omit<ClaimAccepted, 'version'>> {
     const id = idParam('claimId', claimId);
     const { reason } = validate(reversalSchema, body ?? {});
+    if (caller.hospital === undefined) throw Problem.forbidden('only a hospital reverses its claims');
     const accepted: ClaimAccepted = await this.commands.execute(
-      new ReverseClaimCommand(id, reason ?? 'not stated', correlationIdFrom(headers), new Date()),
+      new ReverseClaimCommand(id, reason ?? 'not stated', caller.hospital, correlationIdFrom(headers), new Date()),
     );
     return { claimId: accepted.claimId, status: accepted.status };
   }

@@ -8,7 +8,7 @@ import { ReverseClaimCommand } from './reverse-claim.command';
 export class ReverseClaimHandler implements ICommandHandler<ReverseClaimCommand, ClaimAccepted> {
   constructor(private readonly intake: ClaimIntake) {}
 
-  execute({ claimId, reason, correlationId, now }: ReverseClaimCommand): Promise<ClaimAccepted> {
-    return this.intake.handle({ kind: 'reverse', claimId, reason, correlationId, now });
+  execute({ claimId, reason, hospital, correlationId, now }: ReverseClaimCommand): Promise<ClaimAccepted> {
+    return this.intake.handle({ kind: 'reverse', claimId, reason, hospital, correlationId, now });
   }
 }

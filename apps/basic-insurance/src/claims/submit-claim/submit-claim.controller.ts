@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { claimSchema } from '@msb/contracts';
-import { correlationIdFrom, validate } from '@msb/platform';
+import { Caller, correlationIdFrom, CurrentCaller, requireOwnHospital, validate } from '@msb/platform';
 import { ClaimAccepted, SubmitClaimCommand } from './submit-claim.command';
 
 @Controller()
@@ -10,9 +10,16 @@ export class SubmitClaimController {
 
   @Post('claims')
   @HttpCode(202)
-  async submit(@Body() body: unknown, @Headers() headers: Record<string, string | undefined>): Promise<Omit<ClaimAccepted, 'version'>> {
+  async submit(
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentCaller() caller: Caller,
+  ): Promise<Omit<ClaimAccepted, 'version'>> {
     const claim = validate(claimSchema, body);
-    const accepted: ClaimAccepted = await this.commands.execute(new SubmitClaimCommand(claim, correlationIdFrom(headers), new Date()));
+    requireOwnHospital(caller, claim.hospital.id, `claim ${claim.claimId}`);
+    const accepted: ClaimAccepted = await this.commands.execute(
+      new SubmitClaimCommand(claim, claim.hospital.id, correlationIdFrom(headers), new Date()),
+    );
     return { claimId: accepted.claimId, status: accepted.status };
   }
 }

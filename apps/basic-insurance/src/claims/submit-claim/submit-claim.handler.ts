@@ -12,7 +12,7 @@ import { ClaimAccepted, SubmitClaimCommand } from './submit-claim.command';
 export class SubmitClaimHandler implements ICommandHandler<SubmitClaimCommand, ClaimAccepted> {
   constructor(private readonly intake: ClaimIntake) {}
 
-  execute({ claim, correlationId, now }: SubmitClaimCommand): Promise<ClaimAccepted> {
-    return this.intake.handle({ kind: 'submit', claim, correlationId, now });
+  execute({ claim, hospital, correlationId, now }: SubmitClaimCommand): Promise<ClaimAccepted> {
+    return this.intake.handle({ kind: 'submit', claim, hospital, correlationId, now });
   }
 }

@@ -1,6 +1,6 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Headers, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { idParam, regionYearParams } from '@msb/platform';
+import { Caller, correlationIdFrom, CurrentCaller, idParam, regionYearParams, requireRegion } from '@msb/platform';
 import type { Ledger } from '../slip.view';
 import { GetLedgerQuery } from './get-ledger.query';
 
@@ -8,10 +8,18 @@ import { GetLedgerQuery } from './get-ledger.query';
 export class GetLedgerController {
   constructor(private readonly queries: QueryBus) {}
 
-  /** The person-year across the three payers, with every claim's slip. */
+  /** The person-year across the three payers, with every claim's slip (a basic officer of the region). */
   @Get('ledgers/:region/:personId/:year')
-  ledger(@Param('region') region: string, @Param('personId') personId: string, @Param('year') year: string): Promise<Ledger> {
+  ledger(
+    @Param('region') region: string,
+    @Param('personId') personId: string,
+    @Param('year') year: string,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentCaller() caller: Caller,
+  ): Promise<Ledger> {
     const params = regionYearParams(region, year);
-    return this.queries.execute(new GetLedgerQuery(params.region, idParam('personId', personId), params.year));
+    const person = idParam('personId', personId);
+    requireRegion(caller, params.region);
+    return this.queries.execute(new GetLedgerQuery(params.region, person, params.year, caller, correlationIdFrom(headers)));
   }
 }

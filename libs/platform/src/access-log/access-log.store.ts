@@ -1,0 +1,73 @@
+import type { Caller } from '../auth/principal';
+
+interface Queryable {
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** One read of someone's personal data: what was read (route and resource) and whose. */
+export interface AccessRead {
+  /** The route, e.g. "GET /claims/:claimId". */
+  action: string;
+  /** What was shown, e.g. "claim:C-1", "ledger:500112/P-1/2023". */
+  resource: string;
+  personId: string;
+  correlationId?: string;
+}
+
+export interface AccessEntry {
+  at: string;
+  issuer: string;
+  subject: string;
+  role: string;
+  action: string;
+  resource: string;
+  correlationId: string | null;
+}
+
+/**
+ * Record a read before its answer leaves: a read whose record cannot be written is not
+ * answered (the caller gets the database's 503), so no personal data is shown unrecorded.
+ */
+export async function recordAccess(db: Queryable, caller: Caller, read: AccessRead): Promise<void> {
+  await recordAccesses(db, caller, [read]);
+}
+
+export async function recordAccesses(db: Queryable, caller: Caller, reads: readonly AccessRead[]): Promise<void> {
+  if (reads.length === 0) return;
+  await db.query(
+    `INSERT INTO access_log (issuer, subject, role, action, resource, person_id, correlation_id)
+     SELECT $1, $2, $3, x.action, x.resource, x.person_id, x.correlation_id
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS x(action, resource, person_id, correlation_id)`,
+    [
+      caller.issuer,
+      caller.subject,
+      caller.role,
+      reads.map((r) => r.action),
+      reads.map((r) => r.resource),
+      reads.map((r) => r.personId),
+      reads.map((r) => r.correlationId ?? null),
+    ],
+  );
+}
+
+/** Every recorded read of a person's data here, oldest first. */
+export async function accessLogOf(db: Queryable, personId: string): Promise<AccessEntry[]> {
+  const rows = await db.query<{
+    at: Date;
+    issuer: string;
+    subject: string;
+    role: string;
+    action: string;
+    resource: string;
+    correlation_id: string | null;
+  }>('SELECT at, issuer, subject, role, action, resource, correlation_id FROM access_log WHERE person_id = $1 ORDER BY id', [personId]);
+  return rows.map((r) => ({
+    at: r.at.toISOString(),
+    issuer: r.issuer,
+    subject: r.subject,
+    role: r.role,
+    action: r.action,
+    resource: r.resource,
+    correlationId: r.correlation_id,
+  }));
+}
