@@ -44,10 +44,13 @@ export function authorize(access: RouteAccess | undefined, principal: Principal,
 
 const forbidden = (detail: string): ProblemDetails => Problem.forbidden(detail).body;
 
+/** RFC 6750 §3: error_description is printable ASCII without `"` and `\\`. */
+const challengeText = (text: string) => text.replace(/[’‘]/g, "'").replace(/[^\x20-\x7e]|["\\]/g, "'");
+
 function unauthorized(reply: FastifyReply, realm: string, description?: string): FastifyReply {
   // RFC 6750 §3: no error code when the request carried no token at all
   const challenge = description
-    ? `Bearer realm="${realm}", error="invalid_token", error_description="${description.replace(/["\\]/g, "'")}"`
+    ? `Bearer realm="${realm}", error="invalid_token", error_description="${challengeText(description)}"`
     : `Bearer realm="${realm}"`;
   void reply.header('www-authenticate', challenge);
   sendProblem(reply, {

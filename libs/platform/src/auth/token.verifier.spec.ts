@@ -95,9 +95,9 @@ describe('TokenVerifier', () => {
   });
 
   it('refuses a signature by a key the issuer does not have, and one key of the issuer for another', async () => {
-    expect(await refusal(sign(stranger.privateKey, good()))).toBe('the token’s signature does not verify');
+    expect(await refusal(sign(stranger.privateKey, good()))).toBe('the signature of the token does not verify');
     expect(await refusal(sign(stranger.privateKey, good(), { alg: 'EdDSA', kid: 'bureau-1' }))).toBe(
-      'the token’s signature does not verify',
+      'the signature of the token does not verify',
     );
     // the insurer's key does not sign for the bureau
     expect(await refusal(sign(insurer.privateKey, good(), { alg: 'ES256' }))).toBe('no key of the issuer matches the token');
@@ -113,7 +113,7 @@ describe('TokenVerifier', () => {
     const valid = await sign(bureau.privateKey, good());
     const [h, , s] = valid.split('.');
     expect(await refusal(`${h}.${base64url.encode(JSON.stringify(good({ roles: ['auditor'] })))}.${s}`)).toBe(
-      'the token’s signature does not verify',
+      'the signature of the token does not verify',
     );
   });
 

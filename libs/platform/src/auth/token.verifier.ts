@@ -28,7 +28,7 @@ export interface TrustedIssuer {
 const trustedIssuersFileSchema = z
   .array(
     z.strictObject({
-      issuer: z.string().min(1, 'must name the issuer (the tokens’ iss)'),
+      issuer: z.string().min(1, 'must name the issuer (the iss of its tokens)'),
       jwks: z.string().min(1, 'must be a JWKS file path or an https URL'),
       agencies: z.array(z.enum(AGENCIES)).min(1, 'must name at least one agency'),
     }),
@@ -189,7 +189,7 @@ function rejection(error: unknown, audience: string): string {
     return `the token's ${error.claim} claim is not valid (${error.reason})`;
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return `the token must be signed with ${ACCEPTED_ALGORITHMS.join(' or ')}`;
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token’s signature does not verify';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the signature of the token does not verify';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the issuer matches the token';
   if (error instanceof errors.JOSEError) return `the token is not valid (${error.code})`;
   return 'the token is not valid';
