@@ -5,7 +5,7 @@
 #   docker run -e SERVICE=critical-illness -e PORT=3002 ... medical-settlement   (env overrides the build arg)
 # SERVICE: basic-insurance | critical-illness | medical-assistance | audit
 # Configuration is the environment the services read: PORT, HOST, DATABASE_URL, KAFKA_BROKERS,
-# TOPIC_PREFIX, LOG_LEVEL (see libs/platform/src/config.ts).
+# TOPIC_PREFIX, LOG_LEVEL, AUTH_TRUSTED_ISSUERS (see libs/platform/src/service.config.ts and auth/).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
