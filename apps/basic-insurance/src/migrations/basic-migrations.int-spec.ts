@@ -5,6 +5,7 @@ import pino from 'pino';
 import { basicInsuranceService } from '../main';
 import { SlipPersonYears1732400000110 } from './1732400000110-slip-person-years';
 import { ClaimFirstHash1732400000120 } from './1732400000120-claim-first-hash';
+import { ClaimHospital1732400000130 } from './1732400000130-claim-hospital';
 
 /** Basic's migrations of data already recorded, up and down, on real Postgres. */
 const logger = pino({ level: 'silent' });
@@ -139,6 +140,78 @@ describe('migration 1732400000120: every recorded claim in a snapshot carries th
       await migrated.dataSource.undoLastMigration({ transaction: 'each' });
       const [undone] = await states();
       expect(undone.state.claims['C-1']).toEqual(record);
+    } finally {
+      await migrated.close();
+    }
+  }, 60_000);
+});
+
+describe('migration 1732400000130: which hospital a claim belongs to', () => {
+  let drop: () => Promise<void>;
+  let url: string;
+  const before = migrations.slice(0, migrations.indexOf(ClaimHospital1732400000130));
+  const database = (list: typeof migrations) =>
+    new Database({ url, poolSize: 2, migrations: [EventingTables1732400000000, ...list], logger, applicationName: 'migration-test' });
+  const claim = (claimId: string, hospital: string) => ({
+    claimId,
+    personId: 'P1',
+    region: '440300',
+    hospital: { id: hospital, level: 2, inRegion: true },
+    serviceDate: '2024-03-01',
+  });
+  const snapshot = {
+    key: { region: '440300', personId: 'P1', year: 2024 },
+    revision: 2,
+    claims: {
+      'C-1': { claim: claim('C-1', 'H-1'), version: 1, status: 'LIVE' },
+      'C-2': { claim: claim('C-2', 'H-2'), version: 2, status: 'LIVE' },
+    },
+    paid: {},
+    decided: [],
+  };
+
+  beforeAll(async () => {
+    const scratch = await scratchDatabase('msb_basic_claim_hospital_migration');
+    drop = scratch.drop;
+    url = scratch.url;
+  });
+
+  afterAll(async () => drop?.());
+
+  it('takes each recorded claim’s hospital from its person-year snapshot, requires it from then on, and drops it on the way down', async () => {
+    const old = database(before);
+    await old.open();
+    await old.query(
+      `INSERT INTO person_years (stream_id, region, person_id, year, version, revision, state)
+       VALUES ('basic-person-year:440300:P1:2024', '440300', 'P1', 2024, 5, 2, $1)`,
+      [JSON.stringify(snapshot)],
+    );
+    for (const id of ['C-1', 'C-2'])
+      await old.query(
+        `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, total, policy_scope, first_hash, latest_hash)
+         VALUES ($1, 'basic-person-year:440300:P1:2024', '440300', 'P1', 2024, 1, 'LIVE', '2024-03-01', 'INPATIENT', 100, 100, 'h', 'h')`,
+        [id],
+      );
+    await old.close();
+
+    const migrated = database(migrations.slice(0, migrations.indexOf(ClaimHospital1732400000130) + 1));
+    await migrated.open();
+    try {
+      expect(await migrated.query('SELECT claim_id, hospital_id FROM claims ORDER BY claim_id')).toEqual([
+        { claim_id: 'C-1', hospital_id: 'H-1' },
+        { claim_id: 'C-2', hospital_id: 'H-2' },
+      ]);
+      await expect(
+        migrated.query(
+          `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, total, policy_scope, first_hash, latest_hash)
+           VALUES ('C-3', 's', '440300', 'P1', 2024, 1, 'LIVE', '2024-03-01', 'INPATIENT', 1, 1, 'h', 'h')`,
+        ),
+      ).rejects.toThrow(/hospital_id/);
+      await migrated.dataSource.undoLastMigration({ transaction: 'each' });
+      const columns = await migrated.query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'claims' AND column_name = 'hospital_id'",
+      );
+      expect(columns).toEqual([]);
     } finally {
       await migrated.close();
     }
