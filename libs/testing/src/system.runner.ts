@@ -8,6 +8,11 @@ import { ServiceClient, SystemClients, waitUntilCaughtUp } from './http.client';
 import { repoRoot } from './repo-root.path';
 import { randomTag } from './scenario.driver';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureCheckpointKey } = require(join(repoRoot(), 'deploy/local/checkpoint-key.js')) as {
+  ensureCheckpointKey: (file: string) => string;
+};
+
 export const SERVICE_NAMES = ['basic-insurance', 'critical-illness', 'medical-assistance', 'audit'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -73,6 +78,11 @@ export class TestSystem {
     return join(this.root, 'tmp', 'systems', this.tag);
   }
 
+  /** The system's own key for the audit log's signed checkpoints (made at start). */
+  get checkpointKeyFile(): string {
+    return join(this.logDir, 'audit-checkpoint-key.pem');
+  }
+
   databaseName(name: ServiceName): string {
     return `msb_t${this.tag}_${name.replace(/-/g, '_')}`;
   }
@@ -90,6 +100,7 @@ export class TestSystem {
     for (const name of SERVICE_NAMES) ports[name] = await freePort();
     const system = new TestSystem(randomTag(6), ports, options);
     mkdirSync(system.logDir, { recursive: true });
+    ensureCheckpointKey(system.checkpointKeyFile);
     await Promise.all(services.map((name) => system.spawn(name)));
     try {
       await Promise.all(services.map((name) => system.waitHealthy(name)));
@@ -150,6 +161,7 @@ export class TestSystem {
           TOPIC_PREFIX: this.topicPrefix,
           INSTANCE_ID: `${this.tag}-${name}`,
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+          ...(name === 'audit' ? { AUDIT_CHECKPOINT_KEY_FILE: this.checkpointKeyFile } : {}),
           ...this.options.env,
           ...env,
         },
