@@ -6,6 +6,7 @@ import { AuditTables1732400000400 } from './migrations/1732400000400-audit-table
 import { AuditCheckpoints1732400000410 } from './migrations/1732400000410-audit-checkpoints';
 import { AuditSignedCheckpoints1732400000420 } from './migrations/1732400000420-audit-signed-checkpoints';
 import { Checkpointer } from './checkpoints/checkpoint.service';
+import { signerSettings } from './checkpoints/checkpoint.signer';
 import { ROUTES } from './routes';
 
 /** Every agency's topic but the log's own checkpoints: recording those would grow the log it checkpoints, forever. */
@@ -38,4 +39,13 @@ export const auditService: ServiceDefinition = {
   stop: async (app) => app.get(Checkpointer).stop(),
 };
 
-if (require.main === module) main(auditService);
+if (require.main === module) {
+  // no key, no log: refuse before touching the database or the broker, as a bad configuration is
+  try {
+    signerSettings(process.env, auditService.database);
+  } catch (e) {
+    process.stderr.write(`audit: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  main(auditService);
+}

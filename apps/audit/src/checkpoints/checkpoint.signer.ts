@@ -33,6 +33,11 @@ export function signerSettings(env: NodeJS.ProcessEnv, database: string): Signer
     throw new Error(
       `${ORIGIN_VARIABLE} must be a non-empty name without spaces or "+" (e.g. msb.audit/prod), not ${JSON.stringify(origin)}`,
     );
+  return { origin, privateKey: checkpointKey(env) };
+}
+
+/** The signing key from the file AUDIT_CHECKPOINT_KEY_FILE names, or an error saying what is wrong with it. */
+export function checkpointKey(env: NodeJS.ProcessEnv): KeyObject {
   const file = env[KEY_FILE_VARIABLE];
   if (!file)
     throw new Error(
@@ -52,7 +57,7 @@ export function signerSettings(env: NodeJS.ProcessEnv, database: string): Signer
   }
   if (privateKey.asymmetricKeyType !== 'ed25519')
     throw new Error(`${KEY_FILE_VARIABLE}=${file} holds an ${privateKey.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
-  return { origin, privateKey };
+  return privateKey;
 }
 
 /** Signs checkpoints as C2SP signed notes under the log's origin, which is also its key name. */
