@@ -7,10 +7,14 @@
  *   replay               re-derive every decision with today's rules; list the differences
  *   flags [type]         fraud and integrity flags with their evidence
  *   ledger <region> <personId> <year> [asOf]   what each payer had paid, as known at a time
+ *   prove <claimId>      each entry of the claim, its leaf hash recomputed and its inclusion
+ *                        proof verified against the latest signed checkpoint (the checkpoint's
+ *                        signature checked with AUDIT_VERIFIER_KEY, else the key the service serves)
  *
  * As an auditor: with the token in AUDIT_TOKEN, else one from the local issuer (npm run infra:up).
  */
 import { givenToken, localTokens, ServiceClient } from '@msb/testing';
+import { prove } from './audit-prove';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 // `| head` closing the pipe is not an error
@@ -144,8 +148,15 @@ async function main() {
       );
       return;
     }
+    case 'prove': {
+      if (!args[0]) throw new Error('usage: prove <claimId>');
+      process.exitCode = (await prove(client, args[0], out)) ? 0 : 1;
+      return;
+    }
     default:
-      out('usage: npm run audit -- verify | history <claimId> | replay | flags [type] | ledger <region> <personId> <year> [asOf]');
+      out(
+        'usage: npm run audit -- verify | history <claimId> | replay | flags [type] | ledger <region> <personId> <year> [asOf] | prove <claimId>',
+      );
       process.exitCode = 2;
   }
 }

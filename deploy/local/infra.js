@@ -289,6 +289,7 @@ async function upWithState(options = {}) {
     startedKafka = local.started;
   }
   const pg = await ensurePostgres(options.databases);
+  require('./checkpoint-key').localCheckpointKey(); // the audit log's signing key, made once
   return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg, ...require('./issuer').localAuthEnv() }, startedKafka };
 }
 

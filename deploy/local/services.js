@@ -9,7 +9,8 @@
  *
  * Logs and pid files: deploy/local/.runtime/services/. Environment: KAFKA_BROKERS,
  * DATABASE_URL, TOPIC_PREFIX, and per service PORT is fixed by SERVICES below unless
- * <NAME>_PORT is set (BASIC_INSURANCE_PORT…).
+ * <NAME>_PORT is set (BASIC_INSURANCE_PORT…); audit gets AUDIT_CHECKPOINT_KEY_FILE (its own,
+ * else deploy/local/.runtime/audit/checkpoint-key.pem, made by checkpoint-key.js).
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -77,7 +78,9 @@ async function waitHealthy(name, pid, timeoutMs = 90000) {
 }
 
 function envFor(name, extra = {}) {
-  return { ...process.env, PORT: String(portOf(name)), ...extra };
+  // only the audit service gets the file of the key it signs its checkpoints with
+  const key = name === 'audit' ? { AUDIT_CHECKPOINT_KEY_FILE: require('./checkpoint-key').localCheckpointKey() } : {};
+  return { ...process.env, PORT: String(portOf(name)), ...key, ...extra };
 }
 
 function startDetached(name) {

@@ -3,10 +3,12 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { RUNTIME, ServiceRuntime } from '@msb/platform';
 import { AnalysisService } from './analysis/analysis.service';
 import { Checkpointer } from './checkpoints/checkpoint.service';
+import { CheckpointSigner } from './checkpoints/checkpoint.signer';
 import { FlagsController } from './flags/flags.controller';
 import { ClaimHistoryController } from './history/claim-history.controller';
 import { AsOfLedgerController } from './ledgers/as-of-ledger.controller';
 import { AuditLog } from './log/audit-log.consumer';
+import { ProofsController } from './proofs/proofs.controller';
 import { ReplayController } from './replay/replay.controller';
 import { ChainVerifier } from './verify/chain.verifier';
 import { VerifyController } from './verify/verify.controller';
@@ -17,8 +19,8 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [VerifyController, ClaimHistoryController, AsOfLedgerController, ReplayController, FlagsController],
-      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLog, ChainVerifier, Checkpointer, AnalysisService],
+      controllers: [VerifyController, ClaimHistoryController, AsOfLedgerController, ReplayController, FlagsController, ProofsController],
+      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLog, ChainVerifier, CheckpointSigner, Checkpointer, AnalysisService],
       exports: [AuditLog, Checkpointer],
     };
   }

@@ -1,11 +1,16 @@
-import { ALL_TOPICS } from '@msb/contracts';
+import { ALL_TOPICS, TOPICS } from '@msb/contracts';
 import { main, ServiceDefinition } from '@msb/platform';
 import { AuditModule } from './audit.module';
 import { AuditLog } from './log/audit-log.consumer';
 import { AuditTables1732400000400 } from './migrations/1732400000400-audit-tables';
 import { AuditCheckpoints1732400000410 } from './migrations/1732400000410-audit-checkpoints';
+import { AuditSignedCheckpoints1732400000420 } from './migrations/1732400000420-audit-signed-checkpoints';
 import { Checkpointer } from './checkpoints/checkpoint.service';
+import { signerSettings } from './checkpoints/checkpoint.signer';
 import { ROUTES } from './routes';
+
+/** Every agency's topic but the log's own checkpoints: recording those would grow the log it checkpoints, forever. */
+const AUDITED_TOPICS = ALL_TOPICS.filter((t) => t !== TOPICS.auditCheckpoints);
 
 /** audit: every agency's events in one verifiable log, for auditors and fraud review. Port 3004. */
 export const auditService: ServiceDefinition = {
@@ -14,9 +19,9 @@ export const auditService: ServiceDefinition = {
   description: 'An append-only, hash-chained log of every event of every agency; claim histories, verification, replay and flags.',
   port: 3004,
   database: 'msb_audit',
-  migrations: [AuditTables1732400000400, AuditCheckpoints1732400000410],
-  produces: [],
-  consumes: ALL_TOPICS,
+  migrations: [AuditTables1732400000400, AuditCheckpoints1732400000410, AuditSignedCheckpoints1732400000420],
+  produces: [TOPICS.auditCheckpoints],
+  consumes: AUDITED_TOPICS,
   routes: ROUTES,
   module: (runtime) => AuditModule.register(runtime),
   start: async (app, runtime) => {
@@ -25,7 +30,7 @@ export const auditService: ServiceDefinition = {
     const database = new URL(runtime.config.databaseUrl).pathname.slice(1);
     await runtime.startConsumer({
       group: `audit.${database}`,
-      topics: ALL_TOPICS,
+      topics: AUDITED_TOPICS,
       handleBatch: (tx, messages) => log.recordBatch(tx, messages),
       fromBeginning: true,
     });
@@ -34,4 +39,13 @@ export const auditService: ServiceDefinition = {
   stop: async (app) => app.get(Checkpointer).stop(),
 };
 
-if (require.main === module) main(auditService);
+if (require.main === module) {
+  // no key, no log: refuse before touching the database or the broker, as a bad configuration is
+  try {
+    signerSettings(process.env, auditService.database);
+  } catch (e) {
+    process.stderr.write(`audit: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  main(auditService);
+}

@@ -48,7 +48,7 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/checkpoints',
-    summary: 'The latest Merkle checkpoints (RFC 6962) with their time',
+    summary: 'The latest Merkle checkpoints (RFC 6962) with their time and signed note',
     roles: ['auditor'],
     responses: { 200: 'checkpoints' },
   },
@@ -58,5 +58,43 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Take a Merkle checkpoint now',
     roles: ['auditor'],
     responses: { 200: 'the checkpoint' },
+  },
+  {
+    method: 'get',
+    path: '/checkpoint',
+    summary: 'The latest checkpoint as a C2SP signed note (tlog-checkpoint: origin, tree size, base64 root hash, signature), text/plain',
+    roles: 'public',
+    responses: { 200: 'the signed note', 404: 'no checkpoint yet' },
+  },
+  {
+    method: 'get',
+    path: '/checkpoint/key',
+    summary: 'The verifier key of the checkpoints in signed-note form, <name>+<key ID>+<base64 key>, text/plain',
+    roles: 'public',
+    responses: { 200: 'the verifier key' },
+  },
+  {
+    method: 'get',
+    path: '/entries/:index',
+    summary:
+      'An entry of the log: { index, topic, partition, offset, event, leafHash = SHA-256(0x00 ‖ JCS({ topic, partition, offset, event })) }',
+    roles: ['auditor'],
+    responses: { 200: 'the entry', 400: 'bad index', 404: 'no such entry' },
+  },
+  {
+    method: 'get',
+    path: '/proofs/inclusion',
+    summary: 'RFC 9162 inclusion path of entry index in the tree of size leaves: { index, size, inclusionPath }',
+    query: { index: 'leaf index', size: 'tree size, at most the latest checkpoint' },
+    roles: ['auditor'],
+    responses: { 200: 'the proof', 400: 'bad index or size' },
+  },
+  {
+    method: 'get',
+    path: '/proofs/consistency',
+    summary: 'RFC 9162 consistency path from the tree of from leaves to the tree of to leaves: { from, to, consistencyPath }',
+    query: { from: 'the smaller tree size (1 or more)', to: 'the larger tree size, at most the latest checkpoint' },
+    roles: ['auditor'],
+    responses: { 200: 'the proof', 400: 'bad sizes' },
   },
 ];

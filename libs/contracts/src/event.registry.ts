@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkpointSignedV1 } from './audit-checkpoint.schema';
 import { Envelope, envelopeSchema } from './envelope.schema';
 import {
   assistancePersonYearDecidedV1,
@@ -31,6 +32,7 @@ export const EVENT_TYPES = {
   'assistance.EligibilityRevoked': { topic: TOPICS.assistanceEligibility, version: 1, schema: eligibilityRevokedV1 },
   'assistance.PersonYearDecided': { topic: TOPICS.assistanceDecisions, version: 1, schema: assistancePersonYearDecidedV1 },
   'assistance.PolicyRevised': { topic: TOPICS.assistancePolicies, version: 1, schema: assistancePolicyRevisedV1 },
+  'audit.CheckpointSigned': { topic: TOPICS.auditCheckpoints, version: 1, schema: checkpointSignedV1 },
 } as const satisfies Record<string, { topic: TopicName; version: number; schema: z.ZodType }>;
 
 export type EventType = keyof typeof EVENT_TYPES;

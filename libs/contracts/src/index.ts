@@ -9,3 +9,7 @@ export * from './topic.names';
 export * from './event.registry';
 export * from './scenario.schema';
 export * from './canonical.json';
+export * from './signed-note.format';
+export * from './tlog-checkpoint.format';
+export * from './audit-proof.verifier';
+export * from './audit-checkpoint.schema';

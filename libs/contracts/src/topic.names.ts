@@ -12,6 +12,7 @@ export const TOPICS = {
   assistanceEligibility: 'assistance.eligibility',
   assistanceDecisions: 'assistance.decisions',
   assistancePolicies: 'assistance.policies',
+  auditCheckpoints: 'audit.checkpoints',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 export const ALL_TOPICS: TopicName[] = Object.values(TOPICS);

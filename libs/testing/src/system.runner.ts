@@ -9,6 +9,11 @@ import { localIssuer, localTokens, TokenSource } from './token.source';
 import { repoRoot } from './repo-root.path';
 import { randomTag } from './scenario.driver';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureCheckpointKey } = require(join(repoRoot(), 'deploy/local/checkpoint-key.js')) as {
+  ensureCheckpointKey: (file: string) => string;
+};
+
 export const SERVICE_NAMES = ['basic-insurance', 'critical-illness', 'medical-assistance', 'audit'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -78,6 +83,11 @@ export class TestSystem {
     return join(this.root, 'tmp', 'systems', this.tag);
   }
 
+  /** The system's own key for the audit log's signed checkpoints (made at start). */
+  get checkpointKeyFile(): string {
+    return join(this.logDir, 'audit-checkpoint-key.pem');
+  }
+
   databaseName(name: ServiceName): string {
     return `msb_t${this.tag}_${name.replace(/-/g, '_')}`;
   }
@@ -95,6 +105,7 @@ export class TestSystem {
     for (const name of SERVICE_NAMES) ports[name] = await freePort();
     const system = new TestSystem(randomTag(6), ports, options);
     mkdirSync(system.logDir, { recursive: true });
+    ensureCheckpointKey(system.checkpointKeyFile);
     await Promise.all(services.map((name) => system.spawn(name)));
     try {
       await Promise.all(services.map((name) => system.waitHealthy(name)));
@@ -159,6 +170,7 @@ export class TestSystem {
           INSTANCE_ID: `${this.tag}-${name}`,
           AUTH_TRUSTED_ISSUERS: this.trustedIssuers,
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+          ...(name === 'audit' ? { AUDIT_CHECKPOINT_KEY_FILE: this.checkpointKeyFile } : {}),
           ...this.options.env,
           ...env,
         },

@@ -4,6 +4,7 @@ import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, recordAcces
 
 interface Row {
   seq: string;
+  leaf_index: string;
   event_id: string;
   type: string;
   source: string;
@@ -48,7 +49,7 @@ function personOf(rows: Row[]): string {
 export class ClaimHistoryController {
   constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}
 
-  /** Every event about a claim from every agency, in recording order, with its hash and causation. */
+  /** Every event about a claim from every agency, in recording order, with its hash, causation and leaf index (GET /entries/{index}). */
   @Get('claims/:claimId/history')
   async history(
     @Param('claimId') claimId: string,
@@ -57,7 +58,7 @@ export class ClaimHistoryController {
   ) {
     const id = idParam('claimId', claimId);
     const rows = await this.runtime.db.query<Row>(
-      `SELECT l.seq, l.event_id, l.type, l.source, l.subject, l.event_time, l.recorded_at, l.correlation_id, l.causation_id, l.envelope, l.hash
+      `SELECT l.seq, l.leaf_index, l.event_id, l.type, l.source, l.subject, l.event_time, l.recorded_at, l.correlation_id, l.causation_id, l.envelope, l.hash
        FROM audit_claims c JOIN audit_log l ON l.seq = c.seq WHERE c.claim_id = $1
        ORDER BY l.event_time,
                 CASE WHEN l.type LIKE 'basic.Claim%' THEN 0 WHEN l.type = 'basic.PersonYearDecided' THEN 1
@@ -76,6 +77,7 @@ export class ClaimHistoryController {
       claimId: id,
       events: rows.map((r) => ({
         seq: r.seq,
+        index: Number(r.leaf_index),
         eventId: r.event_id,
         agency: r.source,
         type: r.type,

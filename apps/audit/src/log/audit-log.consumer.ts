@@ -27,10 +27,14 @@ export class AuditLog {
       const chain = chainOf(this.logicalTopic(m.context.topic), m.context.partition);
       byChain.set(chain, [...(byChain.get(chain) ?? []), m]);
     }
-    for (const [chain, list] of byChain) await this.append(tx, chain, list);
+    // leaf indexes are dense and in recording order: the order of the Merkle tree's leaves
+    const [{ next }] = await tx.query<{ next: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS next FROM audit_log');
+    let leaf = BigInt(next);
+    for (const [chain, list] of byChain) leaf = await this.append(tx, chain, list, leaf);
   }
 
-  private async append(tx: Tx, chain: string, messages: Consumed[]): Promise<void> {
+  /** Append to one chain from leaf index `leaf` on; returns the next free leaf index. */
+  private async append(tx: Tx, chain: string, messages: Consumed[], leaf: bigint): Promise<bigint> {
     await tx.execute('INSERT INTO chain_heads (chain, length, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING', [chain, GENESIS]);
     const [head] = await tx.query<{ length: string; hash: string }>('SELECT length, hash FROM chain_heads WHERE chain = $1 FOR UPDATE', [
       chain,
@@ -44,7 +48,7 @@ export class AuditLog {
     );
     let previous = head.hash;
     let length = BigInt(head.length);
-    const rows: unknown[][] = Array.from({ length: 15 }, () => []);
+    const rows: unknown[][] = Array.from({ length: 16 }, () => []);
     const entries: AnyEnvelope[] = [];
     for (const { envelope, context } of messages) {
       if (seen.has(envelope.id)) continue; // the same event published twice (a relay retry): stored once
@@ -67,14 +71,15 @@ export class AuditLog {
         canonicalJson(envelope),
         previous,
         hash,
+        (leaf + BigInt(entries.length)).toString(),
       ].forEach((v, i) => rows[i].push(v));
       entries.push(envelope);
       previous = hash;
     }
-    if (entries.length === 0) return;
+    if (entries.length === 0) return leaf;
     const inserted = await tx.query<{ seq: string; event_id: string }>(
-      `INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, causation_id, envelope, prev_hash, hash)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::json[], $14::text[], $15::text[])
+      `INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, causation_id, envelope, prev_hash, hash, leaf_index)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::json[], $14::text[], $15::text[], $16::bigint[])
        RETURNING seq, event_id`,
       rows,
     );
@@ -94,5 +99,6 @@ export class AuditLog {
         seqs,
       ]);
     }
+    return leaf + BigInt(entries.length);
   }
 }
