@@ -24,7 +24,7 @@ export interface CriticalIllnessDecisionSummary {
 
 /**
  * 大病保险 for a person-year in wire shape, on basic's figures (never the raw bill) and the
- * person's grants (倾斜支付): the cumulative base, threshold, entitlement, each claim's share,
+ * person's eligibility windows (倾斜支付): the cumulative base, threshold, entitlement, each claim's share,
  * and the payments against what was paid before; adjustments carry `adjustmentReason`.
  */
 export function decideCriticalIllnessPersonYear(
@@ -44,7 +44,7 @@ export function decideCriticalIllnessPersonYear(
       visitType: c.visitType,
       compliantSelfPay: money(c.compliantSelfPay),
     })),
-    eligibility.grants,
+    eligibility.windows,
   );
   const amounts = new Map(year.claims.map((c) => [c.claimId, c.criticalIllness]));
   const claims = basic.claims.map((c): CriticalIllnessDecidedClaim => ({

@@ -9,14 +9,14 @@ import {
   decisionEvents,
   downstreamPayer,
   EligibilityInForce,
-  Grant,
+  EligibilityWindow,
   InForce,
   reasonFromUpstream,
 } from '@msb/settlement';
 
 /**
  * The 大病 person-year as a decider. It decides on basic's latest decision for the person-year
- * (compliant self-pay per claim), the person's grants (for the tilt, 倾斜支付) and the
+ * (compliant self-pay per claim), the person's eligibility windows (for the tilt, 倾斜支付) and the
  * region-year's 大病 policy. Without a policy it parks and waits.
  */
 
@@ -50,7 +50,8 @@ export type CiCommand = RecordBasicDecision | ApplyEligibility | ApplyPolicyRevi
 
 export type CiEvent =
   | { type: 'BasicDecisionRecorded'; data: BasicInput }
-  | { type: 'EligibilityRecorded'; data: { revision: number; grants: Grant[] } }
+  // events recorded before windows carry `grants` in place of `windows`; evolve reads only the revision
+  | { type: 'EligibilityRecorded'; data: { revision: number; windows: readonly EligibilityWindow[] } }
   | downstreamPayer.Events<'CriticalIllness', CriticalIllnessPersonYearDecided, { basicRevision: number }>;
 
 export function evolve(state: CiPersonYearState, event: CiEvent): CiPersonYearState {
@@ -76,7 +77,7 @@ function recordedInputs(state: CiPersonYearState, command: CiCommand): CiEvent[]
   }
   const eligibility: EligibilityInForce = command.data.eligibility;
   if (eligibility.revision > state.eligibilityRevision) {
-    events.push({ type: 'EligibilityRecorded', data: { revision: eligibility.revision, grants: eligibility.grants } });
+    events.push({ type: 'EligibilityRecorded', data: { revision: eligibility.revision, windows: eligibility.windows } });
   }
   return events;
 }
