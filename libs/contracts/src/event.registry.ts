@@ -89,7 +89,7 @@ export function decodeMessage(raw: Buffer | string | null): DecodeResult {
     return {
       ok: false,
       reason: 'MALFORMED_JSON',
-      detail: (e as Error).message.replace(/"[\s\S]*" is not valid JSON/, 'it is not valid JSON'),
+      detail: (e as Error).message.replace(/(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON/, 'it is not valid JSON'),
     };
   }
   const envelope = envelopeSchema.safeParse(json);

@@ -421,9 +421,11 @@ export const P_2: PersonYearRef = { region: REGION, personId: 'P-2', year: 2024 
  * A consistent log of two person-years under the retroactive-eligibility policy:
  * P-RE: claims RE-1 and RE-2 of the scenario, then a retroactive 特困 grant (assistance for both,
  * 大病 tilted); P-2: a level-2 stay, a chronic visit that is corrected and then reversed.
+ * `eligibilityVersion` 1: the grant published as before windows (v1, the whole grant list).
  */
-export function twoPersonYears(): TestLog {
+export function twoPersonYears(eligibilityVersion: 1 | 2 = 2): TestLog {
   const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
+  log.eligibilityVersion = eligibilityVersion;
   log.claim(
     stay('RE-1', 'P-RE', '2024-01-15', '2024-01-15', {
       diagnosis: ['C34.9'],
