@@ -95,7 +95,7 @@ function causeAndReason(command: CiCommand, state: CiPersonYearState, basic: Bas
       return { cause: { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision }, reason: 'POLICY_REVISED' };
     default: {
       const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }
