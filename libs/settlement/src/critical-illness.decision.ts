@@ -5,10 +5,22 @@ import type { CriticalIllnessPolicy } from './domain.types';
 import type { EligibilityInForce, PayerOutcome } from './payer.kernel';
 import { PaidSoFar, paymentsFor } from './payments.rules';
 
+/** What 大病 needs of each claim basic decided: its version, status, date, visit type and compliant self-pay; not basic's other figures. */
+export type CriticalIllnessBasis = Pick<
+  BasicDecidedClaim,
+  'claimId' | 'version' | 'status' | 'serviceDate' | 'visitType' | 'compliantSelfPay'
+>;
+
+/** Only what 大病 needs of one of basic's decided claims (what 大病 records of basic's decision). */
+export function criticalIllnessBasis(c: CriticalIllnessBasis): CriticalIllnessBasis {
+  const { claimId, version, status, serviceDate, visitType, compliantSelfPay } = c;
+  return { claimId, version, status, serviceDate, visitType, compliantSelfPay };
+}
+
 /** 大病's input from basic: one revision of basic's person-year decision. */
 export interface BasicRevision {
   revision: number;
-  claims: readonly BasicDecidedClaim[];
+  claims: readonly CriticalIllnessBasis[];
 }
 
 /** What 大病 decided for a person-year, and the basic and eligibility revisions it decided on. */

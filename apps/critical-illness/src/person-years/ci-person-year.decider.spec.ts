@@ -72,7 +72,19 @@ const revise = (inForce: InForce<CriticalIllnessPolicy>): CiCommand => ({ type: 
 
 const recorded = (d: BasicPersonYearDecided): CiEvent => ({
   type: 'BasicDecisionRecorded',
-  data: { revision: d.revision, cause: d.cause, claims: d.claims },
+  data: {
+    revision: d.revision,
+    cause: d.cause,
+    // not basic's other figures (total, policy scope, basic, ciExtra)
+    claims: d.claims.map(({ claimId, version, status, serviceDate, visitType, compliantSelfPay }) => ({
+      claimId,
+      version,
+      status,
+      serviceDate,
+      visitType,
+      compliantSelfPay,
+    })),
+  },
 });
 const ciClaim = (b: BasicDecidedClaim, criticalIllness: string): CriticalIllnessDecidedClaim => ({
   claimId: b.claimId,
@@ -115,6 +127,16 @@ const DECIDED_ON_BASIC_1 = decided({
 });
 
 describe('大病 person-year decider', () => {
+  it('records of basic’s decision only what it decides on: no total, policy scope, basic amount or ciExtra', () => {
+    const [event] = decide(record(BASIC_1, { policy: undefined, eligibility: NO_GRANTS }), fold([]));
+
+    expect(event.type).toBe('BasicDecisionRecorded');
+    const claims = (event.data as { claims: object[] }).claims;
+    expect(claims.map((c) => Object.keys(c).sort())).toEqual([
+      ['claimId', 'compliantSelfPay', 'serviceDate', 'status', 'version', 'visitType'],
+    ]);
+  });
+
   describe('without a policy', () => {
     it('parks the person-year', () => {
       given([])

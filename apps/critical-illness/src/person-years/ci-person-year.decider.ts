@@ -2,6 +2,8 @@ import type { BasicPersonYearDecided, Cause, CriticalIllnessPersonYearDecided, P
 import {
   BasicRevision,
   Command,
+  criticalIllnessBasis,
+  CriticalIllnessBasis,
   CriticalIllnessDecisionSummary,
   CriticalIllnessPolicy,
   decideCriticalIllnessPersonYear,
@@ -20,10 +22,13 @@ import {
  * region-year's 大病 policy. Without a policy it parks and waits.
  */
 
-/** Basic's decision as 大病 records it, with the cause it carries downstream. */
+/**
+ * Basic's decision as 大病 records it, with the cause it carries downstream: of each claim only
+ * what 大病 decides on (decisions recorded before carry basic's other figures too, unused).
+ */
 export interface BasicInput extends BasicRevision {
   cause: Cause;
-  claims: BasicPersonYearDecided['claims'];
+  claims: CriticalIllnessBasis[];
 }
 
 export interface CiPersonYearState extends downstreamPayer.State<CriticalIllnessDecisionSummary> {
@@ -73,7 +78,10 @@ function recordedInputs(state: CiPersonYearState, command: CiCommand): CiEvent[]
   if (command.type === 'RecordBasicDecision') {
     const d = command.data.decision;
     if (state.basic !== null && d.revision <= state.basic.revision) return []; // an older or repeated decision
-    events.push({ type: 'BasicDecisionRecorded', data: { revision: d.revision, cause: d.cause, claims: d.claims } });
+    events.push({
+      type: 'BasicDecisionRecorded',
+      data: { revision: d.revision, cause: d.cause, claims: d.claims.map(criticalIllnessBasis) },
+    });
   }
   const eligibility: EligibilityInForce = command.data.eligibility;
   if (eligibility.revision > state.eligibilityRevision) {
