@@ -1,5 +1,7 @@
-import { ClaimDto, canonicalJson, sha256Hex } from '@msb/contracts';
+import { randomUUID } from 'node:crypto';
+import { ClaimDto, canonicalJson, sha256Hex, TOPICS } from '@msb/contracts';
 import { applyStep, IdMap, loadScenario, mapStep, randomTag, TestSystem } from '@msb/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
 /**
@@ -197,6 +199,106 @@ describe('audit: an immutable, verifiable record', () => {
     expect(now.body.payers.assistance.paid).toBe(scenario.expected.personYears[key].assistance);
     expect(now.body.payers.criticalIllness.paid).toBe(scenario.expected.personYears[key].criticalIllness);
   }, 120_000);
+
+  it('reads an eligibility change published before windows (v1, the whole grant list): 大病 keeps only the windows and tilts on them, audit logs it as published and replays without a difference', async () => {
+    const scenario = loadScenario('retroactive-eligibility.json');
+    const run = new IdMap(randomTag());
+    const steps = scenario.steps.map((s) => mapStep(s, run));
+    const grant = steps.find((s) => s.op === 'grantEligibility');
+    if (grant?.op !== 'grantEligibility') throw new Error('the scenario has a grant');
+    const secret = `household review note ${run.tag}`;
+    const v1 = {
+      id: randomUUID(),
+      type: 'assistance.EligibilityGranted',
+      version: 1,
+      source: 'medical-assistance',
+      subject: grant.personId,
+      time: new Date().toISOString(),
+      correlationId: `v1-${run.tag}`,
+      causationId: null,
+      data: {
+        personId: grant.personId,
+        grantId: grant.grantId,
+        eligibilityRevision: 1,
+        grants: [
+          {
+            grantId: `${grant.grantId}-OLD`,
+            personId: grant.personId,
+            category: 'MINIMUM_LIVING',
+            validFrom: '2023-01-01',
+            revoked: true,
+            revokedReason: secret,
+            grantedAt: '2023-01-01T00:00:00.000Z',
+            revokedAt: '2023-12-31T00:00:00.000Z',
+          },
+          {
+            grantId: grant.grantId,
+            personId: grant.personId,
+            category: grant.category,
+            validFrom: grant.validFrom,
+            ...(grant.validTo ? { validTo: grant.validTo } : {}),
+            revoked: false,
+            grantedAt: new Date().toISOString(),
+          },
+        ],
+      },
+    };
+    // the policies, then civil affairs' grant as an old medical-assistance published it, before any claim
+    await applyStep(system.clients, steps[0]);
+    const kafka = new Kafka({
+      clientId: 'v1',
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: `${system.topicPrefix}.${TOPICS.assistanceEligibility}`,
+      messages: [{ key: grant.personId, value: JSON.stringify(v1) }],
+    });
+    await producer.disconnect();
+    await system.caughtUp();
+
+    const ci = new Client({ connectionString: system.databaseUrl('critical-illness') });
+    const audit = new Client({ connectionString: system.databaseUrl('audit') });
+    await ci.connect();
+    await audit.connect();
+    try {
+      // 大病 stored the windows of the grants in force, and nothing of the revoked grant
+      const { rows: persons } = await ci.query('SELECT eligibility_revision, windows FROM persons WHERE person_id = $1', [grant.personId]);
+      expect(persons).toEqual([
+        {
+          eligibility_revision: 1,
+          windows: [{ category: grant.category, validFrom: grant.validFrom, ...(grant.validTo ? { validTo: grant.validTo } : {}) }],
+        },
+      ]);
+      // audit logged the event as it was published: version 1, whole grant list
+      const { rows: logged } = await audit.query<{ envelope: typeof v1 }>('SELECT envelope FROM audit_log WHERE event_id = $1', [v1.id]);
+      expect(logged.map((r) => [r.envelope.version, r.envelope.data.grants.length])).toEqual([[1, 2]]);
+      expect((await system.clients.criticalIllness.get<{ deadLettered: number }>('/status')).body.deadLettered).toBe(0);
+
+      // civil affairs' own record of the same grant (its revision 1: 大病 has it already), then the claims
+      await applyStep(system.clients, grant);
+      for (const step of steps.filter((s) => s.op === 'submitClaim')) await applyStep(system.clients, step);
+      await system.caughtUp();
+
+      const [key] = Object.keys(scenario.expected.personYears);
+      const [r, p, y] = run.personYear(key).split('|');
+      const ledger = await system.clients.basic.get<Record<string, unknown>>(`/ledgers/${r}/${p}/${y}`);
+      expect(ledger.body).toMatchObject(scenario.expected.personYears[key]);
+      const leaked = await ci.query<{ n: string }>(
+        `SELECT (SELECT count(*) FROM events WHERE data::text LIKE $1) + (SELECT count(*) FROM person_years WHERE state::text LIKE $1)
+              + (SELECT count(*) FROM persons WHERE windows::text LIKE $1) AS n`,
+        [`%${secret}%`],
+      );
+      expect(Number(leaked.rows[0].n)).toBe(0);
+    } finally {
+      await ci.end();
+      await audit.end();
+    }
+    const replay = await system.clients.audit.post<{ differences: unknown[] }>('/replays');
+    expect(replay.body.differences).toEqual([]);
+  }, 180_000);
 
   it('rebuilds the same chain head from the topics into an empty database', async () => {
     await system.caughtUp();

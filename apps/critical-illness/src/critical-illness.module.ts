@@ -30,7 +30,7 @@ export class CriticalIllnessModule {
         { provide: RUNTIME, useValue: runtime },
         CriticalIllnessPolicies,
         CriticalIllnessPersonYears,
-        EligibilityStore,
+        { provide: EligibilityStore, useValue: EligibilityStore.ofWindows() },
         CriticalIllnessInputs,
         CriticalIllnessRecalculation,
         CriticalIllnessLedgerView,

@@ -3,6 +3,7 @@ import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculati
 import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
+import { EligibilityWindows1732400000210 } from './migrations/1732400000210-eligibility-windows';
 import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -13,7 +14,13 @@ export const criticalIllnessService: ServiceDefinition = {
   description: 'Critical-illness insurance: cumulative 大病 on what basic left, with the tilt for people in hardship.',
   port: 3002,
   database: 'msb_critical_illness',
-  migrations: [Recalculations1732400000050, PayerTables1732400000060, PaymentRecord1732400000070, CriticalIllnessTables1732400000200],
+  migrations: [
+    Recalculations1732400000050,
+    PayerTables1732400000060,
+    PaymentRecord1732400000070,
+    CriticalIllnessTables1732400000200,
+    EligibilityWindows1732400000210,
+  ],
   produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies],
   consumes: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
   routes: ROUTES,

@@ -30,7 +30,7 @@ export class MedicalAssistanceModule {
         { provide: RUNTIME, useValue: runtime },
         AssistancePolicies,
         AssistancePersonYears,
-        EligibilityStore,
+        { provide: EligibilityStore, useValue: EligibilityStore.ofGrants() },
         Grants,
         AssistanceInputs,
         AssistanceRecalculation,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { category } from './domain-values.schema';
+import { Category, category } from './domain-values.schema';
 import { identifier, isoDate } from './primitives.schema';
 
 /** A grant of civil affairs (救助对象认定): who, which category, from when, until when. */
@@ -35,3 +35,42 @@ export const grantSchema = z.object({
   revokedAt: z.string().optional(),
 });
 export type GrantDto = z.infer<typeof grantSchema>;
+
+/**
+ * A span in which a person holds a category (救助对象类别): what 大病 needs of a grant for its
+ * tilt (倾斜支付), and nothing else (PIPL art. 6): no grant id, no revocation, no reason, no operator.
+ */
+export const eligibilityWindowSchema = z.strictObject({
+  category,
+  validFrom: isoDate,
+  validTo: isoDate.optional(),
+});
+export type EligibilityWindowDto = z.infer<typeof eligibilityWindowSchema>;
+
+const laterEnd = (a?: string, b?: string) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1);
+
+/**
+ * The windows of a person's grants: one per grant in force (revoked grants are no window),
+ * without duplicates, ordered by validFrom, validTo (open last), category, so that they tell
+ * nothing of the grants' ids, number or order beyond the spans themselves.
+ */
+export function eligibilityWindows(
+  grants: readonly { category: Category; validFrom: string; validTo?: string; revoked: boolean }[],
+): EligibilityWindowDto[] {
+  const windows = new Map<string, EligibilityWindowDto>();
+  for (const g of grants) {
+    if (g.revoked) continue;
+    const window: EligibilityWindowDto = {
+      category: g.category,
+      validFrom: g.validFrom,
+      ...(g.validTo !== undefined ? { validTo: g.validTo } : {}),
+    };
+    windows.set(`${g.category}|${g.validFrom}|${g.validTo ?? ''}`, window);
+  }
+  return [...windows.values()].sort(
+    (a, b) =>
+      (a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : 0) ||
+      laterEnd(a.validTo, b.validTo) ||
+      (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+  );
+}

@@ -11,8 +11,9 @@ import {
   claimSubmittedV1,
   criticalIllnessPersonYearDecidedV1,
   criticalIllnessPolicyRevisedV1,
-  eligibilityGrantedV1,
-  eligibilityRevokedV1,
+  eligibilityGrantedV2,
+  eligibilityRevokedV2,
+  eligibilityV1toV2,
 } from './events.schema';
 import { TOPICS, TopicName } from './topic.names';
 
@@ -28,8 +29,8 @@ export const EVENT_TYPES = {
   'basic.PolicyRevised': { topic: TOPICS.basicPolicies, version: 1, schema: basicPolicyRevisedV1 },
   'critical-illness.PersonYearDecided': { topic: TOPICS.criticalIllnessDecisions, version: 1, schema: criticalIllnessPersonYearDecidedV1 },
   'critical-illness.PolicyRevised': { topic: TOPICS.criticalIllnessPolicies, version: 1, schema: criticalIllnessPolicyRevisedV1 },
-  'assistance.EligibilityGranted': { topic: TOPICS.assistanceEligibility, version: 1, schema: eligibilityGrantedV1 },
-  'assistance.EligibilityRevoked': { topic: TOPICS.assistanceEligibility, version: 1, schema: eligibilityRevokedV1 },
+  'assistance.EligibilityGranted': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityGrantedV2 },
+  'assistance.EligibilityRevoked': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityRevokedV2 },
   'assistance.PersonYearDecided': { topic: TOPICS.assistanceDecisions, version: 1, schema: assistancePersonYearDecidedV1 },
   'assistance.PolicyRevised': { topic: TOPICS.assistancePolicies, version: 1, schema: assistancePolicyRevisedV1 },
   'audit.CheckpointSigned': { topic: TOPICS.auditCheckpoints, version: 1, schema: checkpointSignedV1 },
@@ -40,15 +41,37 @@ export type EventData<T extends EventType> = z.infer<(typeof EVENT_TYPES)[T]['sc
 export type TypedEnvelope<T extends EventType> = Envelope<EventData<T>> & { type: T };
 export type AnyEnvelope = { [T in EventType]: TypedEnvelope<T> }[EventType];
 
-/** Upcasters: from (type, version) to the next version's data. None yet: every type is at v1. */
-const UPCASTERS: Record<string, (data: unknown) => unknown> = {};
+/** Upcasters: from (type, version) to the next version's data. */
+const UPCASTERS: Record<string, (data: unknown) => unknown> = {
+  'assistance.EligibilityGranted@1': eligibilityV1toV2,
+  'assistance.EligibilityRevoked@1': eligibilityV1toV2,
+};
+
+/**
+ * An envelope's data upcast to its type's current version (the envelope as it is when it is
+ * already current or its type is unknown). Not validated: for events validated when recorded.
+ */
+export function upcastEnvelope<E extends Envelope>(e: E): E {
+  const spec = (EVENT_TYPES as Record<string, { version: number }>)[e.type];
+  if (spec === undefined) return e;
+  let data = e.data;
+  let v = e.version;
+  while (v < spec.version) {
+    const up = UPCASTERS[`${e.type}@${v}`];
+    if (up === undefined) return e;
+    data = up(data);
+    v += 1;
+  }
+  return v === e.version ? e : { ...e, version: v, data };
+}
 
 export type DecodeFailure = {
   ok: false;
   reason: 'MALFORMED_JSON' | 'INVALID_ENVELOPE' | 'UNKNOWN_TYPE' | 'UNKNOWN_VERSION' | 'INVALID_DATA';
   detail: string;
 };
-export type DecodeResult = { ok: true; envelope: AnyEnvelope } | DecodeFailure;
+/** `published`: the envelope as it was published, when it was upcast (audit records events as published). */
+export type DecodeResult = { ok: true; envelope: AnyEnvelope; published?: Envelope } | DecodeFailure;
 
 function describe(error: z.ZodError): string {
   return error.issues
@@ -64,26 +87,28 @@ export function decodeMessage(raw: Buffer | string | null): DecodeResult {
   try {
     json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
   } catch (e) {
-    return { ok: false, reason: 'MALFORMED_JSON', detail: (e as Error).message };
+    // V8 quotes the start of the text in its message: a body never goes into a detail (or a log)
+    return {
+      ok: false,
+      reason: 'MALFORMED_JSON',
+      detail: (e as Error).message.replace(/(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON/, 'it is not valid JSON'),
+    };
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, reason: 'INVALID_ENVELOPE', detail: describe(envelope.error) };
   const { type, version } = envelope.data;
   const spec = (EVENT_TYPES as Record<string, { version: number; schema: z.ZodType }>)[type];
   if (spec === undefined) return { ok: false, reason: 'UNKNOWN_TYPE', detail: `unknown event type ${type}` };
-  let data = envelope.data.data;
-  let v = version;
-  while (v < spec.version) {
-    const up = UPCASTERS[`${type}@${v}`];
-    if (up === undefined) break;
-    data = up(data);
-    v += 1;
-  }
-  if (v !== spec.version)
+  const current = upcastEnvelope(envelope.data);
+  if (current.version !== spec.version)
     return { ok: false, reason: 'UNKNOWN_VERSION', detail: `${type} version ${version} is not known (current ${spec.version})` };
-  const parsed = spec.schema.safeParse(data);
+  const parsed = spec.schema.safeParse(current.data);
   if (!parsed.success) return { ok: false, reason: 'INVALID_DATA', detail: describe(parsed.error) };
-  return { ok: true, envelope: { ...envelope.data, version: v, data: parsed.data } as AnyEnvelope };
+  return {
+    ok: true,
+    envelope: { ...current, data: parsed.data } as AnyEnvelope,
+    ...(current !== envelope.data ? { published: envelope.data } : {}),
+  };
 }
 
 export function topicOf(type: EventType): TopicName {

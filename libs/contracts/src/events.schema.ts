@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { claimSchema } from './claim.schema';
 import { category, payer, reasonCode, visitType } from './domain-values.schema';
-import { grantSchema } from './eligibility.schema';
+import { eligibilityWindows, eligibilityWindowSchema, grantSchema } from './eligibility.schema';
 import { assistancePolicySchema, basicPolicySchema, criticalIllnessPolicySchema } from './policy.schema';
 import { amount } from './primitives.schema';
 
@@ -133,7 +133,10 @@ export const basicPolicyRevisedV1 = policyRevised(basicPolicySchema);
 export const criticalIllnessPolicyRevisedV1 = policyRevised(criticalIllnessPolicySchema);
 export const assistancePolicyRevisedV1 = policyRevised(assistancePolicySchema);
 
-/** Eligibility changes carry the person's whole set of grants, so a consumer only keeps the latest revision. */
+/**
+ * v1 (read only, upcast to v2): eligibility changes carried the person's whole set of grants,
+ * revoked ones with their reasons and times. Still in old logs; nothing publishes it any more.
+ */
 export const eligibilityGrantedV1 = z.strictObject({
   personId: z.string(),
   grantId: z.string(),
@@ -147,6 +150,30 @@ export const eligibilityRevokedV1 = z.strictObject({
   eligibilityRevision: z.number().int().min(1),
   grants: z.array(grantSchema),
 });
-export type EligibilityChanged = z.infer<typeof eligibilityGrantedV1>;
+export type EligibilityChangedV1 = z.infer<typeof eligibilityGrantedV1> & { reason?: string };
+
+/**
+ * v2: a person's eligibility at a revision, as 大病 needs it for the tilt: the windows of the
+ * grants in force, whole, so a consumer only keeps the latest revision; and the opaque id of the
+ * grant whose grant or revocation made this revision, which 大病's decision names as its cause
+ * (so audit's claim history can point to civil affairs' record). Nothing else (docs/DATA-FLOWS.md).
+ */
+export const eligibilityChangedV2 = z.strictObject({
+  personId: z.string(),
+  eligibilityRevision: z.number().int().min(1),
+  grantId: z.string(),
+  windows: z.array(eligibilityWindowSchema),
+});
+export const eligibilityGrantedV2 = eligibilityChangedV2;
+export const eligibilityRevokedV2 = eligibilityChangedV2;
+export type EligibilityChanged = z.infer<typeof eligibilityChangedV2>;
+
+/** v1 → v2: the grants in force become windows; revoked grants, reasons and times are dropped. */
+export function eligibilityV1toV2(data: unknown): unknown {
+  const v1 = eligibilityRevokedV1.partial({ reason: true }).safeParse(data);
+  if (!v1.success) return data; // left for the v2 schema to refuse
+  const { personId, eligibilityRevision, grantId, grants } = v1.data;
+  return { personId, eligibilityRevision, grantId, windows: eligibilityWindows(grants) };
+}
 
 export { amount, payer };

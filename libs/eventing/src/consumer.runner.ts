@@ -1,4 +1,4 @@
-import { AnyEnvelope, decodeMessage, deadLetterTopic, EventType, TypedEnvelope } from '@msb/contracts';
+import { AnyEnvelope, decodeMessage, deadLetterTopic, Envelope, EventType, TypedEnvelope } from '@msb/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Database, isInfrastructureError, sleep, Tx } from './database.client';
@@ -18,10 +18,11 @@ export type MessageHandler<T extends EventType = EventType> = (
 ) => Promise<void>;
 export type MessageHandlers = { [T in EventType]?: MessageHandler<T> };
 
-/** A consumed message with where it came from. */
+/** A consumed message with where it came from (and, when it was upcast, as it was published). */
 export interface Consumed {
   envelope: AnyEnvelope;
   context: MessageContext;
+  published?: Envelope;
 }
 
 /**
@@ -68,6 +69,7 @@ interface ChunkWork {
 interface Decoded {
   message: KafkaMessage;
   envelope?: AnyEnvelope;
+  published?: Envelope;
   failure?: { reason: string; detail: string };
   id: string;
 }
@@ -163,7 +165,7 @@ export class ConsumerRunner {
     const fallbackId = `${topic}:${partition}:${message.offset}`;
     const result = decodeMessage(message.value);
     if (!result.ok) return { message, failure: { reason: result.reason, detail: result.detail }, id: fallbackId };
-    return { message, envelope: result.envelope, id: result.envelope.id };
+    return { message, envelope: result.envelope, published: result.published, id: result.envelope.id };
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -237,7 +239,11 @@ export class ConsumerRunner {
     const perWork = works.map((w) =>
       w.valid
         .filter((d) => fresh.delete(d.id))
-        .map((d): Consumed => ({ envelope: d.envelope!, context: { topic: w.topic, partition: w.partition, offset: d.message.offset } })),
+        .map((d): Consumed => ({
+          envelope: d.envelope!,
+          context: { topic: w.topic, partition: w.partition, offset: d.message.offset },
+          ...(d.published ? { published: d.published } : {}),
+        })),
     );
     const batch = perWork.flat();
     if (this.options.handleBatch) {

@@ -1,5 +1,6 @@
 export * from './service.config';
 export * from './service.logger';
+export * from './log.redaction';
 export * from './problem.details';
 export * from './openapi.document';
 export * from './service.runtime';

@@ -46,7 +46,7 @@ export function decideAssistancePersonYear(
       compliantSelfPay: money(c.compliantSelfPay),
       criticalIllness: money(c.criticalIllness),
     })),
-    eligibility.grants,
+    eligibility.windows,
   );
   const byId = new Map(year.claims.map((c) => [c.claimId, c]));
   const claims = criticalIllness.claims.map((c): AssistanceDecidedClaim => ({

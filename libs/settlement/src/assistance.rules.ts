@@ -2,7 +2,7 @@ import { Decimal, ZERO } from '@msb/money';
 import { entitlementOn, shareOut } from './cumulative.rules';
 import { inOrder } from './claim-figures.rules';
 import { categoriesAt } from './grants.rules';
-import type { AssistanceCategoryPolicy, AssistancePolicy, Category, Grant, IsoDate, VisitType } from './domain.types';
+import type { AssistanceCategoryPolicy, AssistancePolicy, Category, EligibilitySpan, IsoDate, VisitType } from './domain.types';
 
 /** What assistance needs of each claim: basic's compliant self-pay and 大病's payment. */
 export interface AssistanceInput {
@@ -30,8 +30,8 @@ export interface AssistanceYearResult {
   claims: AssistanceClaimResult[];
 }
 
-/** Categories of the grants that make this claim eligible under this policy. */
-function eligibleCategories(policy: AssistancePolicy, claim: AssistanceInput, grants: readonly Grant[]): Category[] {
+/** Categories of the grants (or windows) that make this claim eligible under this policy. */
+function eligibleCategories(policy: AssistancePolicy, claim: AssistanceInput, grants: readonly EligibilitySpan[]): Category[] {
   if (!policy.visitTypes.includes(claim.visitType)) return [];
   return [...categoriesAt(grants, claim.serviceDate)].filter((c) => policy.categories[c] !== undefined);
 }
@@ -42,7 +42,11 @@ function rank(policy: AssistancePolicy, category: Category): number {
 }
 
 /** The year's category: the highest in priority among the categories that made a claim eligible. */
-export function yearCategory(policy: AssistancePolicy, claims: readonly AssistanceInput[], grants: readonly Grant[]): Category | null {
+export function yearCategory(
+  policy: AssistancePolicy,
+  claims: readonly AssistanceInput[],
+  grants: readonly EligibilitySpan[],
+): Category | null {
   let best: Category | null = null;
   for (const claim of claims) {
     for (const category of eligibleCategories(policy, claim, grants)) {
@@ -71,7 +75,7 @@ export function assistanceEntitlement(base: Decimal, terms: AssistanceCategoryPo
 export function decideAssistanceYear(
   policy: AssistancePolicy,
   liveClaims: readonly AssistanceInput[],
-  grants: readonly Grant[],
+  grants: readonly EligibilitySpan[],
 ): AssistanceYearResult {
   const ordered = inOrder(liveClaims);
   const category = yearCategory(policy, ordered, grants);

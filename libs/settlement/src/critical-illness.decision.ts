@@ -5,10 +5,22 @@ import type { CriticalIllnessPolicy } from './domain.types';
 import type { EligibilityInForce, PayerOutcome } from './payer.kernel';
 import { PaidSoFar, paymentsFor } from './payments.rules';
 
+/** What 大病 needs of each claim basic decided: its version, status, date, visit type and compliant self-pay; not basic's other figures. */
+export type CriticalIllnessBasis = Pick<
+  BasicDecidedClaim,
+  'claimId' | 'version' | 'status' | 'serviceDate' | 'visitType' | 'compliantSelfPay'
+>;
+
+/** Only what 大病 needs of one of basic's decided claims (what 大病 records of basic's decision). */
+export function criticalIllnessBasis(c: CriticalIllnessBasis): CriticalIllnessBasis {
+  const { claimId, version, status, serviceDate, visitType, compliantSelfPay } = c;
+  return { claimId, version, status, serviceDate, visitType, compliantSelfPay };
+}
+
 /** 大病's input from basic: one revision of basic's person-year decision. */
 export interface BasicRevision {
   revision: number;
-  claims: readonly BasicDecidedClaim[];
+  claims: readonly CriticalIllnessBasis[];
 }
 
 /** What 大病 decided for a person-year, and the basic and eligibility revisions it decided on. */
@@ -24,7 +36,7 @@ export interface CriticalIllnessDecisionSummary {
 
 /**
  * 大病保险 for a person-year in wire shape, on basic's figures (never the raw bill) and the
- * person's grants (倾斜支付): the cumulative base, threshold, entitlement, each claim's share,
+ * person's eligibility windows (倾斜支付): the cumulative base, threshold, entitlement, each claim's share,
  * and the payments against what was paid before; adjustments carry `adjustmentReason`.
  */
 export function decideCriticalIllnessPersonYear(
@@ -44,7 +56,7 @@ export function decideCriticalIllnessPersonYear(
       visitType: c.visitType,
       compliantSelfPay: money(c.compliantSelfPay),
     })),
-    eligibility.grants,
+    eligibility.windows,
   );
   const amounts = new Map(year.claims.map((c) => [c.claimId, c.criticalIllness]));
   const claims = basic.claims.map((c): CriticalIllnessDecidedClaim => ({

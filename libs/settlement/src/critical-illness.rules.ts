@@ -2,7 +2,7 @@ import { Band, Decimal, ONE, min } from '@msb/money';
 import { entitlementOn, shareOut } from './cumulative.rules';
 import { inOrder } from './claim-figures.rules';
 import { categoriesAt } from './grants.rules';
-import type { CriticalIllnessPolicy, Grant, IsoDate, VisitType } from './domain.types';
+import type { CriticalIllnessPolicy, EligibilitySpan, IsoDate, VisitType } from './domain.types';
 
 /** What 大病 needs of each claim: basic's figures, never the raw bill. */
 export interface CriticalIllnessInput {
@@ -39,13 +39,13 @@ export interface EffectiveCriticalIllnessTerms {
 }
 
 /**
- * 倾斜支付 (seed 004 §3): when any live claim of the year falls inside an active grant of a
- * tilt category, the whole year has a lower threshold, higher rates (≤ 1) and maybe no cap.
+ * 倾斜支付 (seed 004 §3): when any live claim of the year falls inside a grant in force (or a
+ * window) of a tilt category, the whole year has a lower threshold, higher rates (≤ 1) and maybe no cap.
  */
 export function effectiveTerms(
   policy: CriticalIllnessPolicy,
   claims: readonly { serviceDate: IsoDate }[],
-  grants: readonly Grant[],
+  grants: readonly EligibilitySpan[],
 ): EffectiveCriticalIllnessTerms {
   const tilt = policy.tilt;
   const tilted =
@@ -73,7 +73,7 @@ export function criticalIllnessEntitlement(base: Decimal, terms: EffectiveCritic
 export function decideCriticalIllnessYear(
   policy: CriticalIllnessPolicy,
   liveClaims: readonly CriticalIllnessInput[],
-  grants: readonly Grant[],
+  grants: readonly EligibilitySpan[],
 ): CriticalIllnessYearResult {
   const terms = effectiveTerms(policy, liveClaims, grants);
   const year = shareOut(inOrder(liveClaims), (c) => (policy.visitTypes.includes(c.visitType) ? c.compliantSelfPay : undefined), terms);

@@ -89,15 +89,28 @@ export interface AssistancePolicy {
   categories: Partial<Record<Category, AssistanceCategoryPolicy>>;
 }
 
-/** An eligibility decision of civil affairs (救助对象认定). */
-export interface Grant {
-  grantId: string;
-  personId: string;
+/**
+ * A span in which a person holds a category (救助对象类别), validTo open when absent: all that
+ * 大病 receives of civil affairs' grants for the tilt (倾斜支付), one per grant in force.
+ */
+export interface EligibilityWindow {
   category: Category;
   validFrom: IsoDate;
   validTo?: IsoDate;
+}
+
+/** An eligibility decision of civil affairs (救助对象认定): a window with its id and person, possibly revoked. */
+export interface Grant extends EligibilityWindow {
+  grantId: string;
+  personId: string;
   revoked: boolean;
 }
+
+/**
+ * What the rules read eligibility from: assistance's own grants (revoked ones included) or the
+ * windows published from them (大病, audit). Both decide alike (grants.rules.spec.ts).
+ */
+export type EligibilitySpan = EligibilityWindow | Grant;
 
 export interface PersonYearKey {
   region: string;

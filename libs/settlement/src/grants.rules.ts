@@ -1,13 +1,14 @@
-import type { Category, Grant, IsoDate } from './domain.types';
+import type { Category, EligibilitySpan, IsoDate } from './domain.types';
 
-/** A grant covers a date when it is not revoked and validFrom ≤ date ≤ validTo (validTo open when absent). */
-export function covers(grant: Grant, date: IsoDate): boolean {
-  return !grant.revoked && grant.validFrom <= date && (grant.validTo === undefined || date <= grant.validTo);
+/** A span covers a date when validFrom ≤ date ≤ validTo (validTo open when absent), unless it is a revoked grant. */
+export function covers(span: EligibilitySpan, date: IsoDate): boolean {
+  if ('revoked' in span && span.revoked) return false;
+  return span.validFrom <= date && (span.validTo === undefined || date <= span.validTo);
 }
 
-/** The categories of the active grants that cover a date. */
-export function categoriesAt(grants: readonly Grant[], date: IsoDate): Set<Category> {
+/** The categories of the spans in force that cover a date. */
+export function categoriesAt(spans: readonly EligibilitySpan[], date: IsoDate): Set<Category> {
   const found = new Set<Category>();
-  for (const grant of grants) if (covers(grant, date)) found.add(grant.category);
+  for (const span of spans) if (covers(span, date)) found.add(span.category);
   return found;
 }

@@ -1,5 +1,5 @@
 import type { Cause, Payment, PersonYearRef } from '@msb/contracts';
-import type { Grant } from './domain.types';
+import type { EligibilitySpan } from './domain.types';
 import { decisionChanged, paymentEvents } from './payments.rules';
 
 /**
@@ -27,10 +27,13 @@ export interface PolicyInForce<Terms> {
   terms: Terms;
 }
 
-/** The person's eligibility (救助对象认定) as civil affairs last published it: its revision and every grant. */
+/**
+ * The person's eligibility (救助对象认定) at a revision: the windows civil affairs published
+ * (大病, audit) or, in assistance, its own grants, revoked ones included.
+ */
 export interface EligibilityInForce {
   revision: number;
-  grants: Grant[];
+  windows: readonly EligibilitySpan[];
 }
 
 /** What a downstream payer decides on besides its upstream input: its policy (if any yet) and the person's eligibility. */

@@ -3,7 +3,7 @@ import { decideAssistanceYear } from './assistance.rules';
 import { decideBasicYear } from './basic.rules';
 import { decideCriticalIllnessYear } from './critical-illness.rules';
 import { assertConservation } from './conservation.rules';
-import type { AssistancePolicy, BasicPolicy, Category, Claim, CriticalIllnessPolicy, Grant } from './domain.types';
+import type { AssistancePolicy, BasicPolicy, Category, Claim, CriticalIllnessPolicy, EligibilitySpan } from './domain.types';
 
 export interface PersonYearPolicies {
   basic: BasicPolicy;
@@ -40,7 +40,11 @@ export interface SettledPersonYear {
  * live claims (latest versions, reversals removed) and the person's grants. This is the
  * reference the services' deciders, the audit replay and the tests all agree with.
  */
-export function settlePersonYear(policies: PersonYearPolicies, liveClaims: readonly Claim[], grants: readonly Grant[]): SettledPersonYear {
+export function settlePersonYear(
+  policies: PersonYearPolicies,
+  liveClaims: readonly Claim[],
+  grants: readonly EligibilitySpan[],
+): SettledPersonYear {
   const basic = decideBasicYear(policies.basic, liveClaims);
   const ci = decideCriticalIllnessYear(policies.criticalIllness, basic.claims, grants);
   const ciById = new Map(ci.claims.map((c) => [c.claimId, c.criticalIllness]));

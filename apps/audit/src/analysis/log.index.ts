@@ -7,8 +7,9 @@ import type {
   ClaimDto,
   CriticalIllnessPersonYearDecided,
   CriticalIllnessPolicyDto,
-  GrantDto,
+  EligibilityWindowDto,
 } from '@msb/contracts';
+import { upcastEnvelope } from '@msb/contracts';
 import type { Database } from '@msb/eventing';
 
 /** Where an event sits in the log: the evidence a finding points to. */
@@ -44,8 +45,8 @@ export interface LogIndex {
     criticalIllness: Map<string, CriticalIllnessPolicyDto>;
     assistance: Map<string, AssistancePolicyDto>;
   };
-  /** personId → eligibility revision → the person's grants at that revision. */
-  eligibility: Map<string, Map<number, GrantDto[]>>;
+  /** personId → eligibility revision → the person's windows at that revision (v1 events upcast). */
+  eligibility: Map<string, Map<number, EligibilityWindowDto[]>>;
   basic: Map<string, RecordedDecision<BasicPersonYearDecided>>;
   criticalIllness: Map<string, RecordedDecision<CriticalIllnessPersonYearDecided>>;
   assistance: Map<string, RecordedDecision<AssistancePersonYearDecided>>;
@@ -102,7 +103,7 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
     case 'assistance.EligibilityRevoked': {
       let revisions = index.eligibility.get(e.data.personId);
       if (!revisions) index.eligibility.set(e.data.personId, (revisions = new Map()));
-      revisions.set(e.data.eligibilityRevision, e.data.grants);
+      revisions.set(e.data.eligibilityRevision, e.data.windows);
       return;
     }
     case 'basic.PersonYearDecided': {
@@ -127,7 +128,7 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
       return; // the log's own checkpoints are not recorded in it
     default: {
       const unknown: never = e;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown event type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }
@@ -137,6 +138,11 @@ interface LogRow {
   event_id: string;
   event_time: string;
   envelope: string;
+}
+
+/** A logged envelope as the index reads it: recorded as published, upcast to the current version (v1 eligibility → windows). */
+export function readLogged(envelope: unknown): AnyEnvelope {
+  return upcastEnvelope(envelope as AnyEnvelope);
 }
 
 /**
@@ -170,13 +176,13 @@ export async function loadIndex(db: Database, pageSize = 10000, parallel = 3): P
   while (pending.length > 0) {
     const rows = await pending.shift()!;
     fill();
-    for (const r of rows) indexEvent(index, JSON.parse(r.envelope) as AnyEnvelope, { eventId: r.event_id, seq: r.seq, time: r.event_time });
+    for (const r of rows) indexEvent(index, readLogged(JSON.parse(r.envelope)), { eventId: r.event_id, seq: r.seq, time: r.event_time });
   }
   return index;
 }
 
-/** The grants of a person at an eligibility revision (revision 0: none yet). */
-export function grantsAt(index: LogIndex, personId: string, revision: number): GrantDto[] | undefined {
+/** The eligibility windows of a person at an eligibility revision (revision 0: none yet). */
+export function windowsAt(index: LogIndex, personId: string, revision: number): EligibilityWindowDto[] | undefined {
   if (revision === 0) return [];
   return index.eligibility.get(personId)?.get(revision);
 }

@@ -10,6 +10,7 @@ import type {
   ClaimItemDto,
   CriticalIllnessPersonYearDecided,
   CriticalIllnessPolicyDto,
+  EligibilityChangedV1,
   EventData,
   EventType,
   GrantDto,
@@ -17,7 +18,7 @@ import type {
 } from '@msb/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeMessage } from '@msb/contracts';
+import { decodeMessage, eligibilityWindows, EVENT_TYPES } from '@msb/contracts';
 import { money, print, ZERO } from '@msb/money';
 import {
   applyPayments,
@@ -35,19 +36,27 @@ import {
   reasonFromUpstream,
   yearOf,
 } from '@msb/settlement';
-import { emptyIndex, Evidence, indexEvent, LogIndex, Payer, personYearId } from './log.index';
+import { emptyIndex, Evidence, indexEvent, LogIndex, Payer, personYearId, readLogged } from './log.index';
 
 /**
  * For specs only: an audit log written the way the three payers write it, in memory. Facts
  * (policy sections, claims, reversals, grants) become envelopes as they happen; `decide`
  * settles a person-year with libs/settlement in the legal order (basic, 大病, assistance) and
  * records each payer's person-year decision with its revision, its inputs' revisions and the
- * payments that move what was paid to what is now due. Every envelope is validated against the
- * registry, so the log is one the audit service could have consumed; specs then tamper with
- * `envelopes` and fold them with `index()`.
+ * payments that move what was paid to what is now due. 大病 decides on the eligibility windows
+ * it receives, assistance on its own grants, as the services do. Every envelope is validated
+ * against the registry, so the log is one the audit service could have consumed; specs then
+ * tamper with `envelopes` and fold them with `index()`.
  */
 export class TestLog {
+  /**
+   * The log as the audit service records it: each event as published. With `eligibilityVersion`
+   * 1 (a log from before windows, or up to an upgrade when switched later) the eligibility events
+   * are v1 with whole grant lists: their `data` is then not the v2 shape the type says; `index()`
+   * upcasts them as the audit service's reader does.
+   */
   readonly envelopes: AnyEnvelope[] = [];
+  eligibilityVersion: 1 | 2 = 2;
   private readonly policies = {
     basic: new Map<string, { revision: number; dto: BasicPolicyDto }>(),
     criticalIllness: new Map<string, { revision: number; dto: CriticalIllnessPolicyDto }>(),
@@ -61,11 +70,16 @@ export class TestLog {
   private readonly lastAssistance = new Map<string, AssistancePersonYearDecided>();
 
   emit<T extends EventType>(type: T, data: EventData<T>, subject: string): AnyEnvelope {
+    return this.publish(type, EVENT_TYPES[type].version, data, subject);
+  }
+
+  /** An event of any known version, validated (and upcast) as a consumer would; logged as published. */
+  private publish(type: EventType, version: number, data: unknown, subject: string): AnyEnvelope {
     const n = this.envelopes.length + 1;
     const raw = {
       id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
       type,
-      version: 1,
+      version,
       source: type.split('.')[0],
       subject,
       time: timeOf(n),
@@ -75,8 +89,19 @@ export class TestLog {
     };
     const decoded = decodeMessage(JSON.stringify(raw));
     if (!decoded.ok) throw new Error(`test log wrote an invalid ${type}: ${decoded.detail}`);
-    this.envelopes.push(decoded.envelope);
-    return decoded.envelope;
+    const logged = (decoded.published as AnyEnvelope | undefined) ?? decoded.envelope;
+    this.envelopes.push(logged);
+    return logged;
+  }
+
+  /** An eligibility change as civil affairs publishes it: windows (v2), or the whole grant list (v1, before windows). */
+  private eligibilityChanged(
+    type: 'assistance.EligibilityGranted' | 'assistance.EligibilityRevoked',
+    v1: EligibilityChangedV1,
+  ): AnyEnvelope {
+    if (this.eligibilityVersion === 1) return this.publish(type, 1, v1, v1.personId);
+    const { personId, eligibilityRevision, grantId, grants } = v1;
+    return this.emit(type, { personId, eligibilityRevision, grantId, windows: eligibilityWindows(grants) }, personId);
   }
 
   putPolicy(
@@ -130,11 +155,12 @@ export class TestLog {
       { ...g, revoked: false, grantedAt: timeOf(this.envelopes.length + 1) },
     ];
     this.eligibility.set(g.personId, { revision: current.revision + 1, grants });
-    return this.emit(
-      'assistance.EligibilityGranted',
-      { personId: g.personId, grantId: g.grantId, eligibilityRevision: current.revision + 1, grants },
-      g.personId,
-    );
+    return this.eligibilityChanged('assistance.EligibilityGranted', {
+      personId: g.personId,
+      grantId: g.grantId,
+      eligibilityRevision: current.revision + 1,
+      grants,
+    });
   }
 
   revoke(personId: string, grantId: string, reason = 'no longer eligible'): AnyEnvelope {
@@ -143,11 +169,13 @@ export class TestLog {
     const revokedAt = timeOf(this.envelopes.length + 1);
     const grants = current.grants.map((g) => (g.grantId === grantId ? { ...g, revoked: true, revokedReason: reason, revokedAt } : g));
     this.eligibility.set(personId, { revision: current.revision + 1, grants });
-    return this.emit(
-      'assistance.EligibilityRevoked',
-      { personId, grantId, reason, eligibilityRevision: current.revision + 1, grants },
+    return this.eligibilityChanged('assistance.EligibilityRevoked', {
       personId,
-    );
+      grantId,
+      reason,
+      eligibilityRevision: current.revision + 1,
+      grants,
+    });
   }
 
   /**
@@ -163,7 +191,8 @@ export class TestLog {
     if (!basicPolicy || !ciPolicy || !assistancePolicy) throw new Error(`no policy for ${ry}`);
     const reason = () => reasonFromUpstream(cause.reason);
     const eligibility = this.eligibility.get(key.personId) ?? { revision: 0, grants: [] };
-    const grants = eligibility.grants.map(grantFromWire);
+    const grants = eligibility.grants.map(grantFromWire); // assistance's own
+    const windows = eligibilityWindows(eligibility.grants); // what 大病 receives
 
     // basic
     const records = [...this.claims.values()].filter(
@@ -221,7 +250,7 @@ export class TestLog {
     const ciYear = decideCriticalIllnessYear(
       criticalIllnessPolicyFromWire(ciPolicy.dto),
       basic.claims.filter((c) => c.status === 'LIVE').map((c) => ({ ...c, compliantSelfPay: money(c.compliantSelfPay) })),
-      grants,
+      windows,
     );
     const ciAmounts = new Map(ciYear.claims.map((c) => [c.claimId, c.criticalIllness]));
     const ciPayments = paymentsFor(
@@ -315,7 +344,7 @@ export class TestLog {
   /** Fold envelopes into an index in the order given: seq is the position, time one second per entry. */
   index(envelopes: readonly AnyEnvelope[] = this.envelopes): LogIndex {
     const index = emptyIndex();
-    envelopes.forEach((e) => indexEvent(index, e, this.evidenceOf(e, envelopes)));
+    envelopes.forEach((e) => indexEvent(index, readLogged(e), this.evidenceOf(e, envelopes)));
     return index;
   }
 
@@ -392,9 +421,11 @@ export const P_2: PersonYearRef = { region: REGION, personId: 'P-2', year: 2024 
  * A consistent log of two person-years under the retroactive-eligibility policy:
  * P-RE: claims RE-1 and RE-2 of the scenario, then a retroactive 特困 grant (assistance for both,
  * 大病 tilted); P-2: a level-2 stay, a chronic visit that is corrected and then reversed.
+ * `eligibilityVersion` 1: the grant published as before windows (v1, the whole grant list).
  */
-export function twoPersonYears(): TestLog {
+export function twoPersonYears(eligibilityVersion: 1 | 2 = 2): TestLog {
   const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
+  log.eligibilityVersion = eligibilityVersion;
   log.claim(
     stay('RE-1', 'P-RE', '2024-01-15', '2024-01-15', {
       diagnosis: ['C34.9'],

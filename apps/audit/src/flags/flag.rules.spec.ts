@@ -312,7 +312,7 @@ describe('fraudFlags', () => {
     it('given the grant the last assistance decision names starts after RE-1 (2024-01-15), then the assistance paid on RE-1 is flagged, not RE-2', () => {
       const log = twoPersonYears();
       const granted = log.find('assistance.EligibilityGranted')[0];
-      granted.data.grants[0].validFrom = '2024-02-01';
+      granted.data.windows[0].validFrom = '2024-02-01';
       const last = log.decision('assistance.PersonYearDecided', PY_RE, 3);
 
       expect(fraud(log)).toEqual([

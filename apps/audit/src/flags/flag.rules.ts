@@ -1,7 +1,7 @@
-import type { ClaimDto, GrantDto } from '@msb/contracts';
+import type { ClaimDto } from '@msb/contracts';
 import { Decimal, money } from '@msb/money';
-import { claimFromWire, claimTotal, covers, grantFromWire } from '@msb/settlement';
-import { ClaimFacts, Evidence, grantsAt, latestDecisions, LogIndex, personYearId } from '../analysis/log.index';
+import { claimFromWire, claimTotal, covers } from '@msb/settlement';
+import { ClaimFacts, Evidence, latestDecisions, LogIndex, personYearId, windowsAt } from '../analysis/log.index';
 
 export const FRAUD_RULES = [
   'DUPLICATE_CLAIM', // 重复收费: same person, hospital, dates and amount
@@ -170,17 +170,17 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
   }
 
   for (const d of latestDecisions(index.assistance).values()) {
-    const granted = (grantsAt(index, d.data.personYear.personId, d.data.eligibilityRevision) ?? []) as GrantDto[];
+    const windows = windowsAt(index, d.data.personYear.personId, d.data.eligibilityRevision) ?? [];
     for (const c of d.data.claims) {
       if (money(c.assistance).lte(0)) continue;
       const serviceDate = index.claims.get(c.claimId)?.versions.get(c.version)?.serviceDate;
-      if (serviceDate && !granted.some((g) => covers(grantFromWire(g), serviceDate))) {
+      if (serviceDate && !windows.some((w) => covers(w, serviceDate))) {
         flags.push({
           type: 'ASSISTANCE_WITHOUT_ELIGIBILITY',
           category: 'FRAUD',
           personId: d.data.personYear.personId,
           claimIds: [c.claimId],
-          detail: `assistance ${c.assistance} paid for a service on ${serviceDate}, which no active grant covers`,
+          detail: `assistance ${c.assistance} paid for a service on ${serviceDate}, which no grant in force covers`,
           evidence: [{ eventId: d.eventId, seq: d.seq, time: d.time }],
         });
       }

@@ -50,10 +50,12 @@ export class AuditLog {
     let length = BigInt(head.length);
     const rows: unknown[][] = Array.from({ length: 16 }, () => []);
     const entries: AnyEnvelope[] = [];
-    for (const { envelope, context } of messages) {
+    for (const { envelope, context, published } of messages) {
       if (seen.has(envelope.id)) continue; // the same event published twice (a relay retry): stored once
       seen.add(envelope.id);
-      const hash = entryHash(previous, envelope);
+      // the event as it was published, an old version too (upcast only when the log is read)
+      const recorded = published ?? envelope;
+      const hash = entryHash(previous, recorded);
       length += 1n;
       [
         envelope.id,
@@ -68,7 +70,7 @@ export class AuditLog {
         envelope.time,
         envelope.correlationId,
         envelope.causationId,
-        canonicalJson(envelope),
+        canonicalJson(recorded),
         previous,
         hash,
         (leaf + BigInt(entries.length)).toString(),

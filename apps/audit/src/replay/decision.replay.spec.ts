@@ -241,6 +241,40 @@ describe('replay: re-deriving every recorded decision from the log', () => {
     });
   });
 
+  describe('given a log written before eligibility windows (assistance.eligibility v1: whole grant lists, upcast on read)', () => {
+    it('when replayed, then every decision is re-derived from the upcast windows and there are no differences', () => {
+      const log = twoPersonYears(1);
+      const [granted] = log.find('assistance.EligibilityGranted');
+      expect(granted).toMatchObject({ version: 1, data: { grants: [{ grantId: 'G-RE', revoked: false }] } }); // logged as published
+
+      const result = replay(log.index());
+
+      expect(result).toEqual({ decisions: 20, personYears: 2, differences: [] });
+      expect(log.index().eligibility.get('P-RE')).toEqual(new Map([[1, [{ category: 'EXTREME_POVERTY', validFrom: '2024-01-01' }]]]));
+    });
+
+    it('when the v1 grant is revoked and nobody recalculated, then the same FINAL differences as with windows', () => {
+      const legacy = twoPersonYears(1);
+      legacy.revoke('P-RE', 'G-RE');
+      const current = twoPersonYears(2);
+      current.revoke('P-RE', 'G-RE');
+
+      const project = (ds: Difference[]) => ds.map((d) => [d.kind, d.payer, d.claimId, d.recorded, d.replayed]);
+      expect(project(replay(legacy.index()).differences)).toEqual(project(replay(current.index()).differences));
+      expect(replay(legacy.index()).differences).toHaveLength(4);
+    });
+
+    it('when civil affairs upgraded between the grant (v1) and its revocation (v2) and the payers recalculated, then there are no differences', () => {
+      const log = twoPersonYears(1);
+      log.eligibilityVersion = 2;
+      log.revoke('P-RE', 'G-RE');
+      log.decide(P_RE, { reason: 'ELIGIBILITY_REVOKED', grantId: 'G-RE' });
+      expect(log.find('assistance.EligibilityRevoked')[0]).toMatchObject({ version: 2, data: { windows: [] } });
+
+      expect(replay(log.index()).differences).toEqual([]);
+    });
+  });
+
   describe('property: whatever the order of facts, payers that decide on every fact leave nothing for replay or the integrity checks', () => {
     type Op =
       | { t: 'claim'; id: number; month: number; amount: number; inpatient: boolean }
@@ -266,14 +300,18 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       fc.record({ t: fc.constant('policy' as const), rate: fc.constantFrom('0.60', '0.70', '0.75') }),
     );
 
-    /** Claims (new or corrected), reversals, grants, revocations and policy revisions of P-RE, each decided at once. */
-    function run(ops: Op[]): TestLog {
+    /**
+     * Claims (new or corrected), reversals, grants, revocations and policy revisions of P-RE, each
+     * decided at once; eligibility published as v1 (whole grant lists) before `upgradeAt`, as v2 from it.
+     */
+    function run(ops: Op[], upgradeAt = 0): TestLog {
       const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
       const known = new Set<number>();
       const reversed = new Set<number>();
       let grants = 0;
       const month = (m: number) => String(m).padStart(2, '0');
-      for (const o of ops) {
+      for (const [i, o] of ops.entries()) {
+        log.eligibilityVersion = i < upgradeAt ? 1 : 2;
         if (o.t === 'claim' && !reversed.has(o.id)) {
           const date = `2024-${month(o.month)}-10`;
           const claimId = `C-${o.id}`;
@@ -309,6 +347,18 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       fc.assert(
         fc.property(fc.array(op, { maxLength: 12 }), (ops) => {
           const index = run(ops).index();
+          expect(replay(index).differences).toEqual([]);
+          expect(integrityFlags(index)).toEqual([]);
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('with eligibility published as v1 until civil affairs upgrades at a random point: replay differences = [] and integrity flags = []', () => {
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 12 }), fc.nat({ max: 12 }), (ops, upgradeAt) => {
+          const log = run(ops, upgradeAt);
+          const index = log.index();
           expect(replay(index).differences).toEqual([]);
           expect(integrityFlags(index)).toEqual([]);
         }),

@@ -3,7 +3,7 @@ import {
   type AssistancePolicyDto,
   type BasicPolicyDto,
   type CriticalIllnessPolicyDto,
-  type GrantDto,
+  type EligibilityWindowDto,
   type Payment,
   type ReasonCode,
 } from '@msb/contracts';
@@ -23,7 +23,6 @@ import {
   decideBasicPersonYear,
   decideCriticalIllnessPersonYear,
   emptyFactBook,
-  grantFromWire,
   PaidSoFar,
   PayerOutcome,
   PersonYearDecision,
@@ -31,7 +30,7 @@ import {
   settleBook,
   summaryOf,
 } from '@msb/settlement';
-import { decisionKey, grantsAt, latestDecisions, LogIndex, Payer, personYearId, policyKey, RecordedDecision } from '../analysis/log.index';
+import { decisionKey, latestDecisions, LogIndex, Payer, personYearId, policyKey, RecordedDecision, windowsAt } from '../analysis/log.index';
 
 export interface Difference {
   kind: 'DECISION' | 'FINAL' | 'MISSING_INPUT' | 'PAYMENTS';
@@ -66,8 +65,6 @@ class PolicyCache<Dto, Terms> {
     return terms;
   }
 }
-
-const grants = (list: GrantDto[]) => list.map(grantFromWire);
 
 /** Which input a decision names that the log does not hold. */
 type Missing = { field: string; claimId?: string; recorded: unknown };
@@ -184,22 +181,23 @@ export function replay(index: LogIndex): ReplayResult {
 
   rederiveAll('criticalIllness', index.criticalIllness.values(), (d, paid, reason) => {
     const basic = index.basic.get(decisionKey(d.personYear, d.basicRevision));
-    const granted = grantsAt(index, d.personYear.personId, d.eligibilityRevision);
+    const windows = windowsAt(index, d.personYear.personId, d.eligibilityRevision);
     const policy = policyOf(ciPolicies, d);
-    if (!basic || !granted || !policy)
-      return { field: !basic ? 'basicRevision' : !granted ? 'eligibilityRevision' : 'policyRevision', recorded: null };
-    const eligibility = { revision: d.eligibilityRevision, grants: grants(granted) };
+    if (!basic || !windows || !policy)
+      return { field: !basic ? 'basicRevision' : !windows ? 'eligibilityRevision' : 'policyRevision', recorded: null };
+    const eligibility = { revision: d.eligibilityRevision, windows };
     return decideCriticalIllnessPersonYear(policy, { revision: d.basicRevision, claims: basic.data.claims }, eligibility, paid, reason);
   });
 
   rederiveAll('assistance', index.assistance.values(), (d, paid, reason) => {
     const ci = index.criticalIllness.get(decisionKey(d.personYear, d.criticalIllnessRevision));
-    const granted = grantsAt(index, d.personYear.personId, d.eligibilityRevision);
+    // assistance decided on its own grants; the windows published from them decide alike (grants.rules.spec.ts)
+    const windows = windowsAt(index, d.personYear.personId, d.eligibilityRevision);
     const policy = policyOf(assistancePolicies, d);
-    if (!ci || !granted || !policy) {
-      return { field: !ci ? 'criticalIllnessRevision' : !granted ? 'eligibilityRevision' : 'policyRevision', recorded: null };
+    if (!ci || !windows || !policy) {
+      return { field: !ci ? 'criticalIllnessRevision' : !windows ? 'eligibilityRevision' : 'policyRevision', recorded: null };
     }
-    const eligibility = { revision: d.eligibilityRevision, grants: grants(granted) };
+    const eligibility = { revision: d.eligibilityRevision, windows };
     return decideAssistancePersonYear(policy, ci.data, eligibility, paid, reason);
   });
 
@@ -249,12 +247,12 @@ function finalState(index: LogIndex, differ: (d: Difference) => void): number {
     applyFact(book, { type: latestVersion === 1 ? 'ClaimSubmitted' : 'ClaimCorrected', claim: claimFromWire(dto, latestVersion) });
     if (facts.reversed) applyFact(book, { type: 'ClaimReversed', claimId });
   }
-  for (const revisions of index.eligibility.values()) {
+  // the log holds each person's windows, not grants: every window of the latest revision is a grant in force
+  for (const [personId, revisions] of index.eligibility) {
     const last = revisions.get(Math.max(...revisions.keys()))!;
-    for (const g of last) {
-      applyFact(book, { type: 'EligibilityGranted', grant: grantFromWire(g) });
-      if (g.revoked) applyFact(book, { type: 'EligibilityRevoked', grantId: g.grantId });
-    }
+    last.forEach((w: EligibilityWindowDto, i) =>
+      applyFact(book, { type: 'EligibilityGranted', grant: { ...w, grantId: `${personId}#window-${i}`, personId, revoked: false } }),
+    );
   }
   const outcomes = settleBook(book);
 

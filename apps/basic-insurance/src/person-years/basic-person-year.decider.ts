@@ -99,7 +99,7 @@ export function evolve(state: BasicPersonYearState, event: BasicEvent): BasicPer
       return { ...state, revision: event.data.revision, policyRevision: event.data.policyRevision, decided: event.data.claims };
     default: {
       const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown event type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }
@@ -155,7 +155,7 @@ function recordedFacts(state: BasicPersonYearState, command: BasicCommand): Basi
       return [];
     default: {
       const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }
@@ -173,7 +173,7 @@ function adjustmentReason(command: BasicCommand): ReasonCode {
       return 'POLICY_REVISED';
     default: {
       const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }
@@ -194,7 +194,7 @@ function causeOf(command: BasicCommand, payments: readonly Payment[]): Cause {
       return { reason: 'POLICY_REVISED', policyRevision: command.data.policy.revision };
     default: {
       const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }

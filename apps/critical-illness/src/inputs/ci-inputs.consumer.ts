@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { BasicPersonYearDecided, EligibilityChanged, Envelope, PersonYearRef } from '@msb/contracts';
 import type { Consumed, Tx } from '@msb/eventing';
 import { EligibilityStore } from '@msb/platform';
-import { grantFromWire } from '@msb/settlement';
 import { CiCommand } from '../person-years/ci-person-year.decider';
 import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
 import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
@@ -12,7 +11,7 @@ type Change = 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED';
 /**
  * What 大病 consumes: basic's person-year decisions and civil affairs' eligibility changes, a
  * chunk at a time: newer eligibility revisions stored first, then every person-year the chunk
- * touches decided in one pass (policies, grants and snapshots each read once).
+ * touches decided in one pass (policies, eligibility windows and snapshots each read once).
  */
 @Injectable()
 export class CriticalIllnessInputs {
@@ -28,8 +27,9 @@ export class CriticalIllnessInputs {
     for (const { envelope } of messages) {
       if (envelope.type === 'basic.PersonYearDecided') decisions.push(envelope);
       else if (envelope.type === 'assistance.EligibilityGranted' || envelope.type === 'assistance.EligibilityRevoked') {
+        // v2 windows, or v1 grant lists upcast to windows on decoding: 大病 stores nothing else
         const d = envelope.data;
-        if (await this.eligibility.record(tx, d.personId, d.eligibilityRevision, d.grants.map(grantFromWire))) {
+        if (await this.eligibility.record(tx, d.personId, d.eligibilityRevision, d.windows)) {
           changes.set(d.personId, {
             envelope,
             change: envelope.type === 'assistance.EligibilityGranted' ? 'ELIGIBILITY_GRANTED' : 'ELIGIBILITY_REVOKED',

@@ -1,5 +1,11 @@
 import type { BasicDecidedClaim, BasicPersonYearDecided, Cause, CriticalIllnessDecidedClaim, Payment, PersonYearRef } from '@msb/contracts';
-import { CriticalIllnessPolicy, criticalIllnessPolicyFromWire, Grant, InForce, PolicyInForce as InForcePolicy } from '@msb/settlement';
+import {
+  CriticalIllnessPolicy,
+  criticalIllnessPolicyFromWire,
+  EligibilityWindow,
+  InForce,
+  PolicyInForce as InForcePolicy,
+} from '@msb/settlement';
 import { adjusted, deciderSpec, decisionEventsOf, scenarioPolicy, settled } from '@msb/testing/decider';
 import { CiCommand, CiEvent, criticalIllnessPersonYearDecider, decide } from './ci-person-year.decider';
 
@@ -12,8 +18,9 @@ const policyDto = scenarioPolicy('late-claim-reorders-year.json', 'criticalIllne
 const policy: PolicyInForce = { revision: 1, terms: criticalIllnessPolicyFromWire(policyDto) };
 const KEY: PersonYearRef = { region: '440300', personId: 'P-LC', year: 2024 };
 
-const NO_GRANTS = { revision: 0, grants: [] as Grant[] };
-const MINIMUM_LIVING: Grant = { grantId: 'G-1', personId: 'P-LC', category: 'MINIMUM_LIVING', validFrom: '2024-01-01', revoked: false };
+const NO_GRANTS = { revision: 0, windows: [] as EligibilityWindow[] };
+/** 大病 receives windows of the grants in force, not grants (assistance.eligibility v2). */
+const MINIMUM_LIVING: EligibilityWindow = { category: 'MINIMUM_LIVING', validFrom: '2024-01-01' };
 
 // ---- basic's decisions (the input) ------------------------------------------------------------
 
@@ -65,7 +72,19 @@ const revise = (inForce: InForce<CriticalIllnessPolicy>): CiCommand => ({ type: 
 
 const recorded = (d: BasicPersonYearDecided): CiEvent => ({
   type: 'BasicDecisionRecorded',
-  data: { revision: d.revision, cause: d.cause, claims: d.claims },
+  data: {
+    revision: d.revision,
+    cause: d.cause,
+    // not basic's other figures (total, policy scope, basic, ciExtra)
+    claims: d.claims.map(({ claimId, version, status, serviceDate, visitType, compliantSelfPay }) => ({
+      claimId,
+      version,
+      status,
+      serviceDate,
+      visitType,
+      compliantSelfPay,
+    })),
+  },
 });
 const ciClaim = (b: BasicDecidedClaim, criticalIllness: string): CriticalIllnessDecidedClaim => ({
   claimId: b.claimId,
@@ -108,6 +127,16 @@ const DECIDED_ON_BASIC_1 = decided({
 });
 
 describe('大病 person-year decider', () => {
+  it('records of basic’s decision only what it decides on: no total, policy scope, basic amount or ciExtra', () => {
+    const [event] = decide(record(BASIC_1, { policy: undefined, eligibility: NO_GRANTS }), fold([]));
+
+    expect(event.type).toBe('BasicDecisionRecorded');
+    const claims = (event.data as { claims: object[] }).claims;
+    expect(claims.map((c) => Object.keys(c).sort())).toEqual([
+      ['claimId', 'compliantSelfPay', 'serviceDate', 'status', 'version', 'visitType'],
+    ]);
+  });
+
   describe('without a policy', () => {
     it('parks the person-year', () => {
       given([])
@@ -123,10 +152,10 @@ describe('大病 person-year decider', () => {
 
     it('records the eligibility that comes with the command before parking', () => {
       given([])
-        .when(record(BASIC_1, { policy: undefined, eligibility: { revision: 2, grants: [MINIMUM_LIVING] } }))
+        .when(record(BASIC_1, { policy: undefined, eligibility: { revision: 2, windows: [MINIMUM_LIVING] } }))
         .then([
           recorded(BASIC_1),
-          { type: 'EligibilityRecorded', data: { revision: 2, grants: [MINIMUM_LIVING] } },
+          { type: 'EligibilityRecorded', data: { revision: 2, windows: [MINIMUM_LIVING] } },
           { type: 'Parked', data: { reason: 'NO_POLICY', basicRevision: 1 } },
         ]);
     });
@@ -134,10 +163,10 @@ describe('大病 person-year decider', () => {
 
   it('with a policy, settles and decides on the basic and eligibility revisions it was given', () => {
     given([])
-      .when(record(BASIC_1, { policy, eligibility: { revision: 3, grants: [] } }))
+      .when(record(BASIC_1, { policy, eligibility: { revision: 3, windows: [] } }))
       .then([
         recorded(BASIC_1),
-        { type: 'EligibilityRecorded', data: { revision: 3, grants: [] } },
+        { type: 'EligibilityRecorded', data: { revision: 3, windows: [] } },
         ...decided({
           revision: 1,
           basicRevision: 1,
@@ -187,7 +216,7 @@ describe('大病 person-year decider', () => {
 
   it('a grant that switches the tilt on adjusts with ELIGIBILITY_GRANTED and decides tilted', () => {
     // tilted: threshold 5000, first band 65 % → E(11720) = 6720 × 0.65 = 4368, +3336 on 1032
-    const eligibility = { revision: 1, grants: [MINIMUM_LIVING] };
+    const eligibility = { revision: 1, windows: [MINIMUM_LIVING] };
     given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1])
       .when(grant('G-1', { policy, eligibility }))
       .then([
@@ -209,7 +238,7 @@ describe('大病 person-year decider', () => {
 
   it('a grant that changes no amount is still published, so that assistance can decide on the new eligibility revision', () => {
     // a LOW_INCOME grant does not tilt 大病
-    const eligibility = { revision: 1, grants: [{ ...MINIMUM_LIVING, category: 'LOW_INCOME' as const }] };
+    const eligibility = { revision: 1, windows: [{ ...MINIMUM_LIVING, category: 'LOW_INCOME' as const }] };
     given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1])
       .when(grant('G-1', { policy, eligibility }))
       .then([
@@ -230,7 +259,7 @@ describe('大病 person-year decider', () => {
   });
 
   it('a grant for a person-year without claims is only recorded', () => {
-    const eligibility = { revision: 1, grants: [MINIMUM_LIVING] };
+    const eligibility = { revision: 1, windows: [MINIMUM_LIVING] };
     given([])
       .when(grant('G-1', { policy, eligibility }))
       .then([{ type: 'EligibilityRecorded', data: eligibility }]);

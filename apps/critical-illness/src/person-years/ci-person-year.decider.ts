@@ -2,6 +2,8 @@ import type { BasicPersonYearDecided, Cause, CriticalIllnessPersonYearDecided, P
 import {
   BasicRevision,
   Command,
+  criticalIllnessBasis,
+  CriticalIllnessBasis,
   CriticalIllnessDecisionSummary,
   CriticalIllnessPolicy,
   decideCriticalIllnessPersonYear,
@@ -9,21 +11,24 @@ import {
   decisionEvents,
   downstreamPayer,
   EligibilityInForce,
-  Grant,
+  EligibilityWindow,
   InForce,
   reasonFromUpstream,
 } from '@msb/settlement';
 
 /**
  * The 大病 person-year as a decider. It decides on basic's latest decision for the person-year
- * (compliant self-pay per claim), the person's grants (for the tilt, 倾斜支付) and the
+ * (compliant self-pay per claim), the person's eligibility windows (for the tilt, 倾斜支付) and the
  * region-year's 大病 policy. Without a policy it parks and waits.
  */
 
-/** Basic's decision as 大病 records it, with the cause it carries downstream. */
+/**
+ * Basic's decision as 大病 records it, with the cause it carries downstream: of each claim only
+ * what 大病 decides on (decisions recorded before carry basic's other figures too, unused).
+ */
 export interface BasicInput extends BasicRevision {
   cause: Cause;
-  claims: BasicPersonYearDecided['claims'];
+  claims: CriticalIllnessBasis[];
 }
 
 export interface CiPersonYearState extends downstreamPayer.State<CriticalIllnessDecisionSummary> {
@@ -50,7 +55,8 @@ export type CiCommand = RecordBasicDecision | ApplyEligibility | ApplyPolicyRevi
 
 export type CiEvent =
   | { type: 'BasicDecisionRecorded'; data: BasicInput }
-  | { type: 'EligibilityRecorded'; data: { revision: number; grants: Grant[] } }
+  // events recorded before windows carry `grants` in place of `windows`; evolve reads only the revision
+  | { type: 'EligibilityRecorded'; data: { revision: number; windows: readonly EligibilityWindow[] } }
   | downstreamPayer.Events<'CriticalIllness', CriticalIllnessPersonYearDecided, { basicRevision: number }>;
 
 export function evolve(state: CiPersonYearState, event: CiEvent): CiPersonYearState {
@@ -72,11 +78,14 @@ function recordedInputs(state: CiPersonYearState, command: CiCommand): CiEvent[]
   if (command.type === 'RecordBasicDecision') {
     const d = command.data.decision;
     if (state.basic !== null && d.revision <= state.basic.revision) return []; // an older or repeated decision
-    events.push({ type: 'BasicDecisionRecorded', data: { revision: d.revision, cause: d.cause, claims: d.claims } });
+    events.push({
+      type: 'BasicDecisionRecorded',
+      data: { revision: d.revision, cause: d.cause, claims: d.claims.map(criticalIllnessBasis) },
+    });
   }
   const eligibility: EligibilityInForce = command.data.eligibility;
   if (eligibility.revision > state.eligibilityRevision) {
-    events.push({ type: 'EligibilityRecorded', data: { revision: eligibility.revision, grants: eligibility.grants } });
+    events.push({ type: 'EligibilityRecorded', data: { revision: eligibility.revision, windows: eligibility.windows } });
   }
   return events;
 }
@@ -94,7 +103,7 @@ function causeAndReason(command: CiCommand, state: CiPersonYearState, basic: Bas
       return { cause: { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision }, reason: 'POLICY_REVISED' };
     default: {
       const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }

@@ -33,7 +33,7 @@ export class CriticalIllnessRecalculation extends RegionYearRecalculation<
       perPerson: (tx, personIds) => eligibilityStore.read(tx, personIds),
       command: (policy, eligibility) => ({
         type: 'ApplyPolicyRevision',
-        data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, grants: [] } },
+        data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, windows: [] } },
       }),
       changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
     });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Category, contentHash, GrantDto, GrantRequestDto, TOPICS } from '@msb/contracts';
+import { Category, contentHash, eligibilityWindows, EVENT_TYPES, GrantDto, GrantRequestDto, TOPICS } from '@msb/contracts';
 import { appendToStream, enqueue, envelope, Tx } from '@msb/eventing';
 import { EligibilityStore, Problem } from '@msb/platform';
 import { grantFromWire } from '@msb/settlement';
@@ -37,8 +37,9 @@ function toDto(r: GrantRow): GrantDto {
 
 /**
  * Eligibility (救助对象认定) as civil affairs records it: grants and revocations, each a new
- * eligibility revision of the person, recorded as an event and published with the person's
- * whole set of grants so that 大病 (tilt) and assistance decide on the same facts.
+ * eligibility revision of the person. Assistance keeps and decides on the whole grants (its
+ * own table, its own event stream); it publishes only the windows of the grants in force and
+ * the id of the grant that changed (assistance.eligibility v2), all that 大病's tilt needs.
  */
 @Injectable()
 export class Grants {
@@ -110,12 +111,21 @@ export class Grants {
     if (!(await this.eligibility.record(tx, personId, revision, grants.map(grantFromWire))))
       throw new Error(`eligibility revision ${revision} of ${personId} is not newer than the recorded one`);
     const { type, ...rest } = change;
-    const data = { personId, eligibilityRevision: revision, grants, ...rest };
-    const message = envelope({ type, source: SOURCE, subject: personId, data, time: now, correlationId });
+    const published = { personId, eligibilityRevision: revision, grantId: change.grantId, windows: eligibilityWindows(grants) };
+    const message = envelope({
+      type,
+      version: EVENT_TYPES[type].version,
+      source: SOURCE,
+      subject: personId,
+      data: published,
+      time: now,
+      correlationId,
+    });
+    // civil affairs' own record of the change keeps the whole grants and the reason
     await appendToStream(tx, `assistance-person:${personId}`, revision - 1, [
       {
         type: type === 'assistance.EligibilityGranted' ? 'EligibilityGranted' : 'EligibilityRevoked',
-        data,
+        data: { personId, eligibilityRevision: revision, grants, ...rest },
         eventId: message.id,
         metadata: { correlationId },
       },

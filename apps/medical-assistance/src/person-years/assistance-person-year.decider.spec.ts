@@ -20,7 +20,7 @@ const policy: PolicyInForce = { revision: 1, terms: assistancePolicyFromWire(pol
 const KEY: PersonYearRef = { region: '440300', personId: 'P-LC', year: 2024 };
 
 const MINIMUM_LIVING: Grant = { grantId: 'G-1', personId: 'P-LC', category: 'MINIMUM_LIVING', validFrom: '2024-01-01', revoked: false };
-const ELIGIBLE = { revision: 1, grants: [MINIMUM_LIVING] };
+const ELIGIBLE = { revision: 1, windows: [MINIMUM_LIVING] };
 
 // ---- 大病's decisions (the input) ----------------------------------------------------------------
 
@@ -167,7 +167,7 @@ describe('medical-assistance person-year decider (保险在先、救助在后)',
   it('a person without grants is settled at 0 and not eligible', () => {
     const notEligible = { ...CI_1, eligibilityRevision: 0 };
     given([])
-      .when(recordCi(notEligible, { policy, eligibility: { revision: 0, grants: [] } }))
+      .when(recordCi(notEligible, { policy, eligibility: { revision: 0, windows: [] } }))
       .then([
         recorded(notEligible),
         ...decided({

@@ -80,7 +80,7 @@ function recordedInputs(state: AssistancePersonYearState, command: AssistanceCom
       return [];
     default: {
       const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+      throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
     }
   }
 }
