@@ -289,7 +289,8 @@ async function upWithState(options = {}) {
     startedKafka = local.started;
   }
   const pg = await ensurePostgres(options.databases);
-  return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg }, startedKafka };
+  const roles = await require('./database-roles').ensureDatabaseRoles(pg, options.databases);
+  return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg, ...roles }, startedKafka };
 }
 
 async function up(options = {}) {
@@ -325,7 +326,7 @@ if (require.main === module) {
   }
   action()
     .then((result) => {
-      if (result) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (result) process.stdout.write(`${require('./database-roles').printable(result)}\n`);
     })
     .catch((e) => {
       process.stderr.write(`[infra] ${e instanceof InfraError ? e.message : e.stack}\n`);

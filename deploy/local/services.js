@@ -8,7 +8,8 @@
  *   node deploy/local/services.js status
  *
  * Logs and pid files: deploy/local/.runtime/services/. Environment: KAFKA_BROKERS,
- * DATABASE_URL, TOPIC_PREFIX, and per service PORT is fixed by SERVICES below unless
+ * DATABASE_URL (the server, as an administrator: infra makes the roles there; each service gets its
+ * runtime role's URL as DATABASE_URL and the migration role's as DATABASE_MIGRATION_URL), TOPIC_PREFIX, and per service PORT is fixed by SERVICES below unless
  * <NAME>_PORT is set (BASIC_INSURANCE_PORT…).
  */
 'use strict';
@@ -77,7 +78,8 @@ async function waitHealthy(name, pid, timeoutMs = 90000) {
 }
 
 function envFor(name, extra = {}) {
-  return { ...process.env, PORT: String(portOf(name)), ...extra };
+  // its own runtime role as DATABASE_URL and the migration role (deploy/local/database-roles.js)
+  return { ...require('./database-roles').serviceEnvironment(name, process.env), PORT: String(portOf(name)), ...extra };
 }
 
 function startDetached(name) {

@@ -4,6 +4,8 @@ import { AuditModule } from './audit.module';
 import { AuditLog } from './log/audit-log.consumer';
 import { AuditTables1732400000400 } from './migrations/1732400000400-audit-tables';
 import { AuditCheckpoints1732400000410 } from './migrations/1732400000410-audit-checkpoints';
+import { AuditLogAppendOnly1732400000420 } from './migrations/1732400000420-audit-log-append-only';
+import { AUDIT_GRANTS } from './migrations/audit.grants';
 import { Checkpointer } from './checkpoints/checkpoint.service';
 import { ROUTES } from './routes';
 
@@ -14,7 +16,8 @@ export const auditService: ServiceDefinition = {
   description: 'An append-only, hash-chained log of every event of every agency; claim histories, verification, replay and flags.',
   port: 3004,
   database: 'msb_audit',
-  migrations: [AuditTables1732400000400, AuditCheckpoints1732400000410],
+  migrations: [AuditTables1732400000400, AuditCheckpoints1732400000410, AuditLogAppendOnly1732400000420],
+  grants: AUDIT_GRANTS,
   produces: [],
   consumes: ALL_TOPICS,
   routes: ROUTES,

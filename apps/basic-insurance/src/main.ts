@@ -6,6 +6,7 @@ import { DownstreamDecisions } from './slips/downstream.projection';
 import { BasicTables1732400000100 } from './migrations/1732400000100-basic-tables';
 import { SlipPersonYears1732400000110 } from './migrations/1732400000110-slip-person-years';
 import { ClaimFirstHash1732400000120 } from './migrations/1732400000120-claim-first-hash';
+import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -23,6 +24,7 @@ export const basicInsuranceService: ServiceDefinition = {
     SlipPersonYears1732400000110,
     ClaimFirstHash1732400000120,
   ],
+  grants: BASIC_GRANTS,
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
   consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
   routes: ROUTES,

@@ -3,6 +3,7 @@ import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculati
 import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
+import { CRITICAL_ILLNESS_GRANTS } from './migrations/critical-illness.grants';
 import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -14,6 +15,7 @@ export const criticalIllnessService: ServiceDefinition = {
   port: 3002,
   database: 'msb_critical_illness',
   migrations: [Recalculations1732400000050, PayerTables1732400000060, PaymentRecord1732400000070, CriticalIllnessTables1732400000200],
+  grants: CRITICAL_ILLNESS_GRANTS,
   produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies],
   consumes: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
   routes: ROUTES,

@@ -18,3 +18,5 @@ export { Batcher } from '@msb/eventing';
 export type { BatcherOptions, Outcome } from '@msb/eventing';
 export { PayerTables1732400000060 } from './migrations/1732400000060-payer-tables';
 export { PaymentRecord1732400000070 } from './migrations/1732400000070-payment-record';
+export * from './migrations/payer.grants';
+export * from './database-roles.config';

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TopicName } from '@msb/contracts';
 import type { MigrationInterface } from 'typeorm';
+import type { TableGrant } from '@msb/eventing';
 import { ConfigError, loadConfig, ServiceConfig } from './service.config';
 import { createLogger, NestPinoLogger } from './service.logger';
 import { buildOpenApi, RouteDoc } from './openapi.document';
@@ -19,6 +20,8 @@ export interface ServiceDefinition {
   port: number;
   database: string;
   migrations: (new () => MigrationInterface)[];
+  /** What its runtime role may do to each of its tables (the eventing tables' are added). */
+  grants: readonly TableGrant[];
   produces: TopicName[];
   consumes: TopicName[];
   routes: RouteDoc[];
@@ -70,7 +73,14 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
     throw e;
   }
   const logger = createLogger(def.service, config.LOG_LEVEL);
-  const runtime = new ServiceRuntime({ config, logger, migrations: def.migrations, produces: def.produces, consumes: def.consumes });
+  const runtime = new ServiceRuntime({
+    config,
+    logger,
+    migrations: def.migrations,
+    grants: def.grants,
+    produces: def.produces,
+    consumes: def.consumes,
+  });
   const started: { app?: NestFastifyApplication } = {};
 
   // Signals are handled from the first moment: a service told to stop while it is still

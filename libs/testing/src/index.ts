@@ -4,3 +4,4 @@ export * from './infra.setup';
 export * from './system.runner';
 export * from './workload.generator';
 export * from './arrival.orders';
+export * from './database-roles.setup';
