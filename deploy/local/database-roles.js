@@ -15,6 +15,10 @@
  *
  *   node deploy/local/database-roles.js [up]     with DATABASE_URL naming the server as an administrator
  *                                                (default postgres://postgres@127.0.0.1:5432)
+ *   node deploy/local/database-roles.js compose-env > .env
+ *                                                new passwords as MSB_<ROLE>_PASSWORD lines for docker
+ *                                                compose (.env is git-ignored); given in the environment,
+ *                                                they are used instead of the file
  */
 'use strict';
 const crypto = require('node:crypto');
@@ -45,18 +49,31 @@ function newPassword() {
   return crypto.randomBytes(24).toString('base64url');
 }
 
-/** The stored passwords, with any missing one generated and stored. */
+/** MSB_MIGRATOR_PASSWORD, MSB_AUDIT_APP_PASSWORD…: a role's password given in the environment (docker compose). */
+function passwordVariable(role) {
+  return `${role.toUpperCase()}_PASSWORD`;
+}
+
+function allRoles() {
+  return [MIGRATION_ROLE, ...Object.values(SERVICES).map((s) => s.role)];
+}
+
+/**
+ * The roles' passwords: from the environment when every one is given there, else the stored
+ * ones, with any missing one generated and stored.
+ */
 function credentials() {
+  if (allRoles().every((role) => process.env[passwordVariable(role)]))
+    return Object.fromEntries(allRoles().map((role) => [role, process.env[passwordVariable(role)]]));
   let stored = {};
   try {
     stored = JSON.parse(fs.readFileSync(CREDENTIALS, 'utf8'));
   } catch (e) {
     if (e.code !== 'ENOENT') throw e;
   }
-  const roles = [MIGRATION_ROLE, ...Object.values(SERVICES).map((s) => s.role)];
   const passwords = { ...stored.passwords };
   let changed = false;
-  for (const role of roles) {
+  for (const role of allRoles()) {
     if (typeof passwords[role] !== 'string' || passwords[role].length < 20) {
       passwords[role] = newPassword();
       changed = true;
@@ -224,8 +241,12 @@ module.exports = {
 
 if (require.main === module) {
   const command = process.argv[2] || 'up';
+  if (command === 'compose-env') {
+    for (const role of allRoles()) process.stdout.write(`${passwordVariable(role)}=${newPassword()}\n`);
+    process.exit(0);
+  }
   if (command !== 'up') {
-    process.stderr.write('usage: database-roles.js [up]\n');
+    process.stderr.write('usage: database-roles.js [up | compose-env]\n');
     process.exit(2);
   }
   ensureDatabaseRoles()
