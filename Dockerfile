@@ -4,8 +4,9 @@
 #   docker build --build-arg SERVICE=basic-insurance -t medical-settlement:basic-insurance .
 #   docker run -e SERVICE=critical-illness -e PORT=3002 ... medical-settlement   (env overrides the build arg)
 # SERVICE: basic-insurance | critical-illness | medical-assistance | audit
-# Configuration is the environment the services read: PORT, HOST, DATABASE_URL, KAFKA_BROKERS,
-# TOPIC_PREFIX, LOG_LEVEL, AUTH_TRUSTED_ISSUERS (see libs/platform/src/service.config.ts and auth/).
+# Configuration is the environment the services read: PORT, HOST, DATABASE_URL (the runtime role),
+# DATABASE_MIGRATION_URL (the migration role), KAFKA_BROKERS, TOPIC_PREFIX, LOG_LEVEL,
+# AUTH_TRUSTED_ISSUERS (see libs/platform/src/service.config.ts and auth/).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -27,6 +28,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # register-paths maps the @msb/* aliases of tsconfig.base.json onto dist/ at run time.
 COPY tools/register-paths.js ./tools/register-paths.js
+# the database roles (docker compose runs it once before the services: deploy/local/database-roles.js)
+COPY deploy/local/database-roles.js ./deploy/local/database-roles.js
 COPY tsconfig.base.json ./tsconfig.base.json
 
 # Declared late so that the layers above are shared by the images of all four services.

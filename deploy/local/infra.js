@@ -290,7 +290,8 @@ async function upWithState(options = {}) {
   }
   const pg = await ensurePostgres(options.databases);
   require('./checkpoint-key').localCheckpointKey(); // the audit log's signing key, made once
-  return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg, ...require('./issuer').localAuthEnv() }, startedKafka };
+  const roles = await require('./database-roles').ensureDatabaseRoles(pg, options.databases);
+  return { env: { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: pg, ...roles, ...require('./issuer').localAuthEnv() }, startedKafka };
 }
 
 async function up(options = {}) {
@@ -326,7 +327,7 @@ if (require.main === module) {
   }
   action()
     .then((result) => {
-      if (result) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (result) process.stdout.write(`${require('./database-roles').printable(result)}\n`);
     })
     .catch((e) => {
       process.stderr.write(`[infra] ${e instanceof InfraError ? e.message : e.stack}\n`);

@@ -8,9 +8,11 @@
  *   node deploy/local/services.js status
  *
  * Logs and pid files: deploy/local/.runtime/services/. Environment: KAFKA_BROKERS,
- * DATABASE_URL, TOPIC_PREFIX, and per service PORT is fixed by SERVICES below unless
- * <NAME>_PORT is set (BASIC_INSURANCE_PORT…); audit gets AUDIT_CHECKPOINT_KEY_FILE (its own,
- * else deploy/local/.runtime/audit/checkpoint-key.pem, made by checkpoint-key.js).
+ * DATABASE_URL (the server, as an administrator: infra makes the roles there; each service gets its
+ * runtime role's URL as DATABASE_URL and the migration role's as DATABASE_MIGRATION_URL), TOPIC_PREFIX,
+ * and per service PORT is fixed by SERVICES below unless <NAME>_PORT is set (BASIC_INSURANCE_PORT…);
+ * audit gets AUDIT_CHECKPOINT_KEY_FILE (its own, else deploy/local/.runtime/audit/checkpoint-key.pem,
+ * made by checkpoint-key.js).
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -80,7 +82,8 @@ async function waitHealthy(name, pid, timeoutMs = 90000) {
 function envFor(name, extra = {}) {
   // only the audit service gets the file of the key it signs its checkpoints with
   const key = name === 'audit' ? { AUDIT_CHECKPOINT_KEY_FILE: require('./checkpoint-key').localCheckpointKey() } : {};
-  return { ...process.env, PORT: String(portOf(name)), ...key, ...extra };
+  // its own runtime role as DATABASE_URL and the migration role (deploy/local/database-roles.js)
+  return { ...require('./database-roles').serviceEnvironment(name, process.env), PORT: String(portOf(name)), ...key, ...extra };
 }
 
 function startDetached(name) {

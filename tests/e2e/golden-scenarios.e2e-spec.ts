@@ -1,4 +1,16 @@
-import { applyStep, IdMap, loadScenario, mapStep, observe, randomTag, scenarioFiles, TestSystem } from '@msb/testing';
+import {
+  adminServerUrl,
+  applyStep,
+  IdMap,
+  loadScenario,
+  mapStep,
+  observe,
+  randomTag,
+  scenarioFiles,
+  SERVICE_NAMES,
+  TestSystem,
+} from '@msb/testing';
+import { Client } from 'pg';
 
 /**
  * The golden scenarios through the four running services over HTTP, on real Kafka and
@@ -54,4 +66,20 @@ describe('golden scenarios through the running system', () => {
     expect(verify.body.ok).toBe(true);
     expect(verify.body.events).toBeGreaterThan(100);
   }, 120_000);
+
+  it('every service ran all of this as its own runtime role (the migration role’s connection closed after the start)', async () => {
+    const admin = new Client({ connectionString: adminServerUrl() });
+    await admin.connect();
+    try {
+      for (const name of SERVICE_NAMES) {
+        const { rows } = await admin.query<{ role: string }>(
+          "SELECT DISTINCT usename AS role FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
+          [system.databaseName(name)],
+        );
+        expect({ name, roles: rows.map((r) => r.role) }).toEqual({ name, roles: [`msb_${name.replace(/-/g, '_')}_app`] });
+      }
+    } finally {
+      await admin.end();
+    }
+  });
 });

@@ -5,6 +5,8 @@ import { AuditLog } from './log/audit-log.consumer';
 import { AuditTables1732400000400 } from './migrations/1732400000400-audit-tables';
 import { AuditCheckpoints1732400000410 } from './migrations/1732400000410-audit-checkpoints';
 import { AuditSignedCheckpoints1732400000420 } from './migrations/1732400000420-audit-signed-checkpoints';
+import { AuditLogAppendOnly1732400000430 } from './migrations/1732400000430-audit-log-append-only';
+import { AUDIT_GRANTS } from './migrations/audit.grants';
 import { Checkpointer } from './checkpoints/checkpoint.service';
 import { signerSettings } from './checkpoints/checkpoint.signer';
 import { ROUTES } from './routes';
@@ -19,7 +21,13 @@ export const auditService: ServiceDefinition = {
   description: 'An append-only, hash-chained log of every event of every agency; claim histories, verification, replay and flags.',
   port: 3004,
   database: 'msb_audit',
-  migrations: [AuditTables1732400000400, AuditCheckpoints1732400000410, AuditSignedCheckpoints1732400000420],
+  migrations: [
+    AuditTables1732400000400,
+    AuditCheckpoints1732400000410,
+    AuditSignedCheckpoints1732400000420,
+    AuditLogAppendOnly1732400000430,
+  ],
+  grants: AUDIT_GRANTS,
   produces: [TOPICS.auditCheckpoints],
   consumes: AUDITED_TOPICS,
   routes: ROUTES,

@@ -4,6 +4,7 @@ import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
 import { EligibilityWindows1732400000210 } from './migrations/1732400000210-eligibility-windows';
+import { CRITICAL_ILLNESS_GRANTS } from './migrations/critical-illness.grants';
 import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -21,6 +22,7 @@ export const criticalIllnessService: ServiceDefinition = {
     CriticalIllnessTables1732400000200,
     EligibilityWindows1732400000210,
   ],
+  grants: CRITICAL_ILLNESS_GRANTS,
   produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies],
   consumes: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
   routes: ROUTES,

@@ -4,6 +4,7 @@ import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
 import { PersonGrants1732400000310 } from './migrations/1732400000310-person-grants';
+import { ASSISTANCE_GRANTS } from './migrations/assistance.grants';
 import { AssistanceRecalculation } from './recalculation/assistance-recalculation.service';
 import { ROUTES } from './routes';
 
@@ -21,6 +22,7 @@ export const medicalAssistanceService: ServiceDefinition = {
     AssistanceTables1732400000300,
     PersonGrants1732400000310,
   ],
+  grants: ASSISTANCE_GRANTS,
   produces: [TOPICS.assistanceEligibility, TOPICS.assistanceDecisions, TOPICS.assistancePolicies],
   consumes: [TOPICS.basicDecisions, TOPICS.criticalIllnessDecisions],
   routes: ROUTES,

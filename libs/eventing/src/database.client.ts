@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from 'pino';
+import { applyRuntimeGrants, TableGrant } from './database.grants';
 
 /** One database statement runner, inside or outside a transaction. */
 export interface Tx {
@@ -62,8 +63,15 @@ export function isInfrastructureError(error: unknown): boolean {
 }
 
 export interface DatabaseOptions {
-  /** postgres://user@host:port/database */
+  /** postgres://user@host:port/database: the service's runtime role, which the service runs as. */
   url: string;
+  /**
+   * The migration role (postgres://migrator@host:port/database): at open it creates the database if
+   * missing, runs the migrations, grants the runtime role (url's user) exactly `grants` and checks
+   * that it can do no more, then its connection is closed. Without it the migrations run on `url`
+   * itself (a scratch database of a test of the plumbing).
+   */
+  migration?: { url: string; grants: readonly TableGrant[] };
   poolSize: number;
   migrations: (new () => MigrationInterface)[];
   logger: Logger;
@@ -81,6 +89,13 @@ export function databaseName(url: string): string {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!name) throw new Error(`no database name in ${url}`);
   return name;
+}
+
+/** The role a URL logs in as; a runtime URL must name it, for its grants are made to that role. */
+export function roleOf(url: string): string {
+  const role = decodeURIComponent(new URL(url).username);
+  if (!role) throw new Error('the database URL names no role (postgres://role:password@host:port)');
+  return role;
 }
 
 /** Create the database if the server does not have it yet (each agency owns one). */
@@ -131,9 +146,39 @@ export class Database {
   }
 
   async open(): Promise<void> {
-    await ensureDatabase(this.options.url);
+    const { migration } = this.options;
+    if (!migration) {
+      await ensureDatabase(this.options.url);
+      await this.dataSource.initialize();
+      await this.migrate(this.dataSource);
+      return;
+    }
+    const role = roleOf(this.options.url);
+    await ensureDatabase(migration.url);
+    const migrator = new DataSource({
+      type: 'postgres',
+      url: migration.url,
+      synchronize: false,
+      migrationsRun: false,
+      migrations: this.options.migrations,
+      migrationsTableName: 'migrations',
+      applicationName: `${this.options.applicationName}-migration`,
+      poolSize: 1,
+      extra: { max: 1, connectionTimeoutMillis: 5000 },
+      logging: false,
+    });
+    await migrator.initialize();
+    try {
+      await this.migrate(migrator);
+      await migrator.transaction((m) => applyRuntimeGrants({ query: (sql, params) => m.query(sql, params) }, role, migration.grants));
+    } finally {
+      await migrator.destroy();
+    }
     await this.dataSource.initialize();
-    const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+  }
+
+  private async migrate(dataSource: DataSource): Promise<void> {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
     for (const m of applied) this.logger.info({ migration: m.name }, 'migration applied');
   }
 

@@ -1,4 +1,5 @@
 export * from './database.client';
+export * from './database.grants';
 export * from './event.store';
 export * from './envelope.factory';
 export * from './inbox.store';
@@ -10,3 +11,5 @@ export { EventingTables1732400000000 } from './migrations/1732400000000-eventing
 export * from './snapshot.store';
 export * from './relay.waker';
 export * from './request.batcher';
+export { EventsNoTruncate1732400000010 } from './migrations/1732400000010-events-no-truncate';
+export { EVENTING_GRANTS } from './migrations/eventing.grants';

@@ -25,3 +25,5 @@ export * from './auth/route-access';
 export * from './auth/resource-access';
 export * from './access-log/access-log.store';
 export { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
+export * from './migrations/payer.grants';
+export * from './database-roles.config';

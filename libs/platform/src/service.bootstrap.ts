@@ -4,12 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TopicName } from '@msb/contracts';
 import type { MigrationInterface } from 'typeorm';
+import type { TableGrant } from '@msb/eventing';
 import { ConfigError, loadConfig, ServiceConfig } from './service.config';
 import { createLogger, NestPinoLogger } from './service.logger';
 import { buildOpenApi, OPS_ROUTES, RouteDoc } from './openapi.document';
 import { OPENAPI_DOCUMENT, OpsController, PARKED_COUNTER, ParkedCounter, ROUTER_TABLE, RUNTIME } from './ops.controller';
 import { AccessLogController } from './access-log/access-log.controller';
 import { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
+import { ACCESS_LOG_GRANT } from './migrations/payer.grants';
 import { accessRules, installAuthentication, RouterTable } from './auth/route-access';
 import { loadTrustedIssuers, TokenVerifier, TrustedIssuer } from './auth/token.verifier';
 import { fastifyErrorProblem, Problem, ProblemFilter, sendProblem } from './problem.details';
@@ -23,6 +25,8 @@ export interface ServiceDefinition {
   port: number;
   database: string;
   migrations: (new () => MigrationInterface)[];
+  /** What its runtime role may do to each of its tables (the eventing tables' are added). */
+  grants: readonly TableGrant[];
   produces: TopicName[];
   consumes: TopicName[];
   routes: RouteDoc[];
@@ -80,6 +84,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
     config,
     logger,
     migrations: [AccessLog1732400000080, ...def.migrations],
+    grants: [ACCESS_LOG_GRANT, ...def.grants],
     produces: def.produces,
     consumes: def.consumes,
   });

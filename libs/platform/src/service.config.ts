@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { databaseRoleProblems, LOCAL_MIGRATION_URL, localRuntimeUrl } from './database-roles.config';
 
 /**
  * The one config loader: every setting a service reads comes from the environment,
@@ -7,7 +8,10 @@ import { z } from 'zod';
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535),
   HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432'),
+  /** The runtime role (default: the local msb_<database>_app). */
+  DATABASE_URL: z.string().url().optional(),
+  /** The migration role, used at start only. */
+  DATABASE_MIGRATION_URL: z.string().url().default(LOCAL_MIGRATION_URL),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:19092'),
   TOPIC_PREFIX: z
@@ -29,6 +33,8 @@ export interface ServiceConfig extends BaseConfig {
   service: string;
   /** The full database URL: DATABASE_URL's server with this service's own database. */
   databaseUrl: string;
+  /** The same database as the migration role (DATABASE_MIGRATION_URL). */
+  migrationDatabaseUrl: string;
   brokers: string[];
 }
 
@@ -40,8 +46,9 @@ export class ConfigError extends Error {
 }
 
 /**
- * Load the config of `service`. DATABASE_URL names the server; when it has no database in
- * its path, the service's own database (`defaultDatabase`, or DATABASE_NAME) is used.
+ * Load the config of `service`. DATABASE_URL (its runtime role) and DATABASE_MIGRATION_URL (the
+ * migration role) name the server; when a URL has no database in its path, the service's own
+ * database (`defaultDatabase`, or DATABASE_NAME) is used.
  */
 export function loadConfig<S extends z.ZodObject>(
   service: string,
@@ -55,13 +62,20 @@ export function loadConfig<S extends z.ZodObject>(
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const base = parsed.data as BaseConfig;
-  const url = new URL(base.DATABASE_URL);
-  if (url.pathname === '' || url.pathname === '/') url.pathname = `/${env.DATABASE_NAME ?? defaults.database}`;
+  const ownDatabase = (raw: string) => {
+    const url = new URL(raw);
+    if (url.pathname === '' || url.pathname === '/') url.pathname = `/${env.DATABASE_NAME ?? defaults.database}`;
+    return url.toString();
+  };
+  const runtimeUrl = base.DATABASE_URL ?? localRuntimeUrl(defaults.database);
+  const roles = databaseRoleProblems(runtimeUrl, base.DATABASE_MIGRATION_URL);
+  if (roles.length > 0) throw new ConfigError(roles);
   return {
     ...(parsed.data as z.infer<S>),
     ...base,
     service,
-    databaseUrl: url.toString(),
+    databaseUrl: ownDatabase(runtimeUrl),
+    migrationDatabaseUrl: ownDatabase(base.DATABASE_MIGRATION_URL),
     brokers: base.KAFKA_BROKERS.split(',')
       .map((b) => b.trim())
       .filter(Boolean),

@@ -8,9 +8,12 @@ import {
   databaseStats,
   deadLetterCount,
   ensureTopics,
+  EVENTING_GRANTS,
   EventingTables1732400000000,
+  EventsNoTruncate1732400000010,
   OutboxRelay,
   outboxPending,
+  TableGrant,
 } from '@msb/eventing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
   config: ServiceConfig;
   logger: Logger;
   migrations: (new () => MigrationInterface)[];
+  /** What the runtime role may do to the service's own tables (the eventing tables' are added). */
+  grants: readonly TableGrant[];
   /** Topics this service publishes to. */
   produces: TopicName[];
   /** Topics this service consumes (their dead-letter topics are created too). */
@@ -76,7 +81,8 @@ export class ServiceRuntime {
     this.db = new Database({
       url: config.databaseUrl,
       poolSize: config.DATABASE_POOL_SIZE,
-      migrations: [EventingTables1732400000000, ...options.migrations],
+      migrations: [EventingTables1732400000000, EventsNoTruncate1732400000010, ...options.migrations],
+      migration: { url: config.migrationDatabaseUrl, grants: [...EVENTING_GRANTS, ...options.grants] },
       logger,
       applicationName: config.service,
     });

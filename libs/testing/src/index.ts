@@ -5,3 +5,4 @@ export * from './system.runner';
 export * from './workload.generator';
 export * from './arrival.orders';
 export * from './token.source';
+export * from './database-roles.setup';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { repoRoot } from './repo-root.path';
+import { databaseRoles } from './database-roles.setup';
 
 export interface TestInfrastructure {
   kafkaBrokers: string;
@@ -24,9 +25,12 @@ async function dockerAnswers(): Promise<boolean> {
  * Real Kafka and Postgres for the tests: from KAFKA_BROKERS / DATABASE_URL when set, else
  * Testcontainers when a Docker engine answers, else the local infrastructure
  * (deploy/local: a KRaft broker from the Apache Kafka jars, the local Postgres server).
+ * DATABASE_URL names the server as an administrator; the services' migration and runtime roles
+ * are made on it (deploy/local/database-roles.js) and the services run as those.
  */
 export async function startTestInfrastructure(): Promise<TestInfrastructure> {
   if (process.env.KAFKA_BROKERS && process.env.DATABASE_URL) {
+    await databaseRoles().ensureDatabaseRoles(process.env.DATABASE_URL, []);
     return {
       kafkaBrokers: process.env.KAFKA_BROKERS,
       databaseUrl: process.env.DATABASE_URL,
@@ -43,9 +47,11 @@ export async function startTestInfrastructure(): Promise<TestInfrastructure> {
         ? undefined
         : new PostgreSqlContainer('postgres:15-alpine').withUsername('postgres').withPassword('postgres').start(),
     ]);
+    const databaseUrl = process.env.DATABASE_URL ?? `postgres://postgres:postgres@${pg!.getHost()}:${pg!.getPort()}`;
+    await databaseRoles().ensureDatabaseRoles(databaseUrl, []);
     return {
       kafkaBrokers: process.env.KAFKA_BROKERS ?? `${kafka!.getHost()}:${kafka!.getMappedPort(9093)}`,
-      databaseUrl: process.env.DATABASE_URL ?? `postgres://postgres:postgres@${pg!.getHost()}:${pg!.getPort()}`,
+      databaseUrl,
       source: 'testcontainers',
       stop: async () => {
         await Promise.all([kafka?.stop(), pg?.stop()]);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { dropDatabases } from './infra.setup';
+import { serviceDatabaseEnv } from './database-roles.setup';
 import { DEFAULT_ROLES, ServiceClient, SystemClients, waitUntilCaughtUp } from './http.client';
 import { localIssuer, localTokens, TokenSource } from './token.source';
 import { repoRoot } from './repo-root.path';
@@ -164,6 +165,7 @@ export class TestSystem {
         cwd: this.root,
         env: {
           ...process.env,
+          ...serviceDatabaseEnv(name), // its runtime role and the migration role, never the administrator
           PORT: String(this.ports[name]),
           DATABASE_NAME: this.databaseName(name),
           TOPIC_PREFIX: this.topicPrefix,

@@ -1,0 +1,44 @@
+import { PERSON_YEARS_GRANT, POLICIES_GRANT, RECALCULATIONS_GRANT } from '@msb/platform';
+import { appendOnly, TableGrant } from '@msb/eventing';
+
+/** What basic-insurance's runtime role does to its own tables (besides the eventing tables). */
+export const BASIC_GRANTS: readonly TableGrant[] = [
+  RECALCULATIONS_GRANT,
+  POLICIES_GRANT,
+  PERSON_YEARS_GRANT,
+  // the slip's claims: the basic side upserts a claim's latest version, the downstream side its 大病 and assistance amounts
+  {
+    table: 'claims',
+    privileges: ['SELECT', 'INSERT'],
+    update: [
+      'version',
+      'status',
+      'service_date',
+      'visit_type',
+      'total',
+      'policy_scope',
+      'basic',
+      'critical_illness',
+      'assistance',
+      'latest_hash',
+      'updated_at',
+    ],
+  },
+  // every adjustment of every payer, in the order recorded
+  appendOnly('adjustments'),
+  // the revisions the slip shows (一站式结算单): basic's on its decisions, 大病's and assistance's as they arrive
+  {
+    table: 'slip_person_years',
+    privileges: ['SELECT', 'INSERT'],
+    update: [
+      'basic_revision',
+      'ci_revision',
+      'ci_basic_revision',
+      'tilted',
+      'assistance_revision',
+      'assistance_basic_revision',
+      'assistance_ci_revision',
+      'assistance_category',
+    ],
+  },
+];
