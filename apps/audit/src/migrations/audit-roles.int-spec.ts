@@ -74,8 +74,8 @@ describe('the audit service’s runtime role on real Postgres', () => {
   ];
   const insertEntry = (values: unknown[]) =>
     runtimeSql(
-      `INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, envelope, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, $11, $12, $13) RETURNING seq`,
+      `INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, envelope, prev_hash, hash, leaf_index)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, $11, $12, $13, (SELECT count(*) FROM audit_log)) RETURNING seq`,
       values,
     );
 

@@ -15,6 +15,7 @@ export const BASIC_GRANTS: readonly TableGrant[] = [
       'status',
       'service_date',
       'visit_type',
+      'hospital_id',
       'total',
       'policy_scope',
       'basic',
