@@ -1,4 +1,4 @@
-import { ALL_TOPICS } from '@msb/contracts';
+import { AUDITED_TOPICS } from '@msb/contracts';
 import { main, ServiceDefinition } from '@msb/platform';
 import { AuditModule } from './audit.module';
 import { AuditLog } from './log/audit-log.consumer';
@@ -16,7 +16,7 @@ export const auditService: ServiceDefinition = {
   database: 'msb_audit',
   migrations: [AuditTables1732400000400, AuditCheckpoints1732400000410],
   produces: [],
-  consumes: ALL_TOPICS,
+  consumes: AUDITED_TOPICS,
   routes: ROUTES,
   module: (runtime) => AuditModule.register(runtime),
   start: async (app, runtime) => {
@@ -25,7 +25,7 @@ export const auditService: ServiceDefinition = {
     const database = new URL(runtime.config.databaseUrl).pathname.slice(1);
     await runtime.startConsumer({
       group: `audit.${database}`,
-      topics: ALL_TOPICS,
+      topics: AUDITED_TOPICS,
       handleBatch: (tx, messages) => log.recordBatch(tx, messages),
       fromBeginning: true,
     });

@@ -9,3 +9,4 @@ export * from './topic.names';
 export * from './event.registry';
 export * from './scenario.schema';
 export * from './canonical.json';
+export * from './bus.access';
