@@ -9,12 +9,14 @@
  *
  * Logs and pid files: deploy/local/.runtime/services/. Environment: KAFKA_BROKERS,
  * DATABASE_URL, TOPIC_PREFIX, and per service PORT is fixed by SERVICES below unless
- * <NAME>_PORT is set (BASIC_INSURANCE_PORT…).
+ * <NAME>_PORT is set (BASIC_INSURANCE_PORT…). Each service is handed its own agency's Kafka
+ * credentials (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD) and no other.
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const bus = require('./bus');
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIR = path.join(__dirname, '.runtime', 'services');
@@ -77,7 +79,8 @@ async function waitHealthy(name, pid, timeoutMs = 90000) {
 }
 
 function envFor(name, extra = {}) {
-  return { ...process.env, PORT: String(portOf(name)), ...extra };
+  const brokers = (process.env.KAFKA_BROKERS || '').split(',').filter(Boolean);
+  return { ...process.env, PORT: String(portOf(name)), ...bus.agencyEnv(name, brokers), ...extra };
 }
 
 function startDetached(name) {
