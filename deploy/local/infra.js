@@ -8,6 +8,7 @@
  *   node deploy/local/infra.js down                  stop the local broker
  *   node deploy/local/infra.js status                what is running
  *   node deploy/local/infra.js provision             topics and ACLs for TOPIC_PREFIX (as the admin)
+ *   node deploy/local/infra.js credentials           generate the secrets that are missing (docker-compose)
  *   node deploy/local/infra.js client-config AGENCY  librdkafka properties for a principal (kcat -F)
  *
  * The broker is closed (deploy/local/bus.js): SASL/SCRAM-SHA-512 only, StandardAuthorizer
@@ -430,10 +431,21 @@ module.exports = {
 
 if (require.main === module) {
   const [command = 'up', ...args] = process.argv.slice(2);
-  const actions = { up, down: stopKafka, status, provision: () => provision(), 'client-config': () => clientConfig(args[0]) };
+  const actions = {
+    up,
+    down: stopKafka,
+    status,
+    provision: async () => void (await provision()),
+    // generate the secrets that are missing (docker-compose's first start); prints where, never what
+    credentials: async () => {
+      bus.ensureCredentials();
+      return `${bus.credentialsDir()}\n`;
+    },
+    'client-config': () => clientConfig(args[0]),
+  };
   const action = actions[command];
   if (!action) {
-    process.stderr.write(`usage: infra.js up|down|status|provision|client-config ${bus.PRINCIPALS.join('|')}\n`);
+    process.stderr.write(`usage: infra.js up|down|status|provision|credentials|client-config ${bus.PRINCIPALS.join('|')}\n`);
     process.exit(2);
   }
   action()
