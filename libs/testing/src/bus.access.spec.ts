@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ALL_TOPICS, deadLetterTopic, TOPICS } from '@msb/contracts';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { bus } from './bus.access';
+import { repoRoot } from './repo-root.path';
 
 interface Binding {
   resourceType: number;
@@ -113,5 +114,18 @@ describe('bus provisioning', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the Strimzi resources of the bus (deploy/k8s/kafka)', () => {
+  it('are what bus-manifests.js renders from the same table', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { render } = require(join(repoRoot(), 'deploy/k8s/kafka/bus-manifests.js')) as { render: () => Record<string, string> };
+    for (const [file, text] of Object.entries(render())) {
+      expect({ file, text: readFileSync(join(repoRoot(), 'deploy/k8s/kafka', file), 'utf8') }).toEqual({ file, text });
+    }
+    const users = render()['users.yaml'];
+    expect(users.match(/^kind: KafkaUser$/gm)).toHaveLength(4);
+    expect(users).not.toMatch(/operations: \[.*(All|Create|Delete|Alter)/);
   });
 });
