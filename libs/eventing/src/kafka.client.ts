@@ -61,7 +61,7 @@ export async function requireTopics(admin: Admin, topics: string[], principal: s
   if (missing.length > 0) {
     throw new Error(
       `Kafka topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing, or not visible to principal ${principal}. ` +
-        'Services do not create topics: provision them (and their ACLs) with the bus admin: `npm run infra:up` for the local broker, ' +
+        'Services do not create topics: provision them (and their ACLs) with the bus admin, with the same TOPIC_PREFIX: `npm run infra:up` for the local broker, ' +
         '`node deploy/local/infra.js provision` for KAFKA_BROKERS, or the KafkaTopic/KafkaUser resources of deploy/k8s.',
     );
   }
