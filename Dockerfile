@@ -5,8 +5,10 @@
 #   docker run -e SERVICE=critical-illness -e PORT=3002 ... medical-settlement   (env overrides the build arg)
 # SERVICE: basic-insurance | critical-illness | medical-assistance | audit
 # Configuration is the environment the services read: PORT, HOST, DATABASE_URL (the runtime role),
-# DATABASE_MIGRATION_URL (the migration role), KAFKA_BROKERS, TOPIC_PREFIX, LOG_LEVEL,
-# AUTH_TRUSTED_ISSUERS (see libs/platform/src/service.config.ts and auth/).
+# DATABASE_MIGRATION_URL (the migration role), KAFKA_BROKERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD
+# (or KAFKA_SASL_PASSWORD_FILE, read at start), KAFKA_SSL, TOPIC_PREFIX, LOG_LEVEL, AUTH_TRUSTED_ISSUERS
+# (see libs/platform/src/service.config.ts and auth/).
+# The same image provisions the bus (node deploy/local/infra.js credentials | provision).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -31,6 +33,11 @@ COPY tools/register-paths.js ./tools/register-paths.js
 # the database roles (docker compose runs it once before the services: deploy/local/database-roles.js)
 COPY deploy/local/database-roles.js ./deploy/local/database-roles.js
 COPY tsconfig.base.json ./tsconfig.base.json
+# bus provisioning: secrets, topics and ACLs (the admin's tools, not the services')
+COPY deploy/local/infra.js deploy/local/bus.js ./deploy/local/
+COPY libs/contracts/src/bus.access.json ./libs/contracts/src/bus.access.json
+# where docker-compose's bus-credentials volume is mounted; a new volume takes this owner
+RUN install -d -o node -g node -m 0700 /credentials
 
 # Declared late so that the layers above are shared by the images of all four services.
 ARG SERVICE
@@ -47,4 +54,5 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 
 # exec: node becomes PID 1 and receives SIGTERM itself, so a service stops gracefully
 # (intake stopped, consumers finish their batch, outbox flushed).
-CMD ["sh", "-c", "if [ ! -f \"dist/apps/$SERVICE/src/main.js\" ]; then echo \"SERVICE='$SERVICE' is not one of: $(ls dist/apps | tr '\\n' ' ')\" >&2; exit 64; fi; exec node -r ./tools/register-paths.js \"dist/apps/$SERVICE/src/main.js\""]
+# KAFKA_SASL_PASSWORD_FILE (a mounted secret) becomes KAFKA_SASL_PASSWORD, which the service reads.
+CMD ["sh", "-c", "if [ ! -f \"dist/apps/$SERVICE/src/main.js\" ]; then echo \"SERVICE='$SERVICE' is not one of: $(ls dist/apps | tr '\\n' ' ')\" >&2; exit 64; fi; if [ -n \"$KAFKA_SASL_PASSWORD_FILE\" ]; then KAFKA_SASL_PASSWORD=$(cat \"$KAFKA_SASL_PASSWORD_FILE\") || exit 64; export KAFKA_SASL_PASSWORD; fi; exec node -r ./tools/register-paths.js \"dist/apps/$SERVICE/src/main.js\""]

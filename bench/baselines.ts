@@ -1,6 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { scratchDatabase, uniqueName } from '@msb/testing';
+import { TOPICS } from '@msb/contracts';
+import { deprovisionBus, kafkaAs, provisionBus, scratchDatabase, uniqueName } from '@msb/testing';
 
 /** Raw Postgres: single-row INSERT transactions per second, `clients` connections in parallel. */
 export async function postgresBaseline(seconds = 5, clients = 8): Promise<{ txPerSecond: number; clients: number }> {
@@ -32,21 +32,18 @@ export async function postgresBaseline(seconds = 5, clients = 8): Promise<{ txPe
   return { txPerSecond: Math.round(count / elapsed), clients };
 }
 
-/** Raw Kafka with kafkajs: idempotent produce in batches, then consume, messages per second. */
+/**
+ * Raw Kafka with kafkajs on the closed bus, as the services see it: basic-insurance produces
+ * idempotently in batches onto basic.claims of a prefix of its own, audit consumes it.
+ */
 export async function kafkaBaseline(
   messages = 100_000,
   size = 600,
 ): Promise<{ producePerSecond: number; consumePerSecond: number; messageBytes: number }> {
-  const kafka = new Kafka({
-    clientId: 'bench',
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const topic = uniqueName('bench-baseline').replace(/_/g, '-');
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const prefix = uniqueName('bench').replace(/_/g, '-');
+  await provisionBus(prefix);
+  const topic = `${prefix}.${TOPICS.basicClaims}`;
+  const producer = kafkaAs('basic-insurance', 'bench').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const value = 'x'.repeat(size);
   const t0 = Date.now();
@@ -55,7 +52,11 @@ export async function kafkaBaseline(
   }
   const produceSeconds = (Date.now() - t0) / 1000;
   await producer.disconnect();
-  const consumer = kafka.consumer({ groupId: uniqueName('bench-reader'), maxWaitTimeInMs: 100, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = kafkaAs('audit', 'bench').consumer({
+    groupId: `${prefix}.audit.reader`,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let received = 0;
@@ -72,8 +73,7 @@ export async function kafkaBaseline(
   await done;
   const consumeSeconds = (Date.now() - t1) / 1000;
   await consumer.disconnect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await deprovisionBus(prefix);
   return {
     producePerSecond: Math.round(messages / produceSeconds),
     consumePerSecond: Math.round(messages / consumeSeconds),

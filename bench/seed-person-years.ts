@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { BasicPersonYearDecided, personKey, TOPICS } from '@msb/contracts';
 import { envelope } from '@msb/eventing';
-import { rng, TestSystem } from '@msb/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaAs, rng, TestSystem } from '@msb/testing';
 
 /**
  * Many person-years for a region-year, fast: basic's person-year decisions (1–3 inpatient
@@ -17,12 +16,8 @@ export async function seedPersonYears(
   count: number,
   tag: string,
 ): Promise<{ started: number }> {
-  const kafka = new Kafka({
-    clientId: 'bench-seed',
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // as basic-insurance: the only principal that may write basic.decisions
+  const producer = kafkaAs('basic-insurance', 'bench-seed').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const random = rng(42);
   const topic = `${system.topicPrefix}.${TOPICS.basicDecisions}`;

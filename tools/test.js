@@ -2,9 +2,10 @@
 /**
  * `npm test`: everything a change must pass, in order, failing fast.
  *   lint (incl. Nx module boundaries) → typecheck → unit → integration → end-to-end → faults
- * Integration and end-to-end suites start whatever infrastructure is missing: KAFKA_BROKERS
- * and DATABASE_URL when set, else Testcontainers if a Docker engine answers, else the local
- * Kafka broker (deploy/local) and the local Postgres server.
+ * Integration and end-to-end suites start whatever infrastructure is missing: Kafka is the
+ * closed bus at KAFKA_BROKERS (secrets in KAFKA_CREDENTIALS_DIR), else the local broker
+ * (deploy/local); Postgres is DATABASE_URL, else Testcontainers if a Docker engine answers,
+ * else the local server.
  * Pass phase names to run only those: `npm test -- unit e2e`.
  */
 'use strict';

@@ -12,12 +12,15 @@
  * runtime role's URL as DATABASE_URL and the migration role's as DATABASE_MIGRATION_URL), TOPIC_PREFIX,
  * and per service PORT is fixed by SERVICES below unless <NAME>_PORT is set (BASIC_INSURANCE_PORT…);
  * audit gets AUDIT_CHECKPOINT_KEY_FILE (its own, else deploy/local/.runtime/audit/checkpoint-key.pem,
- * made by checkpoint-key.js).
+ * made by checkpoint-key.js)
+ * Each service is handed its own agency's Kafka credentials (KAFKA_SASL_USERNAME,
+ * KAFKA_SASL_PASSWORD) and no other.
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const bus = require('./bus');
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIR = path.join(__dirname, '.runtime', 'services');
@@ -82,8 +85,15 @@ async function waitHealthy(name, pid, timeoutMs = 90000) {
 function envFor(name, extra = {}) {
   // only the audit service gets the file of the key it signs its checkpoints with
   const key = name === 'audit' ? { AUDIT_CHECKPOINT_KEY_FILE: require('./checkpoint-key').localCheckpointKey() } : {};
-  // its own runtime role as DATABASE_URL and the migration role (deploy/local/database-roles.js)
-  return { ...require('./database-roles').serviceEnvironment(name, process.env), PORT: String(portOf(name)), ...key, ...extra };
+  const brokers = (process.env.KAFKA_BROKERS || '').split(',').filter(Boolean);
+  // its own runtime role as DATABASE_URL and the migration role (deploy/local/database-roles.js), its own Kafka principal
+  return {
+    ...require('./database-roles').serviceEnvironment(name, process.env),
+    PORT: String(portOf(name)),
+    ...bus.agencyEnv(name, brokers),
+    ...key,
+    ...extra,
+  };
 }
 
 function startDetached(name) {

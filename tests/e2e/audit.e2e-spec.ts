@@ -275,7 +275,7 @@ describe('audit: an immutable, verifiable record', () => {
       // audit logged the event as it was published: version 1, whole grant list
       const { rows: logged } = await audit.query<{ envelope: typeof v1 }>('SELECT envelope FROM audit_log WHERE event_id = $1', [v1.id]);
       expect(logged.map((r) => [r.envelope.version, r.envelope.data.grants.length])).toEqual([[1, 2]]);
-      expect((await system.clients.criticalIllness.get<{ deadLettered: number }>('/status')).body.deadLettered).toBe(0);
+      expect((await system.clients.criticalIllness.as('operator').get<{ deadLettered: number }>('/status')).body.deadLettered).toBe(0);
 
       // civil affairs' own record of the same grant (its revision 1: 大病 has it already), then the claims
       await applyStep(system.clients, grant);

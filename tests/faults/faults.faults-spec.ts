@@ -13,6 +13,7 @@ import {
   SERVICE_NAMES,
   ServiceName,
   TestSystem,
+  testBrokers,
 } from '@msb/testing';
 import { Client } from 'pg';
 
@@ -31,6 +32,7 @@ interface Infra {
   status: () => Promise<{ kafka: { pid: number | null } }>;
   down: () => Promise<void>;
   startLocalKafka: () => Promise<unknown>;
+  brokerAnswers: (brokers: string[], timeoutMs?: number) => Promise<boolean>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const infra = require(join(repoRoot(), 'deploy/local/infra.js')) as Infra;
@@ -110,7 +112,9 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
         await infra.down();
         await sleep(2000);
         await infra.startLocalKafka();
-        note('Kafka broker started again');
+        // back closed: SASL only, no anonymous metadata
+        expect(await infra.brokerAnswers(testBrokers())).toBe(false);
+        note('Kafka broker started again, with SASL');
       } else {
         note('Kafka broker not local: its restart is skipped');
       }

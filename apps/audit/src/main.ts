@@ -1,4 +1,4 @@
-import { ALL_TOPICS, TOPICS } from '@msb/contracts';
+import { AUDITED_TOPICS, TOPICS } from '@msb/contracts';
 import { main, ServiceDefinition } from '@msb/platform';
 import { AuditModule } from './audit.module';
 import { AuditLog } from './log/audit-log.consumer';
@@ -12,7 +12,6 @@ import { signerSettings } from './checkpoints/checkpoint.signer';
 import { ROUTES } from './routes';
 
 /** Every agency's topic but the log's own checkpoints: recording those would grow the log it checkpoints, forever. */
-const AUDITED_TOPICS = ALL_TOPICS.filter((t) => t !== TOPICS.auditCheckpoints);
 
 /** audit: every agency's events in one verifiable log, for auditors and fraud review. Port 3004. */
 export const auditService: ServiceDefinition = {

@@ -13,3 +13,4 @@ export * from './signed-note.format';
 export * from './tlog-checkpoint.format';
 export * from './audit-proof.verifier';
 export * from './audit-checkpoint.schema';
+export * from './bus.access';

@@ -1,7 +1,8 @@
 /**
- * Topic names. Every service creates the topics it produces at start, with explicit
- * partitions; `<topic>.dlt` holds what its consumers could not process. A prefix
- * (TOPIC_PREFIX) lets several independent systems share one broker (tests, demos).
+ * Topic names. Topics are provisioned by the bus's admin (deploy/local/bus.js, Strimzi
+ * KafkaTopic), never by the services; `<topic>.dlt` holds what its consumers could not
+ * process. Who writes and reads each one: bus.access.json. A prefix (TOPIC_PREFIX) lets
+ * several independent systems share one broker (tests, demos).
  */
 export const TOPICS = {
   basicClaims: 'basic.claims',
@@ -12,10 +13,14 @@ export const TOPICS = {
   assistanceEligibility: 'assistance.eligibility',
   assistanceDecisions: 'assistance.decisions',
   assistancePolicies: 'assistance.policies',
+  /** Audit's signed checkpoints, for every agency to keep a copy. */
   auditCheckpoints: 'audit.checkpoints',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+/** Every topic of the bus. */
 export const ALL_TOPICS: TopicName[] = Object.values(TOPICS);
+/** The agencies' topics, which audit logs (all but its own checkpoints). */
+export const AUDITED_TOPICS: TopicName[] = ALL_TOPICS.filter((t) => t !== TOPICS.auditCheckpoints);
 
 export const DEFAULT_PARTITIONS = 6;
 

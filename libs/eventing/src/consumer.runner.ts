@@ -1,4 +1,4 @@
-import { AnyEnvelope, decodeMessage, deadLetterTopic, Envelope, EventType, TypedEnvelope } from '@msb/contracts';
+import { AnyEnvelope, decodeMessage, deadLetterTopic, Envelope, EventType, provenanceFailure, TypedEnvelope } from '@msb/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Database, isInfrastructureError, sleep, Tx } from './database.client';
@@ -40,6 +40,8 @@ export interface ConsumerRunnerOptions {
   groupId: string;
   /** Full (prefixed) topic names to subscribe to. */
   topics: string[];
+  /** The deployment's TOPIC_PREFIX, to know each topic's logical name (and so its owner). */
+  topicPrefix?: string;
   /** Handlers by event type. Valid events of other types on these topics are acknowledged and skipped. */
   handlers?: MessageHandlers;
   /** Or one handler for all the new messages of a chunk. */
@@ -76,7 +78,8 @@ interface Decoded {
 
 /**
  * The one way every service consumes Kafka. Per chunk of a batch: decode and validate,
- * dead-letter what is invalid, then in ONE database transaction claim the inbox and run the
+ * dead-letter what is invalid or misplaced (a type of another topic, a source that does not
+ * own the topic), then in ONE database transaction claim the inbox and run the
  * handlers; commit the offsets only after that transaction commits. A chunk that fails is
  * retried message by message with backoff; a message that still fails goes to
  * `<topic>.dlt` with its reason in headers, and consumption carries on. Database outages
@@ -165,6 +168,9 @@ export class ConsumerRunner {
     const fallbackId = `${topic}:${partition}:${message.offset}`;
     const result = decodeMessage(message.value);
     if (!result.ok) return { message, failure: { reason: result.reason, detail: result.detail }, id: fallbackId };
+    const prefix = this.options.topicPrefix ? `${this.options.topicPrefix}.` : '';
+    const misplaced = provenanceFailure(result.envelope, prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic);
+    if (misplaced) return { message, failure: { reason: misplaced.reason, detail: misplaced.detail }, id: fallbackId };
     return { message, envelope: result.envelope, published: result.published, id: result.envelope.id };
   }
 

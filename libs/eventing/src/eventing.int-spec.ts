@@ -1,28 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, Envelope } from '@msb/contracts';
-import { scratchDatabase, uniqueName } from '@msb/testing';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { deadLetterTopic, Envelope, TOPICS } from '@msb/contracts';
+import { deprovisionBus, kafkaAs, provisionBus, scratchDatabase, uniqueName } from '@msb/testing';
+import { Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
 import { ConsumerRunner } from './consumer.runner';
 import { ConcurrencyError, Database } from './database.client';
 import { envelope } from './envelope.factory';
 import { appendToStream, readStream } from './event.store';
-import { ensureTopics } from './kafka.client';
 import { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
 import { enqueue, OutboxRelay, outboxPending } from './outbox.relay';
 
 /**
  * The eventing plumbing against real Postgres and a real Kafka broker: nothing published is
  * lost, nothing consumed is applied twice, a poison message is set aside and the line moves on.
+ * On the closed bus, as its principals: medical-assistance publishes its policies topic, audit
+ * consumes it (and writes its dead-letter topic), each test on a freshly provisioned prefix.
  */
 const logger = pino({ level: 'silent' });
-const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 
-/** A valid integration event (the type and schema must be known to libs/contracts). */
+/** A valid integration event of medical-assistance's policies topic. */
 function policyEvent(n: number): Envelope {
   return envelope({
     type: 'assistance.PolicyRevised',
-    source: 'test',
+    source: 'medical-assistance',
     subject: `R${n}:2024`,
     time: new Date(),
     data: { region: `R${n}`, year: 2024, revision: n, policy: { priority: [], categories: {} } },
@@ -30,7 +30,7 @@ function policyEvent(n: number): Envelope {
 }
 
 async function readTopic(kafka: Kafka, topic: string, expected: number, timeoutMs = 20000) {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId: `${topic.split('.')[0]}.audit.${uniqueName('reader')}`, maxWaitTimeInMs: 100 });
   const seen: { value: string; headers: Record<string, string> }[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -53,7 +53,8 @@ describe('eventing on real Postgres and Kafka', () => {
   let drop: () => Promise<void>;
   let kafka: Kafka;
   let producer: Producer;
-  const topics: string[] = [];
+  let auditProducer: Producer;
+  const prefixes: string[] = [];
 
   beforeAll(async () => {
     const scratch = await scratchDatabase('msb_eventing');
@@ -67,33 +68,29 @@ describe('eventing on real Postgres and Kafka', () => {
     });
     await db.open();
     await db.query('CREATE TABLE effects (message_id text NOT NULL, n integer NOT NULL)');
-    kafka = new Kafka({ clientId: 'eventing-test', brokers: brokers(), logLevel: logLevel.NOTHING });
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = kafkaAs('medical-assistance', 'eventing-test').producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
+    kafka = kafkaAs('audit', 'eventing-test');
+    auditProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await auditProducer.connect();
   }, 60_000);
 
   afterAll(async () => {
     await producer?.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: topics.filter(Boolean) }).catch(() => undefined);
-    await admin.disconnect();
+    await auditProducer?.disconnect();
+    for (const prefix of prefixes) await deprovisionBus(prefix);
     await db?.close();
     await drop?.();
   }, 60_000);
 
+  /** medical-assistance's policies topic on a prefix of its own, provisioned by the admin. */
   async function newTopic(): Promise<string> {
-    const topic = uniqueName('it-topic').replace(/_/g, '-');
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [
-      { topic, numPartitions: 1 },
-      { topic: deadLetterTopic(topic), numPartitions: 1 },
-    ]);
-    await admin.disconnect();
-    topics.push(topic, deadLetterTopic(topic));
-    return topic;
+    const prefix = uniqueName('it').replace(/_/g, '-');
+    await provisionBus(prefix, 1);
+    prefixes.push(prefix);
+    return `${prefix}.${TOPICS.assistancePolicies}`;
   }
+  const groupOf = (topic: string) => `${topic.split('.')[0]}.audit.${uniqueName('it-group')}`;
 
   it('rejects a second writer at the same stream version (optimistic concurrency)', async () => {
     const stream = `test-stream-${randomUUID()}`;
@@ -180,10 +177,11 @@ describe('eventing on real Postgres and Kafka', () => {
     const runner = new ConsumerRunner({
       kafka,
       db,
-      producer,
+      producer: auditProducer,
       logger,
-      groupId: uniqueName('it-group'),
+      groupId: groupOf(topic),
       topics: [topic],
+      topicPrefix: topic.split('.')[0],
       handlers: {
         'assistance.PolicyRevised': (tx, e) =>
           tx.execute('INSERT INTO effects (message_id, n) VALUES ($1, $2)', [e.id, e.data.revision]).then(() => undefined),
@@ -205,6 +203,15 @@ describe('eventing on real Postgres and Kafka', () => {
     const invalidData = { ...policyEvent(3), data: { region: 'R3', year: 'not a year' } };
     const failing = policyEvent(4); // valid, but its handler always fails
     const good = policyEvent(5);
+    // valid events, but misplaced: another topic's type, and a source that does not own the topic
+    const otherTopicsType = envelope({
+      type: 'assistance.EligibilityGranted',
+      source: 'medical-assistance',
+      subject: 'P1',
+      time: new Date(),
+      data: { personId: 'P1', grantId: 'G1', eligibilityRevision: 1, grants: [] },
+    });
+    const forgedSource = { ...policyEvent(6), source: 'critical-illness' };
     await producer.send({
       topic,
       messages: [
@@ -213,16 +220,19 @@ describe('eventing on real Postgres and Kafka', () => {
         JSON.stringify(unknownVersion),
         JSON.stringify(invalidData),
         JSON.stringify(failing),
+        JSON.stringify(otherTopicsType),
+        JSON.stringify(forgedSource),
         JSON.stringify(good),
       ].map((value) => ({ key: 'k', value })),
     });
     const runner = new ConsumerRunner({
       kafka,
       db,
-      producer,
+      producer: auditProducer,
       logger,
-      groupId: uniqueName('it-group'),
+      groupId: groupOf(topic),
       topics: [topic],
+      topicPrefix: topic.split('.')[0],
       maxAttempts: 2,
       backoffMs: 10,
       handlers: {
@@ -236,13 +246,15 @@ describe('eventing on real Postgres and Kafka', () => {
     await waitFor(async () => (await db.query('SELECT 1 FROM effects WHERE message_id = $1', [good.id])).length === 1);
     await runner.stop();
 
-    const dead = await readTopic(kafka, deadLetterTopic(topic), 5);
+    const dead = await readTopic(kafka, deadLetterTopic(topic), 7);
     expect(dead.map((m) => m.headers['dlt-reason']).sort()).toEqual([
       'INVALID_DATA',
       'MALFORMED_JSON',
       'PROCESSING_FAILED',
       'UNKNOWN_TYPE',
       'UNKNOWN_VERSION',
+      'WRONG_SOURCE',
+      'WRONG_TOPIC',
     ]);
     for (const m of dead) {
       expect(m.headers['dlt-original-topic']).toBe(topic);
@@ -258,8 +270,13 @@ describe('eventing on real Postgres and Kafka', () => {
       'UNKNOWN_VERSION',
       'INVALID_DATA',
       'PROCESSING_FAILED',
+      'WRONG_TOPIC',
+      'WRONG_SOURCE',
     ]);
-    expect(runner.deadLettered).toBe(5);
+    expect(dead.find((m) => m.headers['dlt-reason'] === 'WRONG_SOURCE')?.headers['dlt-detail']).toContain('not of critical-illness');
+    // neither misplaced event reached its handler
+    expect(await db.query('SELECT 1 FROM effects WHERE message_id = ANY($1::text[])', [[otherTopicsType.id, forgedSource.id]])).toEqual([]);
+    expect(runner.deadLettered).toBe(7);
   }, 60_000);
 });
 

@@ -62,7 +62,7 @@ export function main(def: ServiceDefinition): void {
 }
 
 /**
- * Start a service: config validated, database migrated, topics ensured, outbox relay
+ * Start a service: config validated, database migrated, its topics found, outbox relay
  * running, HTTP listening, consumers started. SIGTERM/SIGINT stop intake first, let the
  * consumers finish the batch in hand, flush the outbox, then close everything and exit.
  */

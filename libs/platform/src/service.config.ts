@@ -13,12 +13,16 @@ export const baseConfigSchema = z.object({
   /** The migration role, used at start only. */
   DATABASE_MIGRATION_URL: z.string().url().default(LOCAL_MIGRATION_URL),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:19092'),
+  // default: the local broker, 127.0.0.1:LOCAL_KAFKA_PORT (19092)
+  KAFKA_BROKERS: z.string().min(1),
+  // the agency's own Kafka user (SASL/SCRAM-SHA-512): the bus has no anonymous listener
+  KAFKA_SASL_USERNAME: z.string({ error: "required: the agency's Kafka user" }).min(1),
+  KAFKA_SASL_PASSWORD: z.string({ error: "required: the agency's Kafka password" }).min(1),
+  KAFKA_SSL: z.enum(['true', 'false']).default('false'),
   TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]*$/)
     .default(''),
-  TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -57,7 +61,8 @@ export function loadConfig<S extends z.ZodObject>(
   env: NodeJS.ProcessEnv = process.env,
 ): ServiceConfig & z.infer<S> {
   const schema = extra ? baseConfigSchema.extend(extra.shape) : baseConfigSchema;
-  const parsed = schema.safeParse({ PORT: String(defaults.port), ...env });
+  const localBroker = `127.0.0.1:${env.LOCAL_KAFKA_PORT || 19092}`;
+  const parsed = schema.safeParse({ PORT: String(defaults.port), KAFKA_BROKERS: localBroker, ...env });
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }

@@ -7,12 +7,12 @@ import {
   Database,
   databaseStats,
   deadLetterCount,
-  ensureTopics,
   EVENTING_GRANTS,
   EventingTables1732400000000,
   EventsNoTruncate1732400000010,
   OutboxRelay,
   outboxPending,
+  requireTopics,
   TableGrant,
 } from '@msb/eventing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
@@ -42,7 +42,7 @@ export interface RuntimeOptions {
   grants: readonly TableGrant[];
   /** Topics this service publishes to. */
   produces: TopicName[];
-  /** Topics this service consumes (their dead-letter topics are created too). */
+  /** Topics this service consumes (and whose dead-letter topics it writes). */
   consumes: TopicName[];
 }
 
@@ -86,7 +86,13 @@ export class ServiceRuntime {
       logger,
       applicationName: config.service,
     });
-    this.kafka = createKafka({ brokers: config.brokers, clientId: `${config.service}-${config.INSTANCE_ID}`, logger });
+    this.kafka = createKafka({
+      brokers: config.brokers,
+      clientId: `${config.service}-${config.INSTANCE_ID}`,
+      logger,
+      sasl: { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD },
+      ssl: config.KAFKA_SSL === 'true',
+    });
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -124,12 +130,15 @@ export class ServiceRuntime {
   async start(): Promise<void> {
     await this.db.open();
     await this.admin.connect();
-    const partitions = this.options.config.TOPIC_PARTITIONS;
-    await ensureTopics(this.admin, [
-      ...this.options.produces.map((t) => ({ topic: this.topic(t), numPartitions: partitions })),
-      ...this.options.consumes.map((t) => ({ topic: this.topic(t), numPartitions: partitions })),
-      ...this.options.consumes.map((t) => ({ topic: deadLetterTopic(this.topic(t)), numPartitions: 1 })),
-    ]);
+    await requireTopics(
+      this.admin,
+      [
+        ...this.options.produces.map((t) => this.topic(t)),
+        ...this.options.consumes.map((t) => this.topic(t)),
+        ...this.options.consumes.map((t) => deadLetterTopic(this.topic(t))),
+      ],
+      this.options.config.KAFKA_SASL_USERNAME,
+    );
     await this.producer.connect();
     this.kafkaUp = true;
     await this.relay.start();
@@ -143,6 +152,7 @@ export class ServiceRuntime {
       logger: this.log,
       groupId: this.group(spec.group),
       topics: spec.topics.map((t) => this.topic(t)),
+      topicPrefix: this.options.config.TOPIC_PREFIX,
       handlers: spec.handlers,
       handleBatch: spec.handleBatch,
       fromBeginning: spec.fromBeginning ?? true,

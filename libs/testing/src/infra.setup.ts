@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { repoRoot } from './repo-root.path';
-import { databaseRoles } from './database-roles.setup';
 
 export interface TestInfrastructure {
   kafkaBrokers: string;
@@ -22,54 +21,38 @@ async function dockerAnswers(): Promise<boolean> {
 }
 
 /**
- * Real Kafka and Postgres for the tests: from KAFKA_BROKERS / DATABASE_URL when set, else
- * Testcontainers when a Docker engine answers, else the local infrastructure
- * (deploy/local: a KRaft broker from the Apache Kafka jars, the local Postgres server).
- * DATABASE_URL names the server as an administrator; the services' migration and runtime roles
- * are made on it (deploy/local/database-roles.js) and the services run as those.
+ * Real Kafka and Postgres for the tests. Kafka is always the closed bus (SASL/SCRAM, ACLs):
+ * KAFKA_BROKERS with its secrets in KAFKA_CREDENTIALS_DIR, else the local broker
+ * (deploy/local: a KRaft broker from the Apache Kafka jars), which is started when missing.
+ * Postgres: DATABASE_URL, else Testcontainers when a Docker engine answers, else the local
+ * server. Each test system provisions its own topic prefix.
  */
 export async function startTestInfrastructure(): Promise<TestInfrastructure> {
-  if (process.env.KAFKA_BROKERS && process.env.DATABASE_URL) {
-    await databaseRoles().ensureDatabaseRoles(process.env.DATABASE_URL, []);
-    return {
-      kafkaBrokers: process.env.KAFKA_BROKERS,
-      databaseUrl: process.env.DATABASE_URL,
-      source: 'environment',
-      stop: async () => undefined,
-    };
-  }
-  if (process.env.TESTCONTAINERS !== 'off' && (await dockerAnswers())) {
-    const { KafkaContainer } = await import('@testcontainers/kafka');
+  let pg: { stop: () => Promise<unknown> } | undefined;
+  if (!process.env.DATABASE_URL && process.env.TESTCONTAINERS !== 'off' && (await dockerAnswers())) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const [kafka, pg] = await Promise.all([
-      process.env.KAFKA_BROKERS ? undefined : new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
-      process.env.DATABASE_URL
-        ? undefined
-        : new PostgreSqlContainer('postgres:15-alpine').withUsername('postgres').withPassword('postgres').start(),
-    ]);
-    const databaseUrl = process.env.DATABASE_URL ?? `postgres://postgres:postgres@${pg!.getHost()}:${pg!.getPort()}`;
-    await databaseRoles().ensureDatabaseRoles(databaseUrl, []);
-    return {
-      kafkaBrokers: process.env.KAFKA_BROKERS ?? `${kafka!.getHost()}:${kafka!.getMappedPort(9093)}`,
-      databaseUrl,
-      source: 'testcontainers',
-      stop: async () => {
-        await Promise.all([kafka?.stop(), pg?.stop()]);
-      },
-    };
+    const container = await new PostgreSqlContainer('postgres:15-alpine').withUsername('postgres').withPassword('postgres').start();
+    pg = container;
+    process.env.DATABASE_URL = `postgres://postgres:postgres@${container.getHost()}:${container.getPort()}`;
   }
+  const source = process.env.KAFKA_BROKERS && process.env.DATABASE_URL ? 'environment' : pg ? 'testcontainers' : 'local';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const local = require(join(repoRoot(), 'deploy/local/infra.js')) as {
-    upWithState: () => Promise<{ env: { KAFKA_BROKERS: string; DATABASE_URL: string }; startedKafka: boolean }>;
+    upWithState: (options: {
+      provision: boolean;
+    }) => Promise<{ env: { KAFKA_BROKERS: string; DATABASE_URL: string }; startedKafka: boolean }>;
     down: () => Promise<void>;
   };
-  const { env, startedKafka } = await local.upWithState();
+  const { env, startedKafka } = await local.upWithState({ provision: false });
   // a broker this run started is stopped again at the end; one that was already running is left alone
   return {
     kafkaBrokers: env.KAFKA_BROKERS,
     databaseUrl: env.DATABASE_URL,
-    source: 'local',
-    stop: async () => (startedKafka ? local.down() : undefined),
+    source,
+    stop: async () => {
+      if (startedKafka) await local.down();
+      await pg?.stop();
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { agencyEnv, deprovisionBus, provisionBus } from './bus.access';
 import { dropDatabases } from './infra.setup';
 import { serviceDatabaseEnv } from './database-roles.setup';
 import { DEFAULT_ROLES, ServiceClient, SystemClients, waitUntilCaughtUp } from './http.client';
@@ -107,6 +107,7 @@ export class TestSystem {
     const system = new TestSystem(randomTag(6), ports, options);
     mkdirSync(system.logDir, { recursive: true });
     ensureCheckpointKey(system.checkpointKeyFile);
+    await provisionBus(system.topicPrefix); // services do not create topics: the admin provisions them and their ACLs first
     await Promise.all(services.map((name) => system.spawn(name)));
     try {
       await Promise.all(services.map((name) => system.waitHealthy(name)));
@@ -169,6 +170,7 @@ export class TestSystem {
           PORT: String(this.ports[name]),
           DATABASE_NAME: this.databaseName(name),
           TOPIC_PREFIX: this.topicPrefix,
+          ...agencyEnv(name),
           INSTANCE_ID: `${this.tag}-${name}`,
           AUTH_TRUSTED_ISSUERS: this.trustedIssuers,
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
@@ -246,19 +248,6 @@ export class TestSystem {
     );
     if (this.options.keep) return;
     await dropDatabases(SERVICE_NAMES.map((n) => this.databaseName(n)));
-    const admin = new Kafka({
-      clientId: 'test-cleanup',
-      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${this.topicPrefix}.`));
-      if (topics.length) await admin.deleteTopics({ topics, timeout: 30000 });
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${this.topicPrefix}.`));
-      if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
-    } finally {
-      await admin.disconnect();
-    }
+    await deprovisionBus(this.topicPrefix);
   }
 }

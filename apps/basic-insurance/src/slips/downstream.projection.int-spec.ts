@@ -12,7 +12,7 @@ import {
 import { Consumed, envelope } from '@msb/eventing';
 import { loadConfig, ServiceRuntime } from '@msb/platform';
 import { basicPolicyFromWire } from '@msb/settlement';
-import { scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
+import { agencyEnv, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import pino from 'pino';
 import { basicInsuranceService } from '../main';
 import type { BasicCommand } from '../person-years/basic-person-year.decider';
@@ -202,7 +202,10 @@ describe('大病 and assistance decisions on the slip, on real Postgres', () => 
   beforeAll(async () => {
     const scratch = await scratchDatabase('msb_basic_downstream');
     drop = scratch.drop;
-    const config = loadConfig('basic-insurance', { port: 3001, database: scratch.name }, undefined, serviceDatabaseEnv('basic-insurance'));
+    const config = loadConfig('basic-insurance', { port: 3001, database: scratch.name }, undefined, {
+      ...serviceDatabaseEnv('basic-insurance'),
+      ...agencyEnv('basic-insurance'),
+    });
     const { migrations, grants } = basicInsuranceService;
     runtime = new ServiceRuntime({ config, logger, migrations, grants, produces: [], consumes: [] });
     await runtime.db.open();

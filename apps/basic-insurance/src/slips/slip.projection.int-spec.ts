@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BasicPolicyDto, ClaimDto, contentHash, PersonYearRef } from '@msb/contracts';
 import { loadConfig, ServiceRuntime } from '@msb/platform';
 import { basicPolicyFromWire } from '@msb/settlement';
-import { scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
+import { agencyEnv, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import pino from 'pino';
 import { basicInsuranceService } from '../main';
 import type { BasicCommand } from '../person-years/basic-person-year.decider';
@@ -58,7 +58,10 @@ describe('the basic side of the slip projection on real Postgres', () => {
   beforeAll(async () => {
     const scratch = await scratchDatabase('msb_basic_slip');
     drop = scratch.drop;
-    const config = loadConfig('basic-insurance', { port: 3001, database: scratch.name }, undefined, serviceDatabaseEnv('basic-insurance'));
+    const config = loadConfig('basic-insurance', { port: 3001, database: scratch.name }, undefined, {
+      ...serviceDatabaseEnv('basic-insurance'),
+      ...agencyEnv('basic-insurance'),
+    });
     const { migrations, grants } = basicInsuranceService;
     runtime = new ServiceRuntime({ config, logger, migrations, grants, produces: [], consumes: [] });
     await runtime.db.open();
