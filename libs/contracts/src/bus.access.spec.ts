@@ -29,6 +29,7 @@ describe('the bus access table', () => {
       basic: 'basic-insurance',
       'critical-illness': 'critical-illness',
       assistance: 'medical-assistance',
+      audit: 'audit',
     };
     for (const [type, spec] of Object.entries(EVENT_TYPES)) expect(TOPIC_OWNERS[spec.topic]).toBe(owners[type.split('.')[0]]);
   });
