@@ -68,6 +68,8 @@ describe('eventing on real Postgres and Kafka', () => {
     });
     await db.open();
     await db.query('CREATE TABLE effects (message_id text NOT NULL, n integer NOT NULL)');
+    // an idempotent producer needs WRITE on some topic before it connects (InitProducerId): provision a prefix first
+    await newTopic();
     producer = kafkaAs('medical-assistance', 'eventing-test').producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     kafka = kafkaAs('audit', 'eventing-test');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendToStream, pgCode, readStream } from '@msb/eventing';
 import { loadConfig, ServiceRuntime } from '@msb/platform';
-import { adminServerUrl, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
+import { adminServerUrl, agencyEnv, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import { Client } from 'pg';
 import pino from 'pino';
 import { auditService } from '../main';
@@ -36,7 +36,7 @@ describe('the audit service’s runtime role on real Postgres', () => {
     const scratch = await scratchDatabase('msb_audit_roles');
     database = scratch.name;
     drop = scratch.drop;
-    const env = serviceDatabaseEnv('audit');
+    const env = { ...serviceDatabaseEnv('audit'), ...agencyEnv('audit') };
     const config = loadConfig('audit', { port: 3004, database }, undefined, env);
     const { migrations, grants } = auditService;
     runtime = new ServiceRuntime({ config, logger, migrations, grants, produces: [], consumes: [] });
