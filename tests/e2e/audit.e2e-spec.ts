@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ClaimDto, canonicalJson, sha256Hex, TOPICS } from '@msb/contracts';
-import { applyStep, IdMap, loadScenario, mapStep, randomTag, TestSystem } from '@msb/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { applyStep, IdMap, kafkaAs, loadScenario, mapStep, randomTag, TestSystem } from '@msb/testing';
 import { Client } from 'pg';
 
 /**
@@ -245,11 +244,8 @@ describe('audit: an immutable, verifiable record', () => {
     };
     // the policies, then civil affairs' grant as an old medical-assistance published it, before any claim
     await applyStep(system.clients, steps[0]);
-    const kafka = new Kafka({
-      clientId: 'v1',
-      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-      logLevel: logLevel.NOTHING,
-    });
+    // as medical-assistance, the only agency that may write its topic
+    const kafka = kafkaAs('medical-assistance', 'v1');
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({

@@ -7,6 +7,7 @@ import {
   applyStep,
   asHospital,
   HttpResult,
+  agencyEnv,
   IdMap,
   loadScenario,
   localIssuer,
@@ -397,7 +398,12 @@ describe('authorization on every route', () => {
   }, 60_000);
 
   it('a service without AUTH_TRUSTED_ISSUERS does not start', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '65000', DATABASE_NAME: `${system.databaseName('basic-insurance')}_never` };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...agencyEnv('basic-insurance'),
+      PORT: '65000',
+      DATABASE_NAME: `${system.databaseName('basic-insurance')}_never`,
+    };
     delete env.AUTH_TRUSTED_ISSUERS;
     const child = spawn(
       process.execPath,

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import {
   canonicalJson,
@@ -14,7 +13,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@msb/contracts';
-import { applyStep, IdMap, loadScenario, mapStep, randomTag, repoRoot, TestSystem } from '@msb/testing';
+import { applyStep, IdMap, kafkaAs, loadScenario, mapStep, randomTag, repoRoot, TestSystem } from '@msb/testing';
 
 /**
  * Proofs another agency can check without trusting the audit service: the latest checkpoint
@@ -170,11 +169,10 @@ describe('audit: signed checkpoints and RFC 9162 proofs', () => {
   }, 180_000);
 
   it('publishes each checkpoint to audit.checkpoints for every agency to keep', async () => {
-    const consumer = new Kafka({
-      clientId: `proofs-test-${randomTag()}`,
-      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-      logLevel: logLevel.NOTHING,
-    }).consumer({ groupId: `${system.topicPrefix}.proofs-test-${randomTag()}` });
+    // as basic-insurance: every payer may keep a copy of the checkpoints
+    const consumer = kafkaAs('basic-insurance', `proofs-test-${randomTag()}`).consumer({
+      groupId: `${system.topicPrefix}.basic-insurance.proofs-test-${randomTag()}`,
+    });
     const published = new Map<number, { key: string; origin: string; note: string }>();
     const undecodable: string[] = [];
     await consumer.connect();
