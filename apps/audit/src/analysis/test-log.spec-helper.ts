@@ -2,7 +2,6 @@ import type {
   AnyEnvelope,
   AssistancePersonYearDecided,
   AssistancePolicyDto,
-  BasicDecidedClaim,
   BasicPersonYearDecided,
   BasicPolicyDto,
   Cause,
@@ -24,11 +23,9 @@ import {
   applyPayments,
   assistancePolicyFromWire,
   basicPolicyFromWire,
-  byServiceDateThenId,
-  claimFromWire,
   criticalIllnessPolicyFromWire,
   decideAssistanceYear,
-  decideBasicYear,
+  decideBasicPersonYear,
   decideCriticalIllnessYear,
   grantFromWire,
   PaidSoFar,
@@ -198,38 +195,14 @@ export class TestLog {
     const records = [...this.claims.values()].filter(
       (r) => r.dto.region === key.region && r.dto.personId === key.personId && yearOf(r.dto.serviceDate) === key.year,
     );
-    const year = decideBasicYear(
+    // basic's own decision function, as the basic service runs it
+    const { summary, payments: basicPayments } = decideBasicPersonYear(
       basicPolicyFromWire(basicPolicy.dto),
-      records.filter((r) => !r.reversed).map((r) => claimFromWire(r.dto, r.version)),
-    );
-    const byId = new Map(year.claims.map((c) => [c.claimId, c]));
-    const claims = records
-      .map((r): BasicDecidedClaim => {
-        const c = byId.get(r.dto.claimId);
-        const figures = c
-          ? {
-              total: print(c.total),
-              policyScope: print(c.policyScope),
-              ciExtra: print(c.ciExtra),
-              basic: print(c.basic),
-              compliantSelfPay: print(c.compliantSelfPay),
-            }
-          : { total: '0.00', policyScope: '0.00', ciExtra: '0.00', basic: '0.00', compliantSelfPay: '0.00' };
-        return {
-          claimId: r.dto.claimId,
-          version: r.version,
-          status: c ? 'LIVE' : 'REVERSED',
-          serviceDate: r.dto.serviceDate,
-          visitType: r.dto.visitType,
-          ...figures,
-        };
-      })
-      .sort(byServiceDateThenId);
-    const basicPayments = paymentsFor(
-      claims.map((c) => ({ claimId: c.claimId, version: c.version, amount: money(c.basic) })),
+      records.map((r) => ({ claim: r.dto, version: r.version, status: r.reversed ? 'REVERSED' : 'LIVE' })),
       this.paid.basic,
-      reason,
+      reason(),
     );
+    const claims = summary.claims;
     const previous = this.lastBasic.get(py);
     if (!previous || basicPayments.length > 0 || JSON.stringify(previous.claims) !== JSON.stringify(claims)) {
       const decision: BasicPersonYearDecided = {
