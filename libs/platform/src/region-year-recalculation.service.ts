@@ -5,16 +5,20 @@ import type { PolicyRevision, PolicyStore } from './policy.store';
 import { RecalculationJob, RecalculationWorker } from './recalculation.service';
 import type { ServiceRuntime } from './service.runtime';
 
-export interface RegionYearRecalculationOptions<S, C extends { type: string }, E extends { type: string; data: unknown }, Dto, Terms, F> {
+export interface RegionYearRecalculationOptions<
+  S extends { key: PersonYearRef },
+  C extends { type: string },
+  E extends { type: string; data: unknown },
+  Dto,
+  Terms,
+  F,
+> {
   runtime: ServiceRuntime;
   policies: PolicyStore<Dto, Terms>;
   personYears: PersonYearRepository<S, C, E>;
-  keyOf: (state: S) => PersonYearRef;
   /** What the command needs of each person besides the policy (their eligibility), read before the person-years are locked. */
   perPerson: (tx: Tx, personIds: string[]) => Promise<Map<string, F>>;
   command: (policy: PolicyRevision<Dto, Terms>, ofPerson: F | undefined) => C;
-  /** Whether a decision changed the person-year (for the job's `changed` count). */
-  changed: (events: E[]) => boolean;
   batchSize?: number;
 }
 
@@ -23,7 +27,14 @@ export interface RegionYearRecalculationOptions<S, C extends { type: string }, E
  * decided again on the latest revision, a batch per transaction, resumably (see
  * RecalculationWorker). The first policy of a region-year settles what was parked.
  */
-export class RegionYearRecalculation<S, C extends { type: string }, E extends { type: string; data: unknown }, Dto, Terms, F> {
+export class RegionYearRecalculation<
+  S extends { key: PersonYearRef },
+  C extends { type: string },
+  E extends { type: string; data: unknown },
+  Dto,
+  Terms,
+  F,
+> {
   readonly worker: RecalculationWorker;
 
   constructor(private readonly options: RegionYearRecalculationOptions<S, C, E, Dto, Terms, F>) {
@@ -66,11 +77,12 @@ export class RegionYearRecalculation<S, C extends { type: string }, E extends { 
     const decided = await personYears.decideAndSave(
       tx,
       [...snapshots.values()].map((snapshot) => {
-        const key = this.options.keyOf(snapshot.state);
+        const key = snapshot.state.key;
         return { key, snapshot, command: this.options.command(policy, ofPersons.get(key.personId)), now, context: {} };
       }),
     );
-    const changed = decided.filter((d) => this.options.changed(d.events)).length;
+    // a person-year changed when the recalculation published a new decision on it
+    const changed = decided.filter((d) => d.events.some((e) => e.type === 'PersonYearDecided')).length;
     return { last: batch[batch.length - 1].streamId, count: batch.length, changed };
   }
 }

@@ -42,6 +42,12 @@ export interface InForce<Terms> {
   eligibility: EligibilityInForce;
 }
 
+/** A downstream payer's recalculation on a policy revision, with the person's eligibility (none yet: revision 0). */
+export const applyPolicyRevision = <Terms>(
+  policy: PolicyInForce<Terms>,
+  eligibility: EligibilityInForce = { revision: 0, windows: [] },
+): Command<'ApplyPolicyRevision', InForce<Terms>> => ({ type: 'ApplyPolicyRevision', data: { policy, eligibility } });
+
 export interface FieldProblem {
   path: string;
   message: string;

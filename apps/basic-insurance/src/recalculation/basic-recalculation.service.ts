@@ -24,13 +24,11 @@ export class BasicRecalculation extends RegionYearRecalculation<
       runtime,
       policies,
       personYears,
-      keyOf: (s) => s.key,
       perPerson: async () => new Map<string, never>(),
       command: (policy) => ({
         type: 'ApplyPolicyRevision',
         data: { policy: { revision: policy.revision, terms: policy.terms } },
       }),
-      changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CriticalIllnessPolicyDto } from '@msb/contracts';
 import { Eligibility, EligibilityStore, RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
-import type { CriticalIllnessPolicy } from '@msb/settlement';
+import { applyPolicyRevision, CriticalIllnessPolicy } from '@msb/settlement';
 import type { CiCommand, CiEvent, CiPersonYearState } from '../person-years/ci-person-year.decider';
 import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
 import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
@@ -29,13 +29,8 @@ export class CriticalIllnessRecalculation extends RegionYearRecalculation<
       runtime,
       policies,
       personYears,
-      keyOf: (s) => s.key,
       perPerson: (tx, personIds) => eligibilityStore.read(tx, personIds),
-      command: (policy, eligibility) => ({
-        type: 'ApplyPolicyRevision',
-        data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, windows: [] } },
-      }),
-      changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
+      command: (policy, eligibility) => applyPolicyRevision({ revision: policy.revision, terms: policy.terms }, eligibility),
     });
   }
 }

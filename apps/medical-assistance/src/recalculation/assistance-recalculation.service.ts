@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssistancePolicyDto } from '@msb/contracts';
 import { Eligibility, EligibilityStore, RegionYearRecalculation, RUNTIME, ServiceRuntime } from '@msb/platform';
-import type { AssistancePolicy } from '@msb/settlement';
+import { applyPolicyRevision, AssistancePolicy } from '@msb/settlement';
 import type { AssistanceCommand, AssistanceEvent, AssistancePersonYearState } from '../person-years/assistance-person-year.decider';
 import { AssistancePersonYears } from '../person-years/assistance-person-year.repository';
 import { AssistancePolicies } from '../policies/assistance-policy.store';
@@ -26,13 +26,8 @@ export class AssistanceRecalculation extends RegionYearRecalculation<
       runtime,
       policies,
       personYears,
-      keyOf: (s) => s.key,
       perPerson: (tx, personIds) => eligibilityStore.read(tx, personIds),
-      command: (policy, eligibility) => ({
-        type: 'ApplyPolicyRevision',
-        data: { policy: { revision: policy.revision, terms: policy.terms }, eligibility: eligibility ?? { revision: 0, windows: [] } },
-      }),
-      changed: (events) => events.some((e) => e.type === 'PersonYearDecided'),
+      command: (policy, eligibility) => applyPolicyRevision({ revision: policy.revision, terms: policy.terms }, eligibility),
     });
   }
 }
