@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkpointSignedV1 } from './audit-checkpoint.schema';
-import { Envelope, envelopeSchema } from './envelope.schema';
+import { Envelope } from './envelope.schema';
 import {
   assistancePersonYearDecidedV1,
   assistancePolicyRevisedV1,
@@ -11,15 +11,19 @@ import {
   claimSubmittedV1,
   criticalIllnessPersonYearDecidedV1,
   criticalIllnessPolicyRevisedV1,
+  eligibilityGrantedV1,
   eligibilityGrantedV2,
+  eligibilityRevokedV1,
   eligibilityRevokedV2,
   eligibilityV1toV2,
 } from './events.schema';
+import { DecodeFailure, eventVersions, EventVersion } from './event-versions.reader';
 import { TOPICS, TopicName } from './topic.names';
 
 /**
  * Every integration event type: its topic, its current version and its schema. A reader
  * gets older versions upcast to the current one; recorded events are never rewritten.
+ * A released version is frozen but for new optional properties (docs/CONTRACT.md).
  */
 export const EVENT_TYPES = {
   'basic.ClaimSubmitted': { topic: TOPICS.basicClaims, version: 1, schema: claimSubmittedV1 },
@@ -41,44 +45,45 @@ export type EventData<T extends EventType> = z.infer<(typeof EVENT_TYPES)[T]['sc
 export type TypedEnvelope<T extends EventType> = Envelope<EventData<T>> & { type: T };
 export type AnyEnvelope = { [T in EventType]: TypedEnvelope<T> }[EventType];
 
-/** Upcasters: from (type, version) to the next version's data. */
+/**
+ * Upcasters: from (type, version) to the next version's data. A type's version goes up by
+ * one, with an upcaster from the one before and that version's schema in OLDER_SCHEMAS.
+ */
 const UPCASTERS: Record<string, (data: unknown) => unknown> = {
   'assistance.EligibilityGranted@1': eligibilityV1toV2,
   'assistance.EligibilityRevoked@1': eligibilityV1toV2,
 };
 
 /**
+ * The schema of every older version still read, one per upcaster (`type@version` as in
+ * UPCASTERS): a message of an older version is read with it before it is upcast, and a
+ * released version stays here for as long as producers may publish it or logs hold it.
+ */
+const OLDER_SCHEMAS: Record<string, z.ZodType> = {
+  'assistance.EligibilityGranted@1': eligibilityGrantedV1,
+  'assistance.EligibilityRevoked@1': eligibilityRevokedV1,
+};
+
+const VERSIONS = eventVersions({ types: EVENT_TYPES, upcasters: UPCASTERS, olderSchemas: OLDER_SCHEMAS });
+
+/** Every version of every event type that is read: each type's current one, then its older ones. */
+export const EVENT_VERSIONS = [...VERSIONS.versions.values()] as readonly (EventVersion & { type: EventType })[];
+
+/**
  * An envelope's data upcast to its type's current version (the envelope as it is when it is
  * already current or its type is unknown). Not validated: for events validated when recorded.
  */
 export function upcastEnvelope<E extends Envelope>(e: E): E {
-  const spec = (EVENT_TYPES as Record<string, { version: number }>)[e.type];
-  if (spec === undefined) return e;
-  let data = e.data;
-  let v = e.version;
-  while (v < spec.version) {
-    const up = UPCASTERS[`${e.type}@${v}`];
-    if (up === undefined) return e;
-    data = up(data);
-    v += 1;
-  }
-  return v === e.version ? e : { ...e, version: v, data };
+  return VERSIONS.upcast(e);
 }
 
-export type DecodeFailure = {
-  ok: false;
-  reason: 'MALFORMED_JSON' | 'INVALID_ENVELOPE' | 'UNKNOWN_TYPE' | 'UNKNOWN_VERSION' | 'INVALID_DATA';
-  detail: string;
-};
-/** `published`: the envelope as it was published, when it was upcast (audit records events as published). */
-export type DecodeResult = { ok: true; envelope: AnyEnvelope; published?: Envelope } | DecodeFailure;
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 20)
-    .map((i) => `${i.path.length ? '/' + i.path.join('/') : '/'}: ${i.message}`)
-    .join('; ');
-}
+export type { DecodeFailure, EventVersion };
+/**
+ * `published`: the envelope exactly as it was published, when what is read differs from it
+ * (upcast, or unknown properties dropped): audit records events as published. `ignored`: the
+ * unknown properties dropped, as JSON pointers.
+ */
+export type DecodeResult = { ok: true; envelope: AnyEnvelope; published?: Envelope; ignored?: string[] } | DecodeFailure;
 
 /** Parse and validate a message from Kafka: envelope, known type, known version, valid data. */
 export function decodeMessage(raw: Buffer | string | null): DecodeResult {
@@ -94,21 +99,16 @@ export function decodeMessage(raw: Buffer | string | null): DecodeResult {
       detail: (e as Error).message.replace(/(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON/, 'it is not valid JSON'),
     };
   }
-  const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success) return { ok: false, reason: 'INVALID_ENVELOPE', detail: describe(envelope.error) };
-  const { type, version } = envelope.data;
-  const spec = (EVENT_TYPES as Record<string, { version: number; schema: z.ZodType }>)[type];
-  if (spec === undefined) return { ok: false, reason: 'UNKNOWN_TYPE', detail: `unknown event type ${type}` };
-  const current = upcastEnvelope(envelope.data);
-  if (current.version !== spec.version)
-    return { ok: false, reason: 'UNKNOWN_VERSION', detail: `${type} version ${version} is not known (current ${spec.version})` };
-  const parsed = spec.schema.safeParse(current.data);
-  if (!parsed.success) return { ok: false, reason: 'INVALID_DATA', detail: describe(parsed.error) };
-  return {
-    ok: true,
-    envelope: { ...current, data: parsed.data } as AnyEnvelope,
-    ...(current !== envelope.data ? { published: envelope.data } : {}),
-  };
+  return decodeEnvelope(json);
+}
+
+/**
+ * Validate a parsed envelope as a tolerant reader: unknown properties of the envelope and of
+ * its data, at any depth, are dropped (and named in `ignored`); an older version is read with
+ * its own schema and upcast; a version newer than this code knows is NEWER_VERSION.
+ */
+export function decodeEnvelope(json: unknown): DecodeResult {
+  return VERSIONS.decode(json) as DecodeResult;
 }
 
 export function topicOf(type: EventType): TopicName {
