@@ -73,7 +73,21 @@ interface Decoded {
   envelope?: AnyEnvelope;
   published?: Envelope;
   failure?: { reason: string; detail: string };
+  /** A type's version above the one this code reads: its partition stops here. */
+  newer?: { type: string; version: number };
   id: string;
+}
+
+/** A partition this consumer stopped at a message it may not skip (GET /status `paused`). */
+export interface PausedPartition {
+  topic: string;
+  partition: number;
+  /** The first offset not processed (and not committed). */
+  offset: string;
+  reason: 'NEWER_VERSION';
+  since: string;
+  type: string;
+  version: number;
 }
 
 /**
@@ -83,7 +97,8 @@ interface Decoded {
  * handlers; commit the offsets only after that transaction commits. A chunk that fails is
  * retried message by message with backoff; a message that still fails goes to
  * `<topic>.dlt` with its reason in headers, and consumption carries on. Database outages
- * are waited out, never dead-lettered.
+ * are waited out, never dead-lettered. An event of a newer version than this code reads
+ * stops its partition there (paused, not committed, shown in `paused`), the others go on.
  */
 export class ConsumerRunner {
   private consumer?: Consumer;
@@ -93,6 +108,9 @@ export class ConsumerRunner {
   lastActivity = 0;
   transactions = 0;
   private running = false;
+  /** Partitions stopped at a newer version until a consumer that reads it takes them over. */
+  private readonly stoppedAt = new Map<string, PausedPartition>();
+  private readonly alerted = new Set<string>();
   /**
    * Chunks of the partitions being consumed at the same moment share one transaction (group
    * commit): each partition still commits its own offsets, after that transaction.
@@ -120,6 +138,13 @@ export class ConsumerRunner {
     this.running = true;
     // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
     // (a broker gone for longer than the retries) start again rather than stop consuming.
+    // a new assignment reads every partition again from its committed offset: one still at a
+    // newer version stops there again, one another member has since moved past goes on
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      const stopped = [...this.stoppedAt.values()].map((p) => ({ topic: p.topic, partitions: [p.partition] }));
+      this.stoppedAt.clear();
+      if (stopped.length > 0) consumer.resume(stopped);
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || !this.running) return;
       this.log.warn({ err: payload.error }, 'consumer crashed; starting it again');
@@ -167,11 +192,48 @@ export class ConsumerRunner {
   private decode(message: KafkaMessage, topic: string, partition: number): Decoded {
     const fallbackId = `${topic}:${partition}:${message.offset}`;
     const result = decodeMessage(message.value);
-    if (!result.ok) return { message, failure: { reason: result.reason, detail: result.detail }, id: fallbackId };
     const prefix = this.options.topicPrefix ? `${this.options.topicPrefix}.` : '';
-    const misplaced = provenanceFailure(result.envelope, prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic);
+    const logical = prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
+    // a newer version stops the partition only when its owner sent it: a forged one is dead-lettered
+    const misplaced = (result.ok || result.reason === 'NEWER_VERSION') && result.envelope && provenanceFailure(result.envelope, logical);
     if (misplaced) return { message, failure: { reason: misplaced.reason, detail: misplaced.detail }, id: fallbackId };
+    if (!result.ok && result.reason === 'NEWER_VERSION' && result.envelope)
+      return { message, newer: { type: result.envelope.type, version: result.envelope.version }, id: result.envelope.id };
+    if (!result.ok) return { message, failure: { reason: result.reason, detail: result.detail }, id: fallbackId };
     return { message, envelope: result.envelope, published: result.published, id: result.envelope.id };
+  }
+
+  /** The partitions stopped at a message of a newer version, as kafkajs still holds them paused. */
+  get paused(): PausedPartition[] {
+    const held = new Set((this.consumer?.paused() ?? []).flatMap(({ topic, partitions }) => partitions.map((p) => `${topic}:${p}`)));
+    return [...this.stoppedAt.entries()].filter(([k]) => held.has(k)).map(([, p]) => p);
+  }
+
+  /**
+   * Stop a partition at a message of a newer version: never dead-lettered, never skipped, its
+   * offset not committed; the partition stays paused (the others go on) until a consumer that
+   * reads the version owns it. One error log per message.
+   */
+  private stopAt(payload: EachBatchPayload, d: Decoded): void {
+    const { topic, partition } = payload.batch;
+    payload.pause();
+    const { type, version } = d.newer!;
+    const stopped: PausedPartition = {
+      topic,
+      partition,
+      offset: d.message.offset,
+      reason: 'NEWER_VERSION',
+      since: new Date().toISOString(),
+      type,
+      version,
+    };
+    this.stoppedAt.set(`${topic}:${partition}`, stopped);
+    if (this.alerted.has(`${topic}:${partition}:${d.message.offset}`)) return;
+    this.alerted.add(`${topic}:${partition}:${d.message.offset}`);
+    this.log.error(
+      { topic, partition, offset: d.message.offset, type, version },
+      'partition paused: an event of a newer version than this consumer reads; an upgraded consumer will go on from it',
+    );
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -179,7 +241,11 @@ export class ConsumerRunner {
     const chunkSize = this.options.chunkSize ?? 200;
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(i, i + chunkSize).map((m) => this.decode(m, batch.topic, batch.partition));
+      const decoded = batch.messages.slice(i, i + chunkSize).map((m) => this.decode(m, batch.topic, batch.partition));
+      // the messages before one of a newer version are processed and committed; it and all after it wait
+      const stop = decoded.findIndex((d) => d.newer);
+      const chunk = stop < 0 ? decoded : decoded.slice(0, stop);
+      if (stop === 0) return this.stopAt(payload, decoded[0]);
       const processed = await this.processChunk(batch.topic, batch.partition, chunk);
       const last = chunk[chunk.length - 1].message.offset;
       resolveOffset(last);
@@ -187,6 +253,7 @@ export class ConsumerRunner {
       this.processed += chunk.length;
       this.lastActivity = Date.now();
       if (processed.length > 0) this.options.afterCommit?.(processed);
+      if (stop > 0) return this.stopAt(payload, decoded[stop]);
       await heartbeat();
     }
   }

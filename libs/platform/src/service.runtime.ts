@@ -206,6 +206,7 @@ export class ServiceRuntime {
         total: j.total,
         changed: j.changed,
       })),
+      paused: this.consumers.flatMap((c) => c.runner.paused),
       consumed: this.consumers.reduce((n, c) => n + c.runner.processed, 0),
       consumerTransactions: this.consumers.reduce((n, c) => n + c.runner.transactions, 0),
       published: this.relay.published,
