@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run lint`: ESLint (with the Nx module boundaries) and Prettier's check.
+ * `npm run lint`: ESLint (with the Nx module boundaries), Prettier's check, and the bus's
+ * contract: no breaking change to a released event version, docs/asyncapi.yaml up to date.
  * The module-boundary rule needs Nx's project graph; without a cached one it skips itself
  * silently, so the graph is computed first.
  */
@@ -19,3 +20,4 @@ const run = (args, quiet = false) => {
 run([bin('nx', 'dist/bin/nx.js'), 'show', 'projects'], true);
 run([bin('eslint', 'bin/eslint.js'), '--max-warnings', '0', '.']);
 run([bin('prettier', 'bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']);
+run([path.join(ROOT, 'tools/contract.js'), 'check']);

@@ -1,4 +1,4 @@
-// Resolve the workspace's @msb/* aliases to the compiled libraries in dist/ at run time.
+// Resolve the workspace's @msb/* aliases to the compiled libraries in dist/ (or MSB_COMPILED_DIR) at run time.
 const path = require('node:path');
 const { register } = require('tsconfig-paths');
 const { compilerOptions } = require('../tsconfig.base.json');
@@ -7,4 +7,4 @@ const paths = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   paths[alias] = [target.replace(/\.ts$/, '.js')];
 }
-register({ baseUrl: path.join(__dirname, '..', 'dist'), paths, addMatchAll: false });
+register({ baseUrl: process.env.MSB_COMPILED_DIR || path.join(__dirname, '..', 'dist'), paths, addMatchAll: false });

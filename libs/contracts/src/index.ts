@@ -14,3 +14,6 @@ export * from './tlog-checkpoint.format';
 export * from './audit-proof.verifier';
 export * from './audit-checkpoint.schema';
 export * from './bus.access';
+export * from './tolerant.schema';
+export * from './contract.compatibility';
+export * from './asyncapi.document';
