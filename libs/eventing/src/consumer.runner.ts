@@ -93,6 +93,8 @@ export class ConsumerRunner {
   lastActivity = 0;
   transactions = 0;
   private running = false;
+  /** A member of its group, consuming (false before it joined, after a crash until it rejoins, once stopped). */
+  private member = false;
   /**
    * Chunks of the partitions being consumed at the same moment share one transaction (group
    * commit): each partition still commits its own offsets, after that transaction.
@@ -120,7 +122,9 @@ export class ConsumerRunner {
     this.running = true;
     // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
     // (a broker gone for longer than the retries) start again rather than stop consuming.
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.member = this.running));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.member = false;
       if (payload.restart || !this.running) return;
       this.log.warn({ err: payload.error }, 'consumer crashed; starting it again');
       void this.restart(consumer);
@@ -155,8 +159,13 @@ export class ConsumerRunner {
    * is not waited for longer than `graceMs`: what it had not committed is redelivered to the
    * next owner, and the inbox drops what was already applied.
    */
+  get isRunning(): boolean {
+    return this.member;
+  }
+
   async stop(graceMs = 10000): Promise<void> {
     this.running = false;
+    this.member = false;
     const consumer = this.consumer;
     if (!consumer) return;
     let timer: NodeJS.Timeout | undefined;

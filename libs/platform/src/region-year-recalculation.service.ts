@@ -52,6 +52,7 @@ export class RegionYearRecalculation<
         return Number(row?.n ?? 0);
       },
       afterBatch: () => runtime.relay.poke(),
+      instance: runtime.config.INSTANCE_ID,
     });
   }
 
