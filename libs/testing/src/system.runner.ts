@@ -334,10 +334,10 @@ export class TestSystem {
   }
 
   /** Kill a replica (SIGKILL) and start it again on its port, with its INSTANCE_ID; waits until it is healthy. */
-  async restart(name: ServiceName, replica = 0): Promise<void> {
+  async restart(name: ServiceName, replica = 0, timeoutMs = 120000): Promise<void> {
     await this.kill(name, 'SIGKILL', replica);
     this.spawn(name, replica);
-    await this.waitHealthy(name, 60000, replica);
+    await this.waitHealthy(name, timeoutMs, replica);
   }
 
   /** Freeze a replica (SIGSTOP): it holds its connections, locks and partitions and answers nothing. */
