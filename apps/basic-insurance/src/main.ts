@@ -1,5 +1,11 @@
 import { TOPICS } from '@msb/contracts';
-import { main, PayerTables1732400000060, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import {
+  main,
+  PayerTables1732400000060,
+  RecalculationBatches1732400000090,
+  Recalculations1732400000050,
+  ServiceDefinition,
+} from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
 import { ClaimIntake } from './claims/claim-intake.service';
 import { DownstreamDecisions } from './slips/downstream.projection';
@@ -20,6 +26,7 @@ export const basicInsuranceService: ServiceDefinition = {
   database: 'msb_basic_insurance',
   migrations: [
     Recalculations1732400000050,
+    RecalculationBatches1732400000090,
     PayerTables1732400000060,
     BasicTables1732400000100,
     SlipPersonYears1732400000110,

@@ -1,5 +1,12 @@
 import { TOPICS } from '@msb/contracts';
-import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import {
+  main,
+  PayerTables1732400000060,
+  PaymentRecord1732400000070,
+  RecalculationBatches1732400000090,
+  Recalculations1732400000050,
+  ServiceDefinition,
+} from '@msb/platform';
 import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
@@ -17,6 +24,7 @@ export const criticalIllnessService: ServiceDefinition = {
   database: 'msb_critical_illness',
   migrations: [
     Recalculations1732400000050,
+    RecalculationBatches1732400000090,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
     CriticalIllnessTables1732400000200,

@@ -1,5 +1,12 @@
 import { TOPICS } from '@msb/contracts';
-import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import {
+  main,
+  PayerTables1732400000060,
+  PaymentRecord1732400000070,
+  RecalculationBatches1732400000090,
+  Recalculations1732400000050,
+  ServiceDefinition,
+} from '@msb/platform';
 import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
@@ -17,6 +24,7 @@ export const medicalAssistanceService: ServiceDefinition = {
   database: 'msb_medical_assistance',
   migrations: [
     Recalculations1732400000050,
+    RecalculationBatches1732400000090,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
     AssistanceTables1732400000300,

@@ -111,6 +111,8 @@ export class ConsumerRunner {
   /** Partitions stopped at a newer version until a consumer that reads it takes them over. */
   private readonly stoppedAt = new Map<string, PausedPartition>();
   private readonly alerted = new Set<string>();
+  /** A member of its group, consuming (false before it joined, after a crash until it rejoins, once stopped). */
+  private member = false;
   /**
    * Chunks of the partitions being consumed at the same moment share one transaction (group
    * commit): each partition still commits its own offsets, after that transaction.
@@ -141,11 +143,13 @@ export class ConsumerRunner {
     // a new assignment reads every partition again from its committed offset: one still at a
     // newer version stops there again, one another member has since moved past goes on
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.member = this.running;
       const stopped = [...this.stoppedAt.values()].map((p) => ({ topic: p.topic, partitions: [p.partition] }));
       this.stoppedAt.clear();
       if (stopped.length > 0) consumer.resume(stopped);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.member = false;
       if (payload.restart || !this.running) return;
       this.log.warn({ err: payload.error }, 'consumer crashed; starting it again');
       void this.restart(consumer);
@@ -180,8 +184,13 @@ export class ConsumerRunner {
    * is not waited for longer than `graceMs`: what it had not committed is redelivered to the
    * next owner, and the inbox drops what was already applied.
    */
+  get isRunning(): boolean {
+    return this.member;
+  }
+
   async stop(graceMs = 10000): Promise<void> {
     this.running = false;
+    this.member = false;
     const consumer = this.consumer;
     if (!consumer) return;
     let timer: NodeJS.Timeout | undefined;

@@ -109,12 +109,35 @@ export async function ensureDatabase(url: string): Promise<void> {
       try {
         await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
       } catch (e) {
-        if (pgCode(e) !== '42P04') throw e; // created meanwhile by a sibling instance
+        // created meanwhile by a sibling instance (42P04, or 23505 when both inserted at once)
+        if (pgCode(e) !== '42P04' && pgCode(e) !== '23505') throw e;
       }
     }
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Hold the database's migration lock (a session advisory lock on a connection of its own) until
+ * the returned function is called. TypeORM takes no lock of its own: without this, two instances
+ * starting together would run the same migration twice, and one of them would fail. A process
+ * that dies holding it loses its connection, and with it the lock.
+ */
+export async function migrationLock(url: string, applicationName: string): Promise<() => Promise<void>> {
+  const client = new Client({ connectionString: url, application_name: applicationName });
+  await client.connect();
+  client.on('error', () => undefined); // a connection lost while held: the lock goes with it
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('msb-migrations'))");
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return async () => {
+    await client.query("SELECT pg_advisory_unlock(hashtext('msb-migrations'))").catch(() => undefined);
+    await client.end().catch(() => undefined);
+  };
 }
 
 /**
@@ -149,8 +172,13 @@ export class Database {
     const { migration } = this.options;
     if (!migration) {
       await ensureDatabase(this.options.url);
-      await this.dataSource.initialize();
-      await this.migrate(this.dataSource);
+      const unlock = await migrationLock(this.options.url, `${this.options.applicationName}-migration-lock`);
+      try {
+        await this.dataSource.initialize();
+        await this.migrate(this.dataSource);
+      } finally {
+        await unlock();
+      }
       return;
     }
     const role = roleOf(this.options.url);
@@ -167,12 +195,18 @@ export class Database {
       extra: { max: 1, connectionTimeoutMillis: 5000 },
       logging: false,
     });
-    await migrator.initialize();
+    // replicas starting at the same moment migrate and reconcile grants one after the other
+    const unlock = await migrationLock(migration.url, `${this.options.applicationName}-migration-lock`);
     try {
-      await this.migrate(migrator);
-      await migrator.transaction((m) => applyRuntimeGrants({ query: (sql, params) => m.query(sql, params) }, role, migration.grants));
+      await migrator.initialize();
+      try {
+        await this.migrate(migrator);
+        await migrator.transaction((m) => applyRuntimeGrants({ query: (sql, params) => m.query(sql, params) }, role, migration.grants));
+      } finally {
+        await migrator.destroy();
+      }
     } finally {
-      await migrator.destroy();
+      await unlock();
     }
     await this.dataSource.initialize();
   }

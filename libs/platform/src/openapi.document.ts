@@ -34,6 +34,20 @@ export const OPS_ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/health/live',
+    summary: 'Liveness: the process is up and its event loop responsive (nothing external is asked); no personal data',
+    roles: 'public',
+    responses: { 200: '{ status: "live" }', 503: 'the event loop is stalled (a problem naming the check)' },
+  },
+  {
+    method: 'get',
+    path: '/health/ready',
+    summary: 'Readiness: database reachable, outbox oldest row and consumer lag below their limits, consumers running; no personal data',
+    roles: 'public',
+    responses: { 200: '{ status: "ready" }', 503: 'not ready: a problem listing every check that failed' },
+  },
+  {
+    method: 'get',
     path: '/status',
     summary: 'consumerLag, outboxPending, parked: zero lag and zero outbox means caught up',
     roles: ['operator'],

@@ -35,6 +35,8 @@ export interface RecalculationOptions {
   countPersonYears: (region: string, year: number) => Promise<number>;
   /** Called after each committed batch (e.g. to wake the outbox relay). */
   afterBatch?: () => void;
+  /** This instance's name, recorded with each batch it recomputes. */
+  instance?: string;
 }
 
 interface JobRow {
@@ -68,9 +70,9 @@ const toJob = (r: JobRow): RecalculationJob => ({
 });
 
 /**
- * Works through pending recalculations in batches, one transaction per batch that locks the
- * job row, reads its cursor, recomputes and advances the cursor: a crash resumes at the last
- * committed batch, and several instances can share the work safely.
+ * Works through pending recalculations in batches, one transaction per batch that claims the
+ * job row, reads its cursor, recomputes, records the batch and advances the cursor: a crash
+ * resumes at the last committed batch, and several instances share the work, never a batch.
  */
 export class RecalculationWorker {
   private running = false;
@@ -116,22 +118,22 @@ export class RecalculationWorker {
     }
   }
 
-  /** One batch of the oldest open job. Returns false when there is nothing to do. */
+  /**
+   * One batch of the oldest open job that no other worker holds. The job's row lock, taken with
+   * SKIP LOCKED in the batch's transaction, is the claim: one worker at a time recomputes a job,
+   * a worker that finds every open job held waits for the next round, and a worker that dies
+   * mid-batch takes its lock with it, so another resumes from the last committed cursor. Each
+   * batch is recorded under (job, cursor it started from): the same stretch is never recomputed
+   * twice for one job. Returns false when there was nothing to claim.
+   */
   async step(): Promise<boolean> {
     const { db, logger } = this.options;
-    const [next] = await db.query<JobRow>("SELECT * FROM recalculations WHERE status IN ('PENDING', 'RUNNING') ORDER BY id LIMIT 1");
-    if (!next) return false;
-    if (next.total === null) {
-      const total = await this.options.countPersonYears(next.region, next.year);
-      await db.query(
-        "UPDATE recalculations SET total = $2, status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND total IS NULL",
-        [next.id, total],
-      );
-    }
     const batchSize = this.options.batchSize ?? 500;
-    const finished = await db.transaction(async (tx) => {
-      const [row] = await tx.query<JobRow>('SELECT * FROM recalculations WHERE id = $1 FOR UPDATE', [next.id]);
-      if (!row || (row.status !== 'PENDING' && row.status !== 'RUNNING')) return true;
+    const outcome = await db.transaction(async (tx) => {
+      const [row] = await tx.query<JobRow>(
+        "SELECT * FROM recalculations WHERE status IN ('PENDING', 'RUNNING') ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+      );
+      if (!row) return undefined;
       // A newer revision of the same region-year recomputes everything again: this one can stop.
       const [newer] = await tx.query<{ id: string }>(
         "SELECT id FROM recalculations WHERE region = $1 AND year = $2 AND id > $3 AND status IN ('PENDING', 'RUNNING') LIMIT 1",
@@ -139,26 +141,28 @@ export class RecalculationWorker {
       );
       if (newer) {
         await tx.execute("UPDATE recalculations SET status = 'SUPERSEDED', finished_at = now() WHERE id = $1", [row.id]);
-        return true;
+        return { row, finished: true };
       }
+      const total = row.total ?? (await this.options.countPersonYears(row.region, row.year));
       const job = toJob(row);
       const { last, count, changed } = await this.options.recomputeBatch(tx, job, batchSize);
-      if (last === undefined || count < batchSize) {
+      if (count > 0)
         await tx.execute(
-          "UPDATE recalculations SET status = 'DONE', processed = processed + $2, changed = changed + $3, cursor = coalesce($4, cursor), finished_at = now() WHERE id = $1",
-          [row.id, count, changed, last ?? null],
+          'INSERT INTO recalculation_batches (job_id, after_cursor, last_cursor, count, changed, instance) VALUES ($1, $2, $3, $4, $5, $6)',
+          [row.id, row.cursor, last ?? row.cursor, count, changed, this.options.instance ?? 'unnamed'],
         );
-        return true;
-      }
+      const finished = last === undefined || count < batchSize;
       await tx.execute(
-        "UPDATE recalculations SET status = 'RUNNING', processed = processed + $2, changed = changed + $3, cursor = $4 WHERE id = $1",
-        [row.id, count, changed, last],
+        `UPDATE recalculations SET status = $2, total = $3, started_at = coalesce(started_at, now()), processed = processed + $4,
+           changed = changed + $5, cursor = coalesce($6, cursor), finished_at = CASE WHEN $2 = 'DONE' THEN now() END WHERE id = $1`,
+        [row.id, finished ? 'DONE' : 'RUNNING', total, count, changed, last ?? null],
       );
-      return false;
+      return { row, finished };
     });
+    if (!outcome) return false;
     this.options.afterBatch?.();
-    if (finished)
-      logger.info({ job: next.id, region: next.region, year: next.year, revision: next.policy_revision }, 'recalculation finished');
+    const { row, finished } = outcome;
+    if (finished) logger.info({ job: row.id, region: row.region, year: row.year, revision: row.policy_revision }, 'recalculation finished');
     return true;
   }
 }

@@ -42,7 +42,7 @@ export class RegionYearRecalculation<
     this.worker = new RecalculationWorker({
       db: runtime.db,
       logger: runtime.log.child({ component: 'recalculation' }),
-      batchSize: options.batchSize,
+      batchSize: options.batchSize ?? runtime.config.RECALCULATION_BATCH_SIZE,
       recomputeBatch: (tx, job, limit) => this.recomputeBatch(tx, job, limit),
       countPersonYears: async (region, year) => {
         const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE region = $1 AND year = $2', [
@@ -52,6 +52,7 @@ export class RegionYearRecalculation<
         return Number(row?.n ?? 0);
       },
       afterBatch: () => runtime.relay.poke(),
+      instance: runtime.config.INSTANCE_ID,
     });
   }
 

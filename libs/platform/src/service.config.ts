@@ -30,6 +30,13 @@ export const baseConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   INSTANCE_ID: z.string().default(`${process.pid}`),
+  /** Person-years a policy revision's recalculation recomputes per transaction. */
+  RECALCULATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  // GET /health/live and /health/ready (health.probes.ts)
+  HEALTH_LIVE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(100).default(5000),
+  HEALTH_READY_MAX_OUTBOX_AGE_SECONDS: z.coerce.number().int().min(1).default(60),
+  HEALTH_READY_MAX_CONSUMER_LAG: z.coerce.number().int().min(0).default(10000),
+  HEALTH_READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

@@ -181,7 +181,8 @@ export class ServiceRuntime {
     await this.db.close();
   }
 
-  async status(parked: () => Promise<number>): Promise<ServiceStatus> {
+  /** The lag of this service's consumer groups, summed: the group's, the same seen from every instance. */
+  async consumerLag(): Promise<number> {
     let lag = 0;
     for (const { spec } of this.consumers) {
       lag += await consumerLag(
@@ -190,8 +191,20 @@ export class ServiceRuntime {
         spec.topics.map((t) => this.topic(t)),
       );
     }
+    return lag;
+  }
+
+  /** This instance's consumers: whether each is a running member of its group. */
+  consumerStates(): { group: string; running: boolean }[] {
+    return this.consumers.map(({ spec, runner }) => ({ group: this.group(spec.group), running: runner.isRunning }));
+  }
+
+  async status(parked: () => Promise<number>): Promise<ServiceStatus> {
+    const lag = await this.consumerLag();
     const open = this.recalculation ? await this.recalculation.open() : [];
     return {
+      // which instance answered: the figures below marked per instance are this one's alone
+      instance: this.options.config.INSTANCE_ID,
       consumerLag: lag,
       outboxPending: await outboxPending(this.db),
       parked: await parked(),
@@ -207,6 +220,7 @@ export class ServiceRuntime {
         changed: j.changed,
       })),
       paused: this.consumers.flatMap((c) => c.runner.paused),
+      // per instance (since it started): consumed, consumerTransactions, published, database
       consumed: this.consumers.reduce((n, c) => n + c.runner.processed, 0),
       consumerTransactions: this.consumers.reduce((n, c) => n + c.runner.transactions, 0),
       published: this.relay.published,

@@ -42,38 +42,76 @@ export interface TestSystemOptions {
   env?: Record<string, string>;
   /** Keep databases and topics after stop (to inspect a failure). */
   keep?: boolean;
+  /**
+   * Instances of every service (default 1). The replicas of a service share its database, topic
+   * prefix and consumer groups; each has its own port, INSTANCE_ID and log file.
+   */
+  replicas?: number;
 }
+
+/** One process of one replica of a service, as the system last started it. */
+interface Replica {
+  child: ChildProcess;
+  paused: boolean;
+}
+
+/** What `kill` found and did. */
+export interface KillResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  alreadyExited: boolean;
+}
+
+const gone = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 /**
  * The four services as real processes on real Kafka and Postgres, isolated from anything
  * else on the broker and server: their own topic prefix, databases and ports. For
- * end-to-end and fault tests; `kill` and `restart` act on one service's process.
+ * end-to-end and fault tests; `kill`, `restart`, `pause` and `resume` act on one replica's
+ * process (replica 0 unless told). `clients` and `client(name)` call replica 0;
+ * `replicaClient(name, i)` and `replicaClients(i)` another one.
  */
 export class TestSystem {
   readonly clients: SystemClients;
   /** Tokens from the local issuer, which the system's services trust. */
   readonly tokens: TokenSource = localTokens();
   private readonly trustedIssuers = localIssuer().trustedIssuersFile;
-  private readonly processes = new Map<ServiceName, ChildProcess>();
+  private readonly processes = new Map<ServiceName, Replica[]>();
   private readonly root = repoRoot();
+  private readonly replicaClientSets: SystemClients[];
 
   private constructor(
     readonly tag: string,
+    /** Replica 0's port of each service. */
     readonly ports: Record<ServiceName, number>,
+    /** Every replica's port of each service, replica 0 first. */
+    readonly replicaPorts: Record<ServiceName, number[]>,
     private readonly options: TestSystemOptions,
   ) {
-    const client = (name: ServiceName) =>
-      new ServiceClient(`http://127.0.0.1:${ports[name]}`, { tokens: this.tokens, identity: { role: DEFAULT_ROLES[CLIENT_KEY[name]] } });
-    this.clients = {
-      basic: client('basic-insurance'),
-      criticalIllness: client('critical-illness'),
-      assistance: client('medical-assistance'),
-      audit: client('audit'),
+    const clientsOn = (replica: number): SystemClients => {
+      const client = (name: ServiceName) =>
+        new ServiceClient(`http://127.0.0.1:${replicaPorts[name][replica]}`, {
+          tokens: this.tokens,
+          identity: { role: DEFAULT_ROLES[CLIENT_KEY[name]] },
+        });
+      return {
+        basic: client('basic-insurance'),
+        criticalIllness: client('critical-illness'),
+        assistance: client('medical-assistance'),
+        audit: client('audit'),
+      };
     };
+    this.replicaClientSets = Array.from({ length: this.replicas }, (_, i) => clientsOn(i));
+    this.clients = this.replicaClientSets[0];
   }
 
   get services(): readonly ServiceName[] {
     return this.options.services ?? SERVICE_NAMES;
+  }
+
+  /** Instances of each service. */
+  get replicas(): number {
+    return this.options.replicas ?? 1;
   }
 
   get topicPrefix(): string {
@@ -100,15 +138,32 @@ export class TestSystem {
     return url.toString();
   }
 
+  /** The INSTANCE_ID a replica runs with (its Kafka client id, the name /status and recalculation batches show). */
+  instanceId(name: ServiceName, replica = 0): string {
+    return replica === 0 ? `${this.tag}-${name}` : `${this.tag}-${name}-${replica}`;
+  }
+
+  /** A replica's log file. */
+  logFile(name: ServiceName, replica = 0): string {
+    return join(this.logDir, `${replica === 0 ? name : `${name}-${replica}`}.log`);
+  }
+
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
     const services = options.services ?? SERVICE_NAMES;
-    const ports = {} as Record<ServiceName, number>;
-    for (const name of SERVICE_NAMES) ports[name] = await freePort();
-    const system = new TestSystem(randomTag(6), ports, options);
+    const replicas = options.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a positive integer, not ${replicas}`);
+    const replicaPorts = {} as Record<ServiceName, number[]>;
+    for (const name of SERVICE_NAMES) {
+      replicaPorts[name] = [];
+      for (let i = 0; i < replicas; i++) replicaPorts[name].push(await freePort());
+    }
+    const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [n, replicaPorts[n][0]])) as Record<ServiceName, number>;
+    const system = new TestSystem(randomTag(6), ports, replicaPorts, options);
     mkdirSync(system.logDir, { recursive: true });
     ensureCheckpointKey(system.checkpointKeyFile);
     await provisionBus(system.topicPrefix); // services do not create topics: the admin provisions them and their ACLs first
-    await Promise.all(services.map((name) => system.spawn(name)));
+    // every replica at once: they migrate the same database at the same moment, as a rollout would
+    for (const name of services) for (let i = 0; i < replicas; i++) system.spawn(name, i);
     try {
       await Promise.all(services.map((name) => system.waitHealthy(name)));
     } catch (error) {
@@ -125,7 +180,7 @@ export class TestSystem {
   async startInstance(name: ServiceName, suffix: string): Promise<{ client: ServiceClient; stop: () => Promise<void> }> {
     const port = await freePort();
     const database = `${this.databaseName(name)}_${suffix}`;
-    const child = this.launch(name, `${name}-${suffix}`, {
+    const child = this.launch(name, join(this.logDir, `${name}-${suffix}.log`), {
       PORT: String(port),
       DATABASE_NAME: database,
       INSTANCE_ID: `${this.tag}-${name}-${suffix}`,
@@ -142,7 +197,7 @@ export class TestSystem {
     return {
       client,
       stop: async () => {
-        if (child.exitCode === null && child.signalCode === null) {
+        if (!gone(child)) {
           const exited = new Promise((r) => child.once('exit', r));
           child.kill('SIGTERM');
           await exited;
@@ -152,12 +207,24 @@ export class TestSystem {
     };
   }
 
-  private spawn(name: ServiceName): void {
-    this.processes.set(name, this.launch(name, name, {}));
+  private replica(name: ServiceName, replica: number): Replica | undefined {
+    if (!Number.isInteger(replica) || replica < 0 || replica >= this.replicas)
+      throw new Error(`${name} has replicas 0..${this.replicas - 1}, not ${replica}`);
+    return this.processes.get(name)?.[replica];
   }
 
-  private launch(name: ServiceName, logName: string, env: Record<string, string>): ChildProcess {
-    const log = createWriteStream(join(this.logDir, `${logName}.log`), { flags: 'a' });
+  private spawn(name: ServiceName, replica: number): void {
+    const child = this.launch(name, this.logFile(name, replica), {
+      PORT: String(this.replicaPorts[name][replica]),
+      INSTANCE_ID: this.instanceId(name, replica),
+    });
+    let list = this.processes.get(name);
+    if (!list) this.processes.set(name, (list = []));
+    list[replica] = { child, paused: false };
+  }
+
+  private launch(name: ServiceName, logFile: string, env: Record<string, string>): ChildProcess {
+    const log = createWriteStream(logFile, { flags: 'a' });
     const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof for profiling
     const child = spawn(
       process.execPath,
@@ -167,11 +234,9 @@ export class TestSystem {
         env: {
           ...process.env,
           ...serviceDatabaseEnv(name), // its runtime role and the migration role, never the administrator
-          PORT: String(this.ports[name]),
           DATABASE_NAME: this.databaseName(name),
           TOPIC_PREFIX: this.topicPrefix,
           ...agencyEnv(name),
-          INSTANCE_ID: `${this.tag}-${name}`,
           AUTH_TRUSTED_ISSUERS: this.trustedIssuers,
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
           ...(name === 'audit' ? { AUDIT_CHECKPOINT_KEY_FILE: this.checkpointKeyFile } : {}),
@@ -186,61 +251,122 @@ export class TestSystem {
     return child;
   }
 
-  async waitHealthy(name: ServiceName, timeoutMs = 60000): Promise<void> {
-    const client = this.client(name);
+  /** Wait until a replica answers GET /health with 200 (no replica given: every replica not killed or paused). */
+  async waitHealthy(name: ServiceName, timeoutMs = 60000, replica?: number): Promise<void> {
+    if (replica === undefined) {
+      const live = Array.from({ length: this.replicas }, (_, i) => i).filter((i) => {
+        const r = this.processes.get(name)?.[i];
+        return r !== undefined && !gone(r.child) && !r.paused;
+      });
+      await Promise.all((live.length > 0 ? live : [0]).map((i) => this.waitHealthy(name, timeoutMs, i)));
+      return;
+    }
+    const client = this.replicaClient(name, replica);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const child = this.processes.get(name);
+      const child = this.replica(name, replica)?.child;
       if (child && child.exitCode !== null)
-        throw new Error(`${name} exited with ${child.exitCode}; see ${join(this.logDir, `${name}.log`)}`);
+        throw new Error(`${name} (replica ${replica}) exited with ${child.exitCode}; see ${this.logFile(name, replica)}`);
       const health = await client.get('/health').catch(() => undefined);
       if (health?.status === 200) return;
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`${name} did not become healthy within ${timeoutMs} ms; see ${join(this.logDir, `${name}.log`)}`);
+    throw new Error(`${name} (replica ${replica}) did not become healthy within ${timeoutMs} ms; see ${this.logFile(name, replica)}`);
   }
 
+  /** Replica 0's client of a service. */
   client(name: ServiceName): ServiceClient {
     return this.clients[CLIENT_KEY[name]];
   }
 
-  /** Wait until every running service has caught up (no lag, empty outbox, no recalculation). */
+  /** The client of one replica of a service, as the agency's default identity (like `clients`). */
+  replicaClient(name: ServiceName, replica: number): ServiceClient {
+    this.replica(name, replica); // checks the index
+    return this.replicaClientSets[replica][CLIENT_KEY[name]];
+  }
+
+  /** The clients of one replica of every service, in the shape of `clients` (e.g. for applyStep). */
+  replicaClients(replica: number): SystemClients {
+    if (!Number.isInteger(replica) || replica < 0 || replica >= this.replicas)
+      throw new Error(`replicas are 0..${this.replicas - 1}, not ${replica}`);
+    return this.replicaClientSets[replica];
+  }
+
+  /** The process id of a replica, while its process runs (paused included). */
+  pid(name: ServiceName, replica = 0): number | undefined {
+    const r = this.replica(name, replica);
+    return r && !gone(r.child) ? r.child.pid : undefined;
+  }
+
+  /** Whether a replica's process runs and is not paused. */
+  isRunning(name: ServiceName, replica = 0): boolean {
+    const r = this.replica(name, replica);
+    return r !== undefined && !gone(r.child) && !r.paused;
+  }
+
+  /** Every replica of the system's services whose process runs and is not paused. */
+  runningReplicas(): { name: ServiceName; replica: number }[] {
+    return this.services.flatMap((name) =>
+      Array.from({ length: this.replicas }, (_, replica) => ({ name, replica })).filter((r) => this.isRunning(r.name, r.replica)),
+    );
+  }
+
+  /** Wait until every running replica has caught up (no lag, empty outbox, no recalculation). */
   caughtUp(timeoutMs = 120000): Promise<void> {
     return waitUntilCaughtUp(
-      this.services.map((n) => this.client(n)),
+      this.runningReplicas().map((r) => this.replicaClient(r.name, r.replica)),
       timeoutMs,
     );
   }
 
-  /** Kill a service's process (SIGKILL by default: a crash) and wait for it to be gone. */
-  async kill(
-    name: ServiceName,
-    signal: NodeJS.Signals = 'SIGKILL',
-  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; alreadyExited: boolean }> {
-    const child = this.processes.get(name);
-    if (!child) return { code: null, signal: null, alreadyExited: true };
-    if (child.exitCode !== null || child.signalCode !== null)
-      return { code: child.exitCode, signal: child.signalCode, alreadyExited: true };
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('exit', (code, sig) => r([code, sig])));
+  /** Kill a replica's process (SIGKILL by default: a crash) and wait for it to be gone; a paused one is resumed to take the signal. */
+  async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL', replica = 0): Promise<KillResult> {
+    const r = this.replica(name, replica);
+    if (!r) return { code: null, signal: null, alreadyExited: true };
+    const { child } = r;
+    if (gone(child)) return { code: child.exitCode, signal: child.signalCode, alreadyExited: true };
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((res) => child.once('exit', (code, sig) => res([code, sig])));
     child.kill(signal);
+    if (r.paused && signal !== 'SIGKILL') child.kill('SIGCONT');
+    r.paused = false;
     const [code, sig] = await exited;
     return { code, signal: sig, alreadyExited: false };
   }
 
-  async restart(name: ServiceName): Promise<void> {
-    await this.kill(name);
-    this.spawn(name);
-    await this.waitHealthy(name);
+  /** Kill a replica (SIGKILL) and start it again on its port, with its INSTANCE_ID; waits until it is healthy. */
+  async restart(name: ServiceName, replica = 0, timeoutMs = 120000): Promise<void> {
+    await this.kill(name, 'SIGKILL', replica);
+    this.spawn(name, replica);
+    await this.waitHealthy(name, timeoutMs, replica);
   }
 
-  /** Graceful stop of everything; then the system's databases and topics are removed. */
+  /** Freeze a replica (SIGSTOP): it holds its connections, locks and partitions and answers nothing. */
+  pause(name: ServiceName, replica: number): void {
+    const r = this.replica(name, replica);
+    if (!r || gone(r.child)) throw new Error(`${name} (replica ${replica}) is not running`);
+    if (r.paused) return;
+    r.child.kill('SIGSTOP');
+    r.paused = true;
+  }
+
+  /** Let a paused replica go on (SIGCONT). */
+  resume(name: ServiceName, replica: number): void {
+    const r = this.replica(name, replica);
+    if (!r || gone(r.child) || !r.paused) return;
+    r.child.kill('SIGCONT');
+    r.paused = false;
+  }
+
+  /** Graceful stop of everything (paused replicas resumed first); then the system's databases and topics are removed. */
   async stop(): Promise<void> {
     await Promise.all(
-      [...this.processes.keys()].map(async (name) => {
-        const child = this.processes.get(name)!;
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise((r) => child.once('exit', r));
+      [...this.processes.values()].flat().map(async (r) => {
+        const { child } = r;
+        if (gone(child)) return;
+        const exited = new Promise((res) => child.once('exit', res));
         child.kill('SIGTERM');
+        if (r.paused) child.kill('SIGCONT');
+        r.paused = false;
         const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
         await exited;
         clearTimeout(timer);

@@ -64,7 +64,7 @@ export class Checkpointer {
     this.loop = (async () => {
       while (this.running) {
         try {
-          await this.checkpoint();
+          await this.checkpoint({ everyMs: intervalMs });
         } catch (error) {
           this.runtime.log.warn({ err: error }, 'checkpoint failed; retrying');
         }
@@ -79,11 +79,27 @@ export class Checkpointer {
     await this.loop;
   }
 
-  /** Extend the last checkpoint with the entries recorded since; sign, store and publish a new one if any. */
-  async checkpoint(): Promise<Checkpoint | undefined> {
+  /**
+   * Extend the last checkpoint with the entries recorded since; sign, store and publish a new one
+   * if any. One checkpointer at a time, whatever the number of instances: asked for (POST
+   * /checkpoints) it waits for its turn; on the timer's round (`everyMs`) it gives way to an
+   * instance checkpointing right now, and to the last checkpoint if it is younger than `everyMs`,
+   * so that the log is checkpointed on one cadence, not once per instance.
+   */
+  async checkpoint(round: { everyMs?: number } = {}): Promise<Checkpoint | undefined> {
     return this.runtime.db.transaction(async (tx) => {
-      await tx.query("SELECT pg_advisory_xact_lock(hashtext('audit-checkpoint'))");
-      const [last] = await tx.query<CheckpointRow>('SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1');
+      if (round.everyMs === undefined) await tx.query("SELECT pg_advisory_xact_lock(hashtext('audit-checkpoint'))");
+      else {
+        const [{ locked }] = await tx.query<{ locked: boolean }>(
+          "SELECT pg_try_advisory_xact_lock(hashtext('audit-checkpoint')) AS locked",
+        );
+        if (!locked) return undefined;
+      }
+      const [last] = await tx.query<CheckpointRow & { age_ms: number }>(
+        'SELECT *, extract(epoch FROM now() - created_at) * 1000 AS age_ms FROM checkpoints ORDER BY tree_size DESC LIMIT 1',
+      );
+      // the timer's rounds of all instances share one cadence (a little slack for the timers' own drift)
+      if (round.everyMs !== undefined && last && Number(last.age_ms) < round.everyMs * 0.9) return undefined;
       const range = await this.resume(tx, last);
       let lastSeq = last?.last_seq ?? '0';
       for (;;) {

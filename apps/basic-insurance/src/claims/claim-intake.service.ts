@@ -87,9 +87,17 @@ export class ClaimIntake {
    */
   private async decide(tx: Tx, requests: ClaimRequest[]): Promise<Outcome<true>[]> {
     const outcomes: (Outcome<true> | undefined)[] = requests.map(() => undefined);
+    const claimIds = [...new Set(requests.map(claimIdOf))];
+    // Requests on the same claim id are routed one transaction at a time, in whichever instance
+    // they arrive: a new id is recorded in one person-year only, and a correction that comes
+    // while its claim is being recorded finds it. Taken first, in one order, before any other lock.
+    await tx.query(
+      "SELECT pg_advisory_xact_lock(hashtext('claim-route'), k) FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest($1::text[]) AS t(id) ORDER BY 1) AS keys",
+      [claimIds],
+    );
     const rows = await tx.query<Pick<ClaimRow, 'claim_id' | 'region' | 'person_id' | 'year' | 'hospital_id'>>(
       'SELECT claim_id, region, person_id, year, hospital_id FROM claims WHERE claim_id = ANY($1::text[])',
-      [[...new Set(requests.map(claimIdOf))]],
+      [claimIds],
     );
     const routes = new Map<string, PersonYearRef>(rows.map((r) => [r.claim_id, { region: r.region, personId: r.person_id, year: r.year }]));
     const owners = new Map(rows.map((r) => [r.claim_id, r.hospital_id]));

@@ -1,9 +1,10 @@
-import { PERSON_YEARS_GRANT, POLICIES_GRANT, RECALCULATIONS_GRANT } from '@msb/platform';
+import { PERSON_YEARS_GRANT, POLICIES_GRANT, RECALCULATION_BATCHES_GRANT, RECALCULATIONS_GRANT } from '@msb/platform';
 import { appendOnly, TableGrant } from '@msb/eventing';
 
 /** What basic-insurance's runtime role does to its own tables (besides the eventing tables). */
 export const BASIC_GRANTS: readonly TableGrant[] = [
   RECALCULATIONS_GRANT,
+  RECALCULATION_BATCHES_GRANT,
   POLICIES_GRANT,
   PERSON_YEARS_GRANT,
   // the slip's claims: the basic side upserts a claim's latest version, the downstream side its 大病 and assistance amounts

@@ -7,6 +7,9 @@ export const RECALCULATIONS_GRANT: TableGrant = {
   update: ['status', 'cursor', 'total', 'processed', 'changed', 'started_at', 'finished_at'],
 };
 
+/** recalculation_batches (RecalculationBatches1732400000090): each batch of a recalculation, recorded once, never edited. */
+export const RECALCULATION_BATCHES_GRANT: TableGrant = appendOnly('recalculation_batches');
+
 /** policies (PayerTables1732400000060): every revision is a new row, never edited. */
 export const POLICIES_GRANT: TableGrant = appendOnly('policies');
 
