@@ -1,3 +1,4 @@
+import { DEFAULT_PARTITIONS } from '@msb/contracts';
 import { z } from 'zod';
 import { databaseRoleProblems, LOCAL_MIGRATION_URL, localRuntimeUrl } from './database-roles.config';
 
@@ -23,6 +24,8 @@ export const baseConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]*$/)
     .default(''),
+  /** Partitions of the event topics, as provisioned (a service refuses to start on another count). */
+  TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(DEFAULT_PARTITIONS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()

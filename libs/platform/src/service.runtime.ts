@@ -1,4 +1,4 @@
-import { deadLetterTopic, prefixed, TopicName } from '@msb/contracts';
+import { DEAD_LETTER_TOPIC_SETTINGS, deadLetterTopic, EVENT_TOPIC_SETTINGS, prefixed, TopicName } from '@msb/contracts';
 import {
   consumerLag,
   ConsumerRunner,
@@ -130,12 +130,14 @@ export class ServiceRuntime {
   async start(): Promise<void> {
     await this.db.open();
     await this.admin.connect();
+    // event topics with the configured partitions and kept forever; dead-letter topics with theirs
+    const events = { partitions: this.options.config.TOPIC_PARTITIONS, config: EVENT_TOPIC_SETTINGS.config };
+    const deadLetters = { partitions: DEAD_LETTER_TOPIC_SETTINGS.partitions, config: {} };
     await requireTopics(
       this.admin,
       [
-        ...this.options.produces.map((t) => this.topic(t)),
-        ...this.options.consumes.map((t) => this.topic(t)),
-        ...this.options.consumes.map((t) => deadLetterTopic(this.topic(t))),
+        ...[...new Set([...this.options.produces, ...this.options.consumes])].map((t) => ({ name: this.topic(t), ...events })),
+        ...this.options.consumes.map((t) => ({ name: deadLetterTopic(this.topic(t)), ...deadLetters })),
       ],
       this.options.config.KAFKA_SASL_USERNAME,
     );
