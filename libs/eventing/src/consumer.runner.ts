@@ -1,9 +1,10 @@
 import { AnyEnvelope, decodeMessage, deadLetterTopic, Envelope, EventType, provenanceFailure, TypedEnvelope } from '@msb/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Database, isInfrastructureError, sleep, Tx } from './database.client';
+import { classifyError, Database, sleep, Tx } from './database.client';
 import { Batcher, Outcome } from './request.batcher';
 import { claimInbox } from './inbox.store';
+import { PartitionStalls, StallOptions } from './partition.stalls';
 
 export interface MessageContext {
   topic: string;
@@ -52,6 +53,8 @@ export interface ConsumerRunnerOptions {
   /** Attempts for a message that fails on its own before it is dead-lettered. */
   maxAttempts?: number;
   backoffMs?: number;
+  /** Backoff of a partition paused by a temporary failure (retried without limit). */
+  stalls?: StallOptions;
   partitionsConsumedConcurrently?: number;
   /** Fetch tuning: the broker answers a fetch when it has this many bytes or the wait is over. */
   fetchMinBytes?: number;
@@ -82,8 +85,9 @@ interface Decoded {
  * own the topic), then in ONE database transaction claim the inbox and run the
  * handlers; commit the offsets only after that transaction commits. A chunk that fails is
  * retried message by message with backoff; a message that still fails goes to
- * `<topic>.dlt` with its reason in headers, and consumption carries on. Database outages
- * are waited out, never dead-lettered.
+ * `<topic>.dlt` with its reason in headers, and consumption carries on. Temporary failures
+ * (`classifyError`: the database, not the message) are waited out without limit, the partition
+ * paused meanwhile (`PartitionStalls`), never dead-lettered.
  */
 export class ConsumerRunner {
   private consumer?: Consumer;
@@ -98,9 +102,12 @@ export class ConsumerRunner {
    * commit): each partition still commits its own offsets, after that transaction.
    */
   private readonly merger = new Batcher<ChunkWork, AnyEnvelope[]>((works) => this.processMerged(works), { maxBatch: 12, maxInFlight: 2 });
+  /** Partitions paused by a temporary failure, for /status. */
+  readonly stalls: PartitionStalls;
 
   constructor(private readonly options: ConsumerRunnerOptions) {
     this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
+    this.stalls = new PartitionStalls(this.log, options.stalls);
   }
 
   async start(): Promise<void> {
@@ -125,6 +132,9 @@ export class ConsumerRunner {
       this.log.warn({ err: payload.error }, 'consumer crashed; starting it again');
       void this.restart(consumer);
     });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.stalls.retain((topic, partition) => payload.memberAssignment[topic]?.includes(partition) ?? false),
+    );
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
@@ -157,6 +167,7 @@ export class ConsumerRunner {
    */
   async stop(graceMs = 10000): Promise<void> {
     this.running = false;
+    this.stalls.retain();
     const consumer = this.consumer;
     if (!consumer) return;
     let timer: NodeJS.Timeout | undefined;
@@ -175,12 +186,21 @@ export class ConsumerRunner {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, pause } = payload;
     const chunkSize = this.options.chunkSize ?? 200;
+    if (this.stalls.waiting(batch.topic, batch.partition)) return; // fetched again from the committed offset when resumed
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(i, i + chunkSize).map((m) => this.decode(m, batch.topic, batch.partition));
-      const processed = await this.processChunk(batch.topic, batch.partition, chunk);
+      let processed: AnyEnvelope[];
+      try {
+        processed = await this.processChunk(batch.topic, batch.partition, chunk);
+      } catch (error) {
+        // what reaches here is never the message's fault (that is dead-lettered within): wait and try again
+        if (isRunning()) this.stalls.stall(batch.topic, batch.partition, error, pause);
+        return;
+      }
+      this.stalls.cleared(batch.topic, batch.partition);
       const last = chunk[chunk.length - 1].message.offset;
       resolveOffset(last);
       await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
@@ -213,7 +233,7 @@ export class ConsumerRunner {
       });
       return results.map((value) => ({ ok: true, value }));
     } catch (error) {
-      if (isInfrastructureError(error)) return works.map(() => ({ ok: false, error })); // kafkajs retries from the committed offsets
+      if (classifyError(error).temporary) return works.map(() => ({ ok: false, error })); // the partitions pause and try again
       if (works.length > 1) {
         const outcomes: Outcome<AnyEnvelope[]>[] = [];
         for (const w of works) outcomes.push(...(await this.processMerged([w])));
@@ -271,7 +291,7 @@ export class ConsumerRunner {
       try {
         return (await this.options.db.transaction((tx) => this.handle(tx, [{ topic, partition, invalid: [], valid: [d] }])))[0];
       } catch (error) {
-        if (isInfrastructureError(error)) throw error;
+        if (classifyError(error).temporary) throw error;
         lastError = error;
         this.log.warn({ err: error, topic, partition, offset: d.message.offset, type: d.envelope?.type, attempt }, 'message failed');
         if (attempt < attempts) await sleep(backoff * 2 ** (attempt - 1));

@@ -10,6 +10,7 @@ export * from './status.counters';
 export { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
 export * from './snapshot.store';
 export * from './relay.waker';
+export * from './partition.stalls';
 export * from './request.batcher';
 export { EventsNoTruncate1732400000010 } from './migrations/1732400000010-events-no-truncate';
 export { EVENTING_GRANTS } from './migrations/eventing.grants';

@@ -1,4 +1,4 @@
-import { Database, Tx, Waker } from '@msb/eventing';
+import { allowLongTransaction, Database, Tx, Waker } from '@msb/eventing';
 import type { Logger } from 'pino';
 
 export interface RecalculationJob {
@@ -36,6 +36,9 @@ export interface RecalculationOptions {
   /** Called after each committed batch (e.g. to wake the outbox relay). */
   afterBatch?: () => void;
 }
+
+/** How long one recalculation batch may run (its statements and the decisions between them). */
+const BATCH_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface JobRow {
   id: string;
@@ -130,6 +133,8 @@ export class RecalculationWorker {
     }
     const batchSize = this.options.batchSize ?? 500;
     const finished = await db.transaction(async (tx) => {
+      // a batch decides hundreds of person-years in one transaction: beyond the pool's per-statement limits
+      await allowLongTransaction(tx, BATCH_TIMEOUT_MS);
       const [row] = await tx.query<JobRow>('SELECT * FROM recalculations WHERE id = $1 FOR UPDATE', [next.id]);
       if (!row || (row.status !== 'PENDING' && row.status !== 'RUNNING')) return true;
       // A newer revision of the same region-year recomputes everything again: this one can stop.

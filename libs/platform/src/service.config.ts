@@ -14,6 +14,10 @@ export const baseConfigSchema = z.object({
   /** The migration role, used at start only. */
   DATABASE_MIGRATION_URL: z.string().url().default(LOCAL_MIGRATION_URL),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+  /** Postgres statement_timeout of the service's connections (0: none); migrations run without one. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
+  /** Postgres idle_in_transaction_session_timeout of the service's connections (0: none). */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60000),
   // default: the local broker, 127.0.0.1:LOCAL_KAFKA_PORT (19092)
   KAFKA_BROKERS: z.string().min(1),
   // the agency's own Kafka user (SASL/SCRAM-SHA-512): the bus has no anonymous listener

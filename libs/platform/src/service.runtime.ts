@@ -81,6 +81,8 @@ export class ServiceRuntime {
     this.db = new Database({
       url: config.databaseUrl,
       poolSize: config.DATABASE_POOL_SIZE,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       migrations: [EventingTables1732400000000, EventsNoTruncate1732400000010, ...options.migrations],
       migration: { url: config.migrationDatabaseUrl, grants: [...EVENTING_GRANTS, ...options.grants] },
       logger,
@@ -198,6 +200,8 @@ export class ServiceRuntime {
       outboxPending: await outboxPending(this.db),
       parked: await parked(),
       deadLettered: await deadLetterCount(this.db),
+      // partitions waiting out a temporary failure (the database): none when all is well
+      pausedPartitions: this.consumers.flatMap((c) => c.runner.stalls.list().map((p) => ({ group: c.spec.group, ...p }))),
       recalculating: open.length,
       recalculations: open.map((j) => ({
         region: j.region,
