@@ -333,9 +333,11 @@ export class ConsumerRunner {
 
   private async recordDeadLetters(tx: Tx, topic: string, partition: number, list: Decoded[]): Promise<void> {
     if (list.length === 0) return;
+    // the message as consumed, so that it can be re-driven from here (redrive)
     await tx.execute(
-      `INSERT INTO dead_letters (consumer, topic, partition, "offset", message_id, reason, detail)
-       SELECT $1, $2, $3, o, m, r, d FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[]) AS t(o, m, r, d)
+      `INSERT INTO dead_letters (consumer, topic, partition, "offset", message_id, reason, detail, message_type, message_key, message_value, message_headers)
+       SELECT $1, $2, $3, o, m, r, d, ty, k, v, h FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[], $11::jsonb[])
+         AS t(o, m, r, d, ty, k, v, h)
        ON CONFLICT DO NOTHING`,
       [
         this.options.groupId,
@@ -345,7 +347,54 @@ export class ConsumerRunner {
         list.map((d) => d.id),
         list.map((d) => d.failure!.reason),
         list.map((d) => d.failure!.detail.slice(0, 4000)),
+        list.map((d) => d.envelope?.type ?? null),
+        list.map((d) => d.message.key ?? null),
+        list.map((d) => d.message.value ?? null),
+        list.map((d) => JSON.stringify(headerStrings(d.message.headers))),
       ],
     );
   }
+
+  /**
+   * Run a dead letter's stored message through this consumer again, as if just consumed: decode,
+   * then in ONE transaction release the inbox claim its dead-lettering made (only a message whose
+   * handling failed was claimed), claim it again and run the same handlers. Returns the failure,
+   * if any; the caller records the outcome.
+   */
+  async redrive(tx: Tx, letter: DeadLetterMessage): Promise<{ handled: AnyEnvelope[]; failure?: { reason: string; detail: string } }> {
+    const message = { key: letter.key, value: letter.value, headers: letter.headers, offset: letter.offset } as unknown as KafkaMessage;
+    const d = this.decode(message, letter.topic, letter.partition);
+    if (d.failure) return { handled: [], failure: d.failure };
+    if (letter.reason === 'PROCESSING_FAILED') {
+      await tx.execute('DELETE FROM inbox WHERE consumer = $1 AND message_id = $2', [this.options.groupId, d.id]);
+    }
+    const [handled] = await this.handle(tx, [{ topic: letter.topic, partition: letter.partition, invalid: [], valid: [d] }]);
+    return { handled };
+  }
+
+  /** Wake follow-up work after a re-drive committed (as after a consumed chunk). */
+  afterRedrive(envelopes: AnyEnvelope[]): void {
+    if (envelopes.length > 0) this.options.afterCommit?.(envelopes);
+  }
+}
+
+/** A dead letter's message as stored (dead_letters), for `redrive`. */
+export interface DeadLetterMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  reason: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** Kafka headers as text (ours are all text; a binary one is kept as its UTF-8 reading). */
+function headerStrings(headers: KafkaMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { ConsumerRunner } from './consumer.runner';
 import { Database } from './database.client';
 import { envelope } from './envelope.factory';
-import { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
+import { EVENTING_MIGRATIONS } from './migrations/eventing.migrations';
 
 /**
  * Temporary database failures during consumption, against real Postgres and Kafka: a lock that
@@ -63,7 +63,7 @@ describe('a consumer waits out temporary database failures', () => {
       url: scratch.url,
       poolSize,
       connectionTimeoutMs,
-      migrations: [EventingTables1732400000000],
+      migrations: EVENTING_MIGRATIONS,
       logger,
       applicationName: 'stalls-test',
     });

@@ -14,3 +14,7 @@ export * from './partition.stalls';
 export * from './request.batcher';
 export { EventsNoTruncate1732400000010 } from './migrations/1732400000010-events-no-truncate';
 export { EVENTING_GRANTS } from './migrations/eventing.grants';
+export { OutboxSetAside1732400000020 } from './migrations/1732400000020-outbox-set-aside';
+export { DeadLetterRedrive1732400000030 } from './migrations/1732400000030-dead-letter-redrive';
+export { EVENTING_MIGRATIONS } from './migrations/eventing.migrations';
+export * from './dead-letter.store';

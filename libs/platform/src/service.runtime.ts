@@ -8,10 +8,10 @@ import {
   databaseStats,
   deadLetterCount,
   EVENTING_GRANTS,
-  EventingTables1732400000000,
-  EventsNoTruncate1732400000010,
+  EVENTING_MIGRATIONS,
   OutboxRelay,
   outboxPending,
+  outboxSetAside,
   requireTopics,
   TableGrant,
 } from '@msb/eventing';
@@ -83,7 +83,7 @@ export class ServiceRuntime {
       poolSize: config.DATABASE_POOL_SIZE,
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-      migrations: [EventingTables1732400000000, EventsNoTruncate1732400000010, ...options.migrations],
+      migrations: [...EVENTING_MIGRATIONS, ...options.migrations],
       migration: { url: config.migrationDatabaseUrl, grants: [...EVENTING_GRANTS, ...options.grants] },
       logger,
       applicationName: config.service,
@@ -198,6 +198,8 @@ export class ServiceRuntime {
     return {
       consumerLag: lag,
       outboxPending: await outboxPending(this.db),
+      // outbox rows too large to ever publish, moved aside for an operator: zero when all is well
+      outboxSetAside: await outboxSetAside(this.db),
       parked: await parked(),
       deadLettered: await deadLetterCount(this.db),
       // partitions waiting out a temporary failure (the database): none when all is well
