@@ -28,6 +28,8 @@ export const baseConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]*$/)
     .default(''),
+  /** Most bytes one outbox send carries, below the broker's message.max.bytes (1 MiB by default). */
+  OUTBOX_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   /** Partitions of the event topics, as provisioned (a service refuses to start on another count). */
   TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(DEFAULT_PARTITIONS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -107,6 +107,7 @@ export class ServiceRuntime {
       producer: this.producer,
       logger: logger.child({ component: 'outbox-relay' }),
       topicPrefix: (t) => this.topic(t),
+      maxBatchBytes: config.OUTBOX_MAX_BATCH_BYTES,
     });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.kafkaUp = false));
     this.producer.on(this.producer.events.CONNECT, () => (this.kafkaUp = true));
