@@ -170,6 +170,11 @@ export class ServiceRuntime {
     return runner;
   }
 
+  /** The running consumer of a group (full name) that reads a topic (full name): who re-drives its dead letters. */
+  consumerFor(groupId: string, topic: string): ConsumerRunner | undefined {
+    return this.consumers.find((c) => this.group(c.spec.group) === groupId && c.spec.topics.some((t) => this.topic(t) === topic))?.runner;
+  }
+
   /** Refuse new writes from now on (HTTP answers 503 to them). */
   markStopping(): void {
     this.stopping = true;
