@@ -125,6 +125,7 @@ export class ConsumerRunner {
     });
     this.consumer = consumer;
     this.running = true;
+    this.stalls.retain(); // a consumer (re)started owns no partition yet
     // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
     // (a broker gone for longer than the retries) start again rather than stop consuming.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -188,7 +189,7 @@ export class ConsumerRunner {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset, pause } = payload;
     const chunkSize = this.options.chunkSize ?? 200;
-    if (this.stalls.waiting(batch.topic, batch.partition)) return; // fetched again from the committed offset when resumed
+    if (this.stalls.holds(batch.topic, batch.partition, pause)) return; // fetched again from the committed offset when resumed
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(i, i + chunkSize).map((m) => this.decode(m, batch.topic, batch.partition));

@@ -20,6 +20,7 @@ interface Stall {
   attempts: number;
   nextAttemptAt: number;
   timer?: NodeJS.Timeout;
+  resume?: () => void;
 }
 
 export interface StallOptions {
@@ -66,18 +67,24 @@ export class PartitionStalls {
     s.reason = reason;
     const delay = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(s.attempts - 1, 20)) * (0.75 + Math.random() / 2);
     s.nextAttemptAt = now + delay;
-    const resume = pause();
+    s.resume = pause();
     clearTimeout(s.timer);
     const stall = s;
     s.timer = setTimeout(() => {
       stall.timer = undefined;
-      resume();
+      stall.resume?.();
     }, delay);
   }
 
-  /** Whether the partition is waiting for its next attempt (a batch of it arriving meanwhile is left alone). */
-  waiting(topic: string, partition: number): boolean {
-    return this.stalls.get(`${topic}|${partition}`)?.timer !== undefined;
+  /**
+   * Whether the partition is waiting for its next attempt. A batch of it that arrives meanwhile
+   * (the pause lost in a rebalance) is left alone and the partition paused again until then.
+   */
+  holds(topic: string, partition: number, pause: () => () => void): boolean {
+    const s = this.stalls.get(`${topic}|${partition}`);
+    if (s?.timer === undefined) return false;
+    s.resume = pause();
+    return true;
   }
 
   /** The partition made progress: the episode is over. */
