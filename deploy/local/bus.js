@@ -23,7 +23,9 @@ const AGENCIES = Object.keys(ACCESS.agencies);
 const PRINCIPALS = [...AGENCIES, ADMIN];
 const TOPICS = Object.keys(ACCESS.owners);
 const DEFAULT_CREDENTIALS_DIR = path.join(__dirname, '.runtime', 'kafka', 'credentials');
-const DEFAULT_PARTITIONS = 6;
+/** Partitions and topic configs of event and dead-letter topics: bus.access.json `topics`, the one declaration. */
+const SETTINGS = ACCESS.topics;
+const DEFAULT_PARTITIONS = SETTINGS.events.partitions;
 
 class BusError extends Error {}
 
@@ -117,18 +119,70 @@ function consumedTopics() {
   return TOPICS.filter((t) => AGENCIES.some((a) => ACCESS.agencies[a].consumes.includes(t)));
 }
 
-/** Every topic of a deployment (prefix), dead-letter topics with one partition. */
+const entries = (config) => Object.entries(config).map(([name, value]) => ({ name, value }));
+
+/**
+ * Every topic of a deployment (prefix) with its partitions and topic configs: event topics kept
+ * forever, dead-letter topics with one partition and a finite retention (bus.access.json `topics`).
+ */
 function busTopics(prefix = '', partitions = DEFAULT_PARTITIONS) {
   return [
-    ...TOPICS.map((t) => ({ topic: prefixed(prefix, t), numPartitions: partitions })),
-    ...consumedTopics().map((t) => ({ topic: prefixed(prefix, deadLetter(t)), numPartitions: 1 })),
+    ...TOPICS.map((t) => ({ topic: prefixed(prefix, t), numPartitions: partitions, configEntries: entries(SETTINGS.events.config) })),
+    ...consumedTopics().map((t) => ({
+      topic: prefixed(prefix, deadLetter(t)),
+      numPartitions: SETTINGS.deadLetters.partitions,
+      configEntries: entries(SETTINGS.deadLetters.config),
+    })),
   ];
 }
 
 /**
+ * Bring existing topics to their declared configs (a topic made before the declaration keeps
+ * Kafka's default 7 days). AlterConfigs replaces a topic's whole dynamic config, so the other
+ * topic-level settings it has are sent along unchanged. A partition count other than the declared
+ * one is refused, never changed: keys would move to other partitions and lose their order.
+ */
+async function alignTopics(admin, wanted) {
+  const { ConfigResourceTypes, ConfigSource } = require('kafkajs');
+  if (wanted.length === 0) return [];
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted.map((t) => t.topic) });
+  const counts = new Map(metadata.map((t) => [t.name, t.partitions.length]));
+  const wrong = wanted.filter((t) => counts.has(t.topic) && counts.get(t.topic) !== t.numPartitions);
+  if (wrong.length > 0) {
+    throw new BusError(
+      `topic partitions differ from the declaration (bus.access.json topics, TOPIC_PARTITIONS): ${wrong
+        .map((t) => `${t.topic} has ${counts.get(t.topic)}, declared ${t.numPartitions}`)
+        .join(
+          '; ',
+        )}. A topic's partitions are not changed by provisioning (keys would move); recreate the topic, or provision with its count`,
+    );
+  }
+  const { resources } = await admin.describeConfigs({
+    resources: wanted.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic })),
+    includeSynonyms: false,
+  });
+  const altered = [];
+  const changes = [];
+  for (const t of wanted) {
+    const found = resources.find((r) => r.resourceName === t.topic);
+    if (!found) continue;
+    const current = new Map(found.configEntries.map((e) => [e.configName, e]));
+    if (t.configEntries.every((e) => current.get(e.name)?.configValue === e.value)) continue;
+    // the topic's own (dynamic) settings, then the declared ones over them
+    const own = found.configEntries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.isSensitive);
+    const merged = new Map(own.map((e) => [e.configName, e.configValue]));
+    for (const e of t.configEntries) merged.set(e.name, e.value);
+    changes.push({ type: ConfigResourceTypes.TOPIC, name: t.topic, configEntries: [...merged].map(([name, value]) => ({ name, value })) });
+    altered.push(t.topic);
+  }
+  if (changes.length > 0) await admin.alterConfigs({ validateOnly: false, resources: changes });
+  return altered;
+}
+
+/**
  * What each agency may do, in logical names: write its own topics and the dead-letter topics
- * of what it consumes, read what it consumes and `alsoReads` (audit: everything), and use the
- * consumer groups whose names start with its own.
+ * of what it consumes, read what it consumes and `alsoReads` (audit: everything), describe the
+ * configs of the topics it checks at start, and use the consumer groups whose names start with its own.
  */
 function grants() {
   const everything = [...TOPICS, ...consumedTopics().map(deadLetter)];
@@ -137,7 +191,9 @@ function grants() {
       const access = ACCESS.agencies[agency];
       const writes = [...TOPICS.filter((t) => ACCESS.owners[t] === agency), ...access.consumes.map(deadLetter)];
       const reads = access.readsEverything ? everything : [...access.consumes, ...access.alsoReads];
-      return [agency, { writes, reads, groupPrefix: agency }];
+      // what the service checks at start (requireTopics): the topics it produces, consumes and dead-letters to
+      const describesConfigs = [...new Set([...writes, ...access.consumes])];
+      return [agency, { writes, reads, describesConfigs, groupPrefix: agency }];
     }),
   );
 }
@@ -161,6 +217,10 @@ function aclBindings(prefix = '') {
       bindings.push(allow(agency, AclResourceTypes.TOPIC, prefixed(prefix, t), ResourcePatternTypes.LITERAL, AclOperationTypes.WRITE));
     for (const t of g.reads)
       bindings.push(allow(agency, AclResourceTypes.TOPIC, prefixed(prefix, t), ResourcePatternTypes.LITERAL, AclOperationTypes.READ));
+    for (const t of g.describesConfigs)
+      bindings.push(
+        allow(agency, AclResourceTypes.TOPIC, prefixed(prefix, t), ResourcePatternTypes.LITERAL, AclOperationTypes.DESCRIBE_CONFIGS),
+      );
     bindings.push(
       allow(agency, AclResourceTypes.GROUP, prefixed(prefix, g.groupPrefix), ResourcePatternTypes.PREFIXED, AclOperationTypes.READ),
     );
@@ -209,8 +269,9 @@ function onlyAlreadyExists(error) {
 }
 
 /**
- * Create a deployment's topics (those missing) and its ACLs, as the admin, and wait until
- * every partition has a leader. Idempotent: running it again changes nothing.
+ * Create a deployment's topics (those missing) with their declared configs, bring existing ones
+ * to those configs, create its ACLs, as the admin, and wait until every partition has a leader.
+ * Idempotent: running it again changes nothing.
  */
 async function provision({ brokers, prefix = '', partitions = DEFAULT_PARTITIONS, credentials = readCredentials() }) {
   const admin = adminClient(brokers, credentials);
@@ -224,6 +285,10 @@ async function provision({ brokers, prefix = '', partitions = DEFAULT_PARTITIONS
         if (!onlyAlreadyExists(e)) throw e; // another provisioning of the same prefix got there first
       });
     }
+    const altered = await alignTopics(
+      admin,
+      wanted.filter((t) => existing.has(t.topic)),
+    );
     const acl = aclBindings(prefix);
     await admin.createAcls({ acl });
     await aclsInForce(admin, acl);
@@ -235,7 +300,7 @@ async function provision({ brokers, prefix = '', partitions = DEFAULT_PARTITIONS
       if (Date.now() > deadline) throw new BusError(`topics of prefix "${prefix}" have no leader after 60 s`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    return { topics: wanted.map((t) => t.topic), created: missing.map((t) => t.topic), acls: aclBindings(prefix).length };
+    return { topics: wanted.map((t) => t.topic), created: missing.map((t) => t.topic), altered, acls: aclBindings(prefix).length };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -258,6 +323,8 @@ async function deprovision({ brokers, prefix, credentials = readCredentials() })
 }
 
 module.exports = {
+  SETTINGS,
+  DEFAULT_PARTITIONS,
   ADMIN,
   CONTROLLER,
   AGENCIES,

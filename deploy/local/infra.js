@@ -15,7 +15,7 @@
  * ACLs, deny by default. Its users' secrets are generated on first start.
  * KAFKA_BROKERS set: that broker is used and nothing is started (its admin's and agencies'
  * secrets from KAFKA_CREDENTIALS_DIR). LOCAL_KAFKA_PORT (default 19092; the controller
- * listens on the next port). TOPIC_PREFIX, TOPIC_PARTITIONS (6): what `up` and `provision` create.
+ * listens on the next port). TOPIC_PREFIX, TOPIC_PARTITIONS (6, bus.access.json): what `up` and `provision` create.
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -354,10 +354,10 @@ function target() {
 /** Topics and ACLs of TOPIC_PREFIX's deployment, as the admin. */
 async function provision(brokers = target().brokers, credentials = bus.readCredentials()) {
   const prefix = process.env.TOPIC_PREFIX || '';
-  const partitions = Number(process.env.TOPIC_PARTITIONS || 6);
+  const partitions = Number(process.env.TOPIC_PARTITIONS || bus.DEFAULT_PARTITIONS);
   const result = await bus.provision({ brokers, prefix, partitions, credentials });
   say(
-    `provisioned ${result.topics.length} topics (${result.created.length} new) and ${result.acls} ACLs${prefix ? ` for prefix ${prefix}` : ''}`,
+    `provisioned ${result.topics.length} topics (${result.created.length} new, ${result.altered.length} brought to the declared configs) and ${result.acls} ACLs${prefix ? ` for prefix ${prefix}` : ''}`,
   );
   return result;
 }

@@ -1,3 +1,5 @@
+import access from './bus.access.json';
+
 /**
  * Topic names. Topics are provisioned by the bus's admin (deploy/local/bus.js, Strimzi
  * KafkaTopic), never by the services; `<topic>.dlt` holds what its consumers could not
@@ -22,7 +24,19 @@ export const ALL_TOPICS: TopicName[] = Object.values(TOPICS);
 /** The agencies' topics, which audit logs (all but its own checkpoints). */
 export const AUDITED_TOPICS: TopicName[] = ALL_TOPICS.filter((t) => t !== TOPICS.auditCheckpoints);
 
-export const DEFAULT_PARTITIONS = 6;
+/** What a topic is provisioned with, and what a service checks at start (bus.access.json `topics`). */
+export interface TopicSettings {
+  partitions: number;
+  /** Topic-level configs (string values, as Kafka's DescribeConfigs shows them). */
+  config: Readonly<Record<string, string>>;
+}
+
+/** Event topics keep everything (retention.ms -1): history is rebuilt from offset 0. */
+export const EVENT_TOPIC_SETTINGS: TopicSettings = access.topics.events;
+/** Dead-letter topics expire (30 days); each service keeps its dead letters in its database. */
+export const DEAD_LETTER_TOPIC_SETTINGS: TopicSettings = access.topics.deadLetters;
+
+export const DEFAULT_PARTITIONS = EVENT_TOPIC_SETTINGS.partitions;
 
 export function deadLetterTopic(topic: string): string {
   return `${topic}.dlt`;

@@ -1,9 +1,10 @@
 import { AnyEnvelope, decodeMessage, deadLetterTopic, Envelope, EventType, provenanceFailure, TypedEnvelope } from '@msb/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Database, isInfrastructureError, sleep, Tx } from './database.client';
+import { classifyError, Database, sleep, Tx } from './database.client';
 import { Batcher, Outcome } from './request.batcher';
 import { claimInbox } from './inbox.store';
+import { PartitionStalls, StallOptions } from './partition.stalls';
 
 export interface MessageContext {
   topic: string;
@@ -52,6 +53,8 @@ export interface ConsumerRunnerOptions {
   /** Attempts for a message that fails on its own before it is dead-lettered. */
   maxAttempts?: number;
   backoffMs?: number;
+  /** Backoff of a partition paused by a temporary failure (retried without limit). */
+  stalls?: StallOptions;
   partitionsConsumedConcurrently?: number;
   /** Fetch tuning: the broker answers a fetch when it has this many bytes or the wait is over. */
   fetchMinBytes?: number;
@@ -79,7 +82,7 @@ interface Decoded {
 }
 
 /** A partition this consumer stopped at a message it may not skip (GET /status `paused`). */
-export interface PausedPartition {
+export interface StoppedPartition {
   topic: string;
   partition: number;
   /** The first offset not processed (and not committed). */
@@ -96,9 +99,10 @@ export interface PausedPartition {
  * own the topic), then in ONE database transaction claim the inbox and run the
  * handlers; commit the offsets only after that transaction commits. A chunk that fails is
  * retried message by message with backoff; a message that still fails goes to
- * `<topic>.dlt` with its reason in headers, and consumption carries on. Database outages
- * are waited out, never dead-lettered. An event of a newer version than this code reads
- * stops its partition there (paused, not committed, shown in `paused`), the others go on.
+ * `<topic>.dlt` with its reason in headers, and consumption carries on. Temporary failures
+ * (`classifyError`: the database, not the message) are waited out without limit, the partition
+ * paused meanwhile (`PartitionStalls`), never dead-lettered. An event of a newer version than
+ * this code reads stops its partition there (paused, not committed, shown in `paused`), the others go on.
  */
 export class ConsumerRunner {
   private consumer?: Consumer;
@@ -109,7 +113,7 @@ export class ConsumerRunner {
   transactions = 0;
   private running = false;
   /** Partitions stopped at a newer version until a consumer that reads it takes them over. */
-  private readonly stoppedAt = new Map<string, PausedPartition>();
+  private readonly stoppedAt = new Map<string, StoppedPartition>();
   private readonly alerted = new Set<string>();
   /** A member of its group, consuming (false before it joined, after a crash until it rejoins, once stopped). */
   private member = false;
@@ -118,9 +122,12 @@ export class ConsumerRunner {
    * commit): each partition still commits its own offsets, after that transaction.
    */
   private readonly merger = new Batcher<ChunkWork, AnyEnvelope[]>((works) => this.processMerged(works), { maxBatch: 12, maxInFlight: 2 });
+  /** Partitions paused by a temporary failure, for /status. */
+  readonly stalls: PartitionStalls;
 
   constructor(private readonly options: ConsumerRunnerOptions) {
     this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
+    this.stalls = new PartitionStalls(this.log, options.stalls);
   }
 
   async start(): Promise<void> {
@@ -138,6 +145,7 @@ export class ConsumerRunner {
     });
     this.consumer = consumer;
     this.running = true;
+    this.stalls.retain(); // a consumer (re)started owns no partition yet
     // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
     // (a broker gone for longer than the retries) start again rather than stop consuming.
     // a new assignment reads every partition again from its committed offset: one still at a
@@ -154,6 +162,9 @@ export class ConsumerRunner {
       this.log.warn({ err: payload.error }, 'consumer crashed; starting it again');
       void this.restart(consumer);
     });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.stalls.retain((topic, partition) => payload.memberAssignment[topic]?.includes(partition) ?? false),
+    );
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
@@ -191,6 +202,7 @@ export class ConsumerRunner {
   async stop(graceMs = 10000): Promise<void> {
     this.running = false;
     this.member = false;
+    this.stalls.retain();
     const consumer = this.consumer;
     if (!consumer) return;
     let timer: NodeJS.Timeout | undefined;
@@ -213,7 +225,7 @@ export class ConsumerRunner {
   }
 
   /** The partitions stopped at a message of a newer version, as kafkajs still holds them paused. */
-  get paused(): PausedPartition[] {
+  get paused(): StoppedPartition[] {
     const held = new Set((this.consumer?.paused() ?? []).flatMap(({ topic, partitions }) => partitions.map((p) => `${topic}:${p}`)));
     return [...this.stoppedAt.entries()].filter(([k]) => held.has(k)).map(([, p]) => p);
   }
@@ -227,7 +239,7 @@ export class ConsumerRunner {
     const { topic, partition } = payload.batch;
     payload.pause();
     const { type, version } = d.newer!;
-    const stopped: PausedPartition = {
+    const stopped: StoppedPartition = {
       topic,
       partition,
       offset: d.message.offset,
@@ -246,8 +258,9 @@ export class ConsumerRunner {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, pause } = payload;
     const chunkSize = this.options.chunkSize ?? 200;
+    if (this.stalls.holds(batch.topic, batch.partition, pause)) return; // fetched again from the committed offset when resumed
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) return;
       const decoded = batch.messages.slice(i, i + chunkSize).map((m) => this.decode(m, batch.topic, batch.partition));
@@ -255,7 +268,15 @@ export class ConsumerRunner {
       const stop = decoded.findIndex((d) => d.newer);
       const chunk = stop < 0 ? decoded : decoded.slice(0, stop);
       if (stop === 0) return this.stopAt(payload, decoded[0]);
-      const processed = await this.processChunk(batch.topic, batch.partition, chunk);
+      let processed: AnyEnvelope[];
+      try {
+        processed = await this.processChunk(batch.topic, batch.partition, chunk);
+      } catch (error) {
+        // what reaches here is never the message's fault (that is dead-lettered within): wait and try again
+        if (isRunning()) this.stalls.stall(batch.topic, batch.partition, error, pause);
+        return;
+      }
+      this.stalls.cleared(batch.topic, batch.partition);
       const last = chunk[chunk.length - 1].message.offset;
       resolveOffset(last);
       await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
@@ -289,7 +310,7 @@ export class ConsumerRunner {
       });
       return results.map((value) => ({ ok: true, value }));
     } catch (error) {
-      if (isInfrastructureError(error)) return works.map(() => ({ ok: false, error })); // kafkajs retries from the committed offsets
+      if (classifyError(error).temporary) return works.map(() => ({ ok: false, error })); // the partitions pause and try again
       if (works.length > 1) {
         const outcomes: Outcome<AnyEnvelope[]>[] = [];
         for (const w of works) outcomes.push(...(await this.processMerged([w])));
@@ -347,7 +368,7 @@ export class ConsumerRunner {
       try {
         return (await this.options.db.transaction((tx) => this.handle(tx, [{ topic, partition, invalid: [], valid: [d] }])))[0];
       } catch (error) {
-        if (isInfrastructureError(error)) throw error;
+        if (classifyError(error).temporary) throw error;
         lastError = error;
         this.log.warn({ err: error, topic, partition, offset: d.message.offset, type: d.envelope?.type, attempt }, 'message failed');
         if (attempt < attempts) await sleep(backoff * 2 ** (attempt - 1));
@@ -389,9 +410,11 @@ export class ConsumerRunner {
 
   private async recordDeadLetters(tx: Tx, topic: string, partition: number, list: Decoded[]): Promise<void> {
     if (list.length === 0) return;
+    // the message as consumed, so that it can be re-driven from here (redrive)
     await tx.execute(
-      `INSERT INTO dead_letters (consumer, topic, partition, "offset", message_id, reason, detail)
-       SELECT $1, $2, $3, o, m, r, d FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[]) AS t(o, m, r, d)
+      `INSERT INTO dead_letters (consumer, topic, partition, "offset", message_id, reason, detail, message_type, message_key, message_value, message_headers)
+       SELECT $1, $2, $3, o, m, r, d, ty, k, v, h FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[], $11::jsonb[])
+         AS t(o, m, r, d, ty, k, v, h)
        ON CONFLICT DO NOTHING`,
       [
         this.options.groupId,
@@ -401,7 +424,54 @@ export class ConsumerRunner {
         list.map((d) => d.id),
         list.map((d) => d.failure!.reason),
         list.map((d) => d.failure!.detail.slice(0, 4000)),
+        list.map((d) => d.envelope?.type ?? null),
+        list.map((d) => d.message.key ?? null),
+        list.map((d) => d.message.value ?? null),
+        list.map((d) => JSON.stringify(headerStrings(d.message.headers))),
       ],
     );
   }
+
+  /**
+   * Run a dead letter's stored message through this consumer again, as if just consumed: decode,
+   * then in ONE transaction release the inbox claim its dead-lettering made (only a message whose
+   * handling failed was claimed), claim it again and run the same handlers. Returns the failure,
+   * if any; the caller records the outcome.
+   */
+  async redrive(tx: Tx, letter: DeadLetterMessage): Promise<{ handled: AnyEnvelope[]; failure?: { reason: string; detail: string } }> {
+    const message = { key: letter.key, value: letter.value, headers: letter.headers, offset: letter.offset } as unknown as KafkaMessage;
+    const d = this.decode(message, letter.topic, letter.partition);
+    if (d.failure) return { handled: [], failure: d.failure };
+    if (letter.reason === 'PROCESSING_FAILED') {
+      await tx.execute('DELETE FROM inbox WHERE consumer = $1 AND message_id = $2', [this.options.groupId, d.id]);
+    }
+    const [handled] = await this.handle(tx, [{ topic: letter.topic, partition: letter.partition, invalid: [], valid: [d] }]);
+    return { handled };
+  }
+
+  /** Wake follow-up work after a re-drive committed (as after a consumed chunk). */
+  afterRedrive(envelopes: AnyEnvelope[]): void {
+    if (envelopes.length > 0) this.options.afterCommit?.(envelopes);
+  }
+}
+
+/** A dead letter's message as stored (dead_letters), for `redrive`. */
+export interface DeadLetterMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  reason: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** Kafka headers as text (ours are all text; a binary one is kept as its UTF-8 reading). */
+function headerStrings(headers: KafkaMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  }
+  return out;
 }

@@ -49,17 +49,76 @@ export function pgCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Whether a failure goes away by waiting (the database, not the message) or stays (the message). */
+export interface ErrorClass {
+  temporary: boolean;
+  /** A short name of the cause, for logs and /status (no message content). */
+  reason: string;
+}
+
+/** SQLSTATEs (and classes: two characters) that are waited out; the rest of a class is as its class says. */
+const TEMPORARY_STATES: Record<string, string> = {
+  '08': 'connection exception',
+  '40': 'transaction rollback',
+  '40001': 'serialization failure',
+  '40P01': 'deadlock',
+  '53': 'insufficient resources',
+  '53100': 'disk full',
+  '53200': 'out of memory',
+  '53300': 'too many connections',
+  '55P03': 'lock not available',
+  '57P01': 'admin shutdown',
+  '57P02': 'crash shutdown',
+  '57P03': 'cannot connect now',
+  '57014': 'statement canceled (statement_timeout)',
+  '25P03': 'idle in transaction timeout',
+  '3D000': 'database does not exist yet',
+};
+/** The only database errors a message can cause by itself: its data, or a constraint it breaks. */
+const PERMANENT_CLASSES: Record<string, string> = {
+  '22': 'data exception',
+  '23': 'integrity constraint violation',
+};
+/** Errors without a SQLSTATE that come from the pool, the driver or the network, never from a message. */
+const TEMPORARY_MESSAGES =
+  /timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end|Query runner already released|terminating connection|the database system is (starting up|shutting down|in recovery mode)/i;
+
 /**
- * Errors that say the database (not the message) is the problem: a connection refused or
- * cut, the server shutting down. A consumer must wait these out, never dead-letter for them.
+ * The one classification of failures while handling a message, by SQLSTATE class:
+ * TEMPORARY (waited out without limit, never dead-lettered): 08 connection, 40 transaction
+ * rollback, 53 insufficient resources, 55P03 lock not available, 57P01-57P03 shutdown / cannot
+ * connect now, 57014 statement timeout, 25P03 idle-in-transaction timeout, 3D000 (a database not
+ * created yet), any other SQLSTATE not listed (a server, schema or privilege problem: it needs an
+ * operator, not a dead letter), a stream conflict that outlived its retries, and the pool's and the
+ * network's own errors (pool timeout, connection reset or terminated).
+ * PERMANENT (the message's fault: retried a few times, then dead-lettered): SQLSTATE class 22
+ * data exception and 23 integrity constraint violation, and every error without a SQLSTATE that
+ * the handler's own validation or decision threw.
+ */
+export function classifyError(error: unknown): ErrorClass {
+  if (error instanceof ConcurrencyError) return { temporary: true, reason: 'stream conflict' };
+  const code = pgCode(error);
+  const system = (error as { syscall?: unknown })?.syscall !== undefined; // a Node system error (EPIPE, …), not a SQLSTATE
+  if (code !== undefined && !system && /^[0-9A-Z]{5}$/.test(code)) {
+    const cls = code.slice(0, 2);
+    if (PERMANENT_CLASSES[cls]) return { temporary: false, reason: `SQLSTATE ${code} (${PERMANENT_CLASSES[cls]})` };
+    const known = TEMPORARY_STATES[code] ?? TEMPORARY_STATES[cls];
+    return { temporary: true, reason: `SQLSTATE ${code} (${known ?? 'unclassified database error'})` };
+  }
+  const message = String((error as Error)?.message ?? '');
+  if (TEMPORARY_MESSAGES.test(message)) {
+    const m = TEMPORARY_MESSAGES.exec(message);
+    return { temporary: true, reason: `database unreachable (${m?.[0] ?? 'connection'})` };
+  }
+  return { temporary: false, reason: (error as Error)?.name ?? 'Error' };
+}
+
+/**
+ * Errors that say the database (not the message) is the problem: a consumer waits these out,
+ * never dead-letters for them; HTTP answers 503 (`classifyError`).
  */
 export function isInfrastructureError(error: unknown): boolean {
-  const code = pgCode(error);
-  if (code !== undefined && (code.startsWith('08') || code.startsWith('57') || code === '53300' || code === '3D000')) return true;
-  const message = String((error as Error)?.message ?? '');
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end|Query runner already released|terminating connection/i.test(
-    message,
-  );
+  return classifyError(error).temporary;
 }
 
 export interface DatabaseOptions {
@@ -76,6 +135,20 @@ export interface DatabaseOptions {
   migrations: (new () => MigrationInterface)[];
   logger: Logger;
   applicationName: string;
+  /** Per statement on the pool's connections (Postgres statement_timeout); default 30 s. */
+  statementTimeoutMs?: number;
+  /** A transaction left open and idle is ended by the server (idle_in_transaction_session_timeout); default 60 s. */
+  idleInTransactionTimeoutMs?: number;
+  /** How long a transaction waits for a free pool connection; default 5 s. */
+  connectionTimeoutMs?: number;
+  /** The migrations' statement timeout (they may rewrite big tables); default none (0). */
+  migrationStatementTimeoutMs?: number;
+}
+
+/** Let the transaction in hand run and stay idle longer than the pool's limits (bulk batches). */
+export async function allowLongTransaction(tx: Tx, ms: number): Promise<void> {
+  const value = `${Math.max(0, Math.floor(ms))}ms`;
+  await tx.query(`SELECT set_config('statement_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $1, true)`, [value]);
 }
 
 /** The Postgres server URL with another database name. */
@@ -159,7 +232,14 @@ export class Database {
       migrationsTableName: 'migrations',
       applicationName: options.applicationName,
       poolSize: options.poolSize,
-      extra: { max: options.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+      extra: {
+        max: options.poolSize,
+        connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+        idleTimeoutMillis: 30000,
+        // a statement or an idle transaction that hangs (a lost client, a lock queue) is cut by the server
+        statement_timeout: options.statementTimeoutMs ?? 30000,
+        idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60000,
+      },
       logging: false,
     });
   }
@@ -192,7 +272,12 @@ export class Database {
       migrationsTableName: 'migrations',
       applicationName: `${this.options.applicationName}-migration`,
       poolSize: 1,
-      extra: { max: 1, connectionTimeoutMillis: 5000 },
+      extra: {
+        max: 1,
+        connectionTimeoutMillis: 5000,
+        statement_timeout: this.options.migrationStatementTimeoutMs ?? 0,
+        idle_in_transaction_session_timeout: 0,
+      },
       logging: false,
     });
     // replicas starting at the same moment migrate and reconcile grants one after the other
@@ -256,7 +341,11 @@ export class Database {
 
   /** A dedicated connection, for LISTEN and session advisory locks. */
   async dedicatedClient(): Promise<Client> {
-    const client = new Client({ connectionString: this.options.url, application_name: `${this.options.applicationName}-dedicated` });
+    const client = new Client({
+      connectionString: this.options.url,
+      application_name: `${this.options.applicationName}-dedicated`,
+      statement_timeout: this.options.statementTimeoutMs ?? 30000,
+    });
     await client.connect();
     return client;
   }

@@ -7,7 +7,7 @@ import { ConsumerRunner } from './consumer.runner';
 import { ConcurrencyError, Database } from './database.client';
 import { envelope } from './envelope.factory';
 import { appendToStream, readStream } from './event.store';
-import { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
+import { EVENTING_MIGRATIONS } from './migrations/eventing.migrations';
 import { enqueue, OutboxRelay, outboxPending } from './outbox.relay';
 
 /**
@@ -62,7 +62,7 @@ describe('eventing on real Postgres and Kafka', () => {
     db = new Database({
       url: scratch.url,
       poolSize: 5,
-      migrations: [EventingTables1732400000000],
+      migrations: EVENTING_MIGRATIONS,
       logger,
       applicationName: 'eventing-test',
     });

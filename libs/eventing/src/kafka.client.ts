@@ -1,4 +1,4 @@
-import { Admin, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface KafkaOptions {
@@ -48,14 +48,59 @@ export function createKafka(options: KafkaOptions): Kafka {
   });
 }
 
+/** A topic a service needs, with what it must have been provisioned with. */
+export interface RequiredTopic {
+  name: string;
+  partitions: number;
+  /** Topic configs that must hold exactly (an event topic's retention: kept forever); none for dead-letter topics. */
+  config: Readonly<Record<string, string>>;
+}
+
+/** What the broker says of a topic: its partition count and its effective configs. */
+export interface FoundTopic {
+  partitions: number;
+  config: Readonly<Record<string, string | undefined>>;
+}
+
 /**
- * The topics a service needs must already exist: they are provisioned by the bus's admin,
- * and a service may not create them. A topic that is missing, or that this principal may not
- * describe, stops the start with its name and how to provision it. Waits (up to `timeoutMs`)
- * only for partitions still without a leader, as right after a broker restart.
+ * How a topic differs from what the service needs, one sentence each: a partition count other
+ * than the configured one (keys would map to other partitions than the producers' and the
+ * group's), a config that differs (a finite retention silently drops the history that audit and
+ * projections rebuild from).
  */
-export async function requireTopics(admin: Admin, topics: string[], principal: string, timeoutMs = 60000): Promise<void> {
+export function topicProblems(required: RequiredTopic, found: FoundTopic): string[] {
+  const problems: string[] = [];
+  if (found.partitions !== required.partitions) {
+    problems.push(
+      `${required.name} has ${found.partitions} partition${found.partitions === 1 ? '' : 's'}, configured ${required.partitions} ` +
+        "(TOPIC_PARTITIONS): a topic's partitions are not changed in place; recreate it with that count, or set TOPIC_PARTITIONS to its count for provisioning and every service",
+    );
+  }
+  for (const [name, value] of Object.entries(required.config)) {
+    const actual = found.config[name];
+    if (actual === value) continue;
+    const why = name.startsWith('retention.')
+      ? ' (event topics keep everything: a finite retention deletes the history audit rebuilds from)'
+      : '';
+    problems.push(
+      `${required.name} has ${name}=${actual ?? '(unset)'}, needs ${name}=${value}${why}: provision again (node deploy/local/infra.js provision ` +
+        `brings existing topics to the declared configs; on Kubernetes the KafkaTopic of deploy/k8s/kafka), or ` +
+        `kafka-configs.sh --alter --entity-type topics --entity-name ${required.name} --add-config ${name}=${value}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * The topics a service needs must already exist, as provisioned: they are made by the bus's
+ * admin, and a service may not create them. A topic that is missing, or that this principal may
+ * not describe, stops the start with its name and how to provision it; so does one with another
+ * partition count or a finite retention (`topicProblems`). Waits (up to `timeoutMs`) only for
+ * partitions still without a leader, as right after a broker restart.
+ */
+export async function requireTopics(admin: Admin, required: RequiredTopic[], principal: string, timeoutMs = 60000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const topics = required.map((t) => t.name);
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (missing.length > 0) {
@@ -68,7 +113,24 @@ export async function requireTopics(admin: Admin, topics: string[], principal: s
   for (;;) {
     const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
     const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
-    if (leaderless.length === 0) return;
+    if (leaderless.length === 0) {
+      const configs = await admin
+        .describeConfigs({ resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })), includeSynonyms: false })
+        .catch((error: Error) => {
+          throw new Error(
+            `principal ${principal} may not describe the configs of its topics (${error.message}): the services check retention and ` +
+              'partitions at start; provision the bus again to grant DescribeConfigs on them (node deploy/local/infra.js provision, or deploy/k8s/kafka/users.yaml)',
+          );
+        });
+      const problems = required.flatMap((t) => {
+        const resource = configs.resources.find((r) => r.resourceName === t.name);
+        const config = Object.fromEntries((resource?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
+        const partitions = metadata.find((m) => m.name === t.name)?.partitions.length ?? 0;
+        return topicProblems(t, { partitions, config });
+      });
+      if (problems.length > 0) throw new Error(`Kafka topics not as provisioned:\n  ${problems.join('\n  ')}`);
+      return;
+    }
     if (Date.now() > deadline) throw new Error(`Kafka topics without a leader after ${timeoutMs} ms: ${leaderless.join(', ')}`);
     await new Promise((r) => setTimeout(r, 250));
   }

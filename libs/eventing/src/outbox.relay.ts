@@ -39,6 +39,12 @@ export interface RelayOptions {
   /** Prefix for the topic names stored in the outbox. */
   topicPrefix: (topic: string) => string;
   batchSize?: number;
+  /**
+   * Most bytes one send carries (keys, values and a per-record allowance), below the broker's
+   * message.max.bytes (1 MiB by default); a batch always takes at least one row, and a row that
+   * alone is over it is set aside (`outbox_set_aside`), never retried forever.
+   */
+  maxBatchBytes?: number;
   /** Polling interval when no notification arrives (rows held back by a long transaction). */
   pollMs?: number;
   /** How long to wait after a wake-up before reading the outbox (Kafka's linger.ms). */
@@ -52,6 +58,21 @@ interface OutboxRow {
   topic: string;
   message_key: string;
   payload: string;
+  size: number;
+  /** Rows ready within the row limit, before the byte bound. */
+  ready: string;
+}
+
+/** What a record costs besides its key and value (record and batch headers), counted against `maxBatchBytes`. */
+const RECORD_OVERHEAD_BYTES = 64;
+export const DEFAULT_MAX_BATCH_BYTES = 1_000_000;
+
+/** The broker refused a record or a batch for its size (kafkajs wraps protocol errors in causes). */
+function tooLarge(error: unknown): boolean {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
+  }
+  return false;
 }
 
 /**
@@ -59,7 +80,11 @@ interface OutboxRow {
  * deletes them. Reads only rows of transactions older than every transaction still running
  * (`tx_id < pg_snapshot_xmin`), so a transaction that commits late is never overtaken or
  * skipped. A crash between send and delete publishes the rows again: consumers' inboxes
- * make that harmless. One relay per database holds an advisory lock; others stand by.
+ * make that harmless. One relay per database holds an advisory lock; others stand by. The
+ * lead ends the moment the connection holding the lock errors or ends (another relay may hold
+ * it by then): nothing more is sent until the lock is held again on a new connection. Batches
+ * are bounded by bytes; a row too large to ever publish is set aside with its reason, and the
+ * rows after it go on.
  */
 export class OutboxRelay {
   private running = false;
@@ -69,10 +94,20 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly lingerMs: number;
+  private readonly maxBatchBytes: number;
+  /** Rows the next batch may take: halved while the broker refuses batches for their size. */
+  private rowLimit: number;
+  /** The last batch stopped at the byte bound: more rows are ready. */
+  private full = false;
+  /** This relay holds the lock on a live connection. */
+  leading = false;
   published = 0;
+  setAside = 0;
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 1000;
+    this.rowLimit = this.batchSize;
+    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.pollMs = options.pollMs ?? 250;
     this.lingerMs = options.lingerMs ?? 5;
   }
@@ -100,14 +135,14 @@ export class OutboxRelay {
       try {
         await this.lead();
       } catch (error) {
-        log.warn({ err: error }, 'outbox relay interrupted; retrying');
+        log.warn({ err: error }, 'outbox relay interrupted; waiting for the relay lock again');
         await this.closeListener();
         if (this.running) await sleep(1000);
       }
     }
-    // Final flush on shutdown, if the database is reachable.
+    // Final flush on shutdown, if this relay still leads and the database is reachable.
     try {
-      while ((await this.publishBatch()) > 0);
+      while (this.leading && (await this.publishBatch(() => this.leading)) > 0);
     } catch (error) {
       log.warn({ err: error }, 'outbox not flushed on shutdown; it will be published on the next start');
     }
@@ -117,6 +152,7 @@ export class OutboxRelay {
   private async closeListener(): Promise<void> {
     const client = this.listener;
     this.listener = undefined;
+    this.leading = false;
     if (client) await client.end().catch(() => undefined);
   }
 
@@ -124,19 +160,31 @@ export class OutboxRelay {
   private async lead(): Promise<void> {
     const client = await this.options.db.dedicatedClient();
     this.listener = client;
-    client.on('error', () => this.poke());
+    // the lock lives as long as this connection: when it errors or ends, the lead is over at once
+    let lost: Error | undefined;
+    const lose = (error?: Error) => {
+      lost ??= error ?? new Error('the relay lock connection ended');
+      if (this.listener === client) this.leading = false;
+      this.poke();
+    };
+    client.on('error', lose);
+    client.on('end', () => lose());
     client.on('notification', () => this.poke());
     // Wait to become the one relay of this database.
     for (;;) {
       if (!this.running) return;
+      if (lost) throw lost;
       const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS locked");
       if (rows[0]?.locked) break;
       await sleep(this.pollMs * 4);
     }
+    if (lost) throw lost;
+    this.leading = true;
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
     while (this.running) {
-      const published = await this.publishBatch();
-      if (published < this.batchSize) {
+      if (lost) throw lost;
+      const published = await this.publishBatch(() => this.leading && lost === undefined);
+      if (published < this.rowLimit && !this.full) {
         await this.waker.wait(this.pollMs);
         // linger a moment after a wake-up: rows committed meanwhile go in the same send
         await sleep(this.lingerMs);
@@ -144,16 +192,29 @@ export class OutboxRelay {
     }
   }
 
-  /** Publish one batch; returns how many rows it published. */
-  async publishBatch(): Promise<number> {
+  /**
+   * Publish one batch (at most `batchSize` rows and `maxBatchBytes`, at least one row); returns
+   * how many rows it published or set aside. `mayPublish` is asked right before the send.
+   */
+  async publishBatch(mayPublish: () => boolean = () => true): Promise<number> {
     const { db, producer, topicPrefix } = this.options;
     const rows = await db.query<OutboxRow>(
-      `SELECT id, topic, message_key, payload FROM outbox
-       WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY id LIMIT $1`,
-      [this.batchSize],
+      `SELECT id, topic, message_key, payload, size, ready FROM (
+         SELECT *, sum(size) OVER (ORDER BY id) AS running, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS ready FROM (
+           SELECT id, topic, message_key, payload, octet_length(message_key) + octet_length(payload) + $3::int AS size FROM outbox
+           WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY id LIMIT $1) candidates) bounded
+       WHERE running <= $2 OR n = 1
+       ORDER BY id`,
+      [this.rowLimit, this.maxBatchBytes, RECORD_OVERHEAD_BYTES],
     );
+    this.full = false;
     if (rows.length === 0) return 0;
+    if (rows.length === 1 && rows[0].size > this.maxBatchBytes) {
+      return this.putAside(rows[0], `TOO_LARGE: ${rows[0].size} bytes, over the relay's limit of ${this.maxBatchBytes} (maxBatchBytes)`);
+    }
+    this.full = Number(rows[0].ready) > rows.length; // stopped at the byte bound: more rows are ready
+    if (!mayPublish()) return 0;
     const byTopic = new Map<string, { key: string; value: string }[]>();
     for (const row of rows) {
       const topic = topicPrefix(row.topic);
@@ -161,13 +222,54 @@ export class OutboxRelay {
       if (!list) byTopic.set(topic, (list = []));
       list.push({ key: row.message_key, value: row.payload });
     }
-    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+    try {
+      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+    } catch (error) {
+      if (!tooLarge(error)) throw error;
+      // the broker's limit is lower than ours: narrow down to the row it refuses, then set that one aside
+      if (rows.length === 1)
+        return this.putAside(rows[0], `TOO_LARGE: ${rows[0].size} bytes, refused by the broker (${(error as Error).message})`);
+      this.rowLimit = Math.max(1, Math.floor(rows.length / 2));
+      this.full = true;
+      return 0;
+    }
+    this.rowLimit = this.batchSize;
     const ids = rows.map((r) => r.id);
     await this.options.afterSend?.(ids);
     await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
     this.published += rows.length;
     return rows.length;
   }
+
+  /**
+   * Move a row that can never be published out of the outbox, with its reason, so that the rows
+   * after it go on; an operator publishes it again by hand once the limit allows (or the producer
+   * is fixed). One error line per row: its id, topic and size, never its content.
+   */
+  private async putAside(row: OutboxRow, reason: string): Promise<number> {
+    const moved = await this.options.db.query<{ id: string }>(
+      `WITH moved AS (DELETE FROM outbox WHERE id = $1 RETURNING *)
+       INSERT INTO outbox_set_aside (id, tx_id, topic, message_key, message_id, payload, size, reason, created_at)
+       SELECT id, tx_id, topic, message_key, message_id, payload, $2, $3, created_at FROM moved
+       RETURNING id`,
+      [row.id, row.size, reason],
+    );
+    if (moved.length > 0) {
+      this.setAside += 1;
+      this.options.logger.error(
+        { outboxId: row.id, topic: row.topic, size: row.size, reason },
+        'outbox row set aside: it can never be published',
+      );
+    }
+    this.rowLimit = this.batchSize;
+    this.full = true; // the rows after it are next, at once
+    return 1;
+  }
+}
+
+export async function outboxSetAside(db: Database): Promise<number> {
+  const [row] = await db.query<{ n: string }>('SELECT count(*) AS n FROM outbox_set_aside');
+  return Number(row?.n ?? 0);
 }
 
 export async function outboxPending(db: Database): Promise<number> {

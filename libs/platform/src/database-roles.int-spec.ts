@@ -1,10 +1,4 @@
-import {
-  Database,
-  EVENTING_GRANTS,
-  EventingTables1732400000000,
-  EventsNoTruncate1732400000010,
-  RuntimePrivilegeError,
-} from '@msb/eventing';
+import { Database, EVENTING_GRANTS, EVENTING_MIGRATIONS, RuntimePrivilegeError } from '@msb/eventing';
 import { adminServerUrl, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -16,7 +10,7 @@ import pino from 'pino';
  * could do more than declared (a superuser), stops the start.
  */
 const logger = pino({ level: 'silent' });
-const migrations = [EventingTables1732400000000, EventsNoTruncate1732400000010];
+const migrations = EVENTING_MIGRATIONS;
 
 describe('the runtime role’s grants at a service’s start', () => {
   let name: string;

@@ -28,3 +28,4 @@ export * from './access-log/access-log.store';
 export { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
 export * from './migrations/payer.grants';
 export * from './database-roles.config';
+export { DEAD_LETTER_ROUTES, DeadLettersController } from './dead-letters.controller';

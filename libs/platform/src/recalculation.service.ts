@@ -1,4 +1,4 @@
-import { Database, Tx, Waker } from '@msb/eventing';
+import { allowLongTransaction, Database, Tx, Waker } from '@msb/eventing';
 import type { Logger } from 'pino';
 
 export interface RecalculationJob {
@@ -38,6 +38,9 @@ export interface RecalculationOptions {
   /** This instance's name, recorded with each batch it recomputes. */
   instance?: string;
 }
+
+/** How long one recalculation batch may run (its statements and the decisions between them). */
+const BATCH_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface JobRow {
   id: string;
@@ -130,6 +133,8 @@ export class RecalculationWorker {
     const { db, logger } = this.options;
     const batchSize = this.options.batchSize ?? 500;
     const outcome = await db.transaction(async (tx) => {
+      // a batch decides hundreds of person-years in one transaction: beyond the pool's per-statement limits
+      await allowLongTransaction(tx, BATCH_TIMEOUT_MS);
       const [row] = await tx.query<JobRow>(
         "SELECT * FROM recalculations WHERE status IN ('PENDING', 'RUNNING') ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
       );

@@ -10,6 +10,7 @@ import { createLogger, NestPinoLogger } from './service.logger';
 import { buildOpenApi, OPS_ROUTES, RouteDoc } from './openapi.document';
 import { OPENAPI_DOCUMENT, OpsController, PARKED_COUNTER, ParkedCounter, ROUTER_TABLE, RUNTIME } from './ops.controller';
 import { AccessLogController } from './access-log/access-log.controller';
+import { DEAD_LETTER_ROUTES, DeadLettersController } from './dead-letters.controller';
 import { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
 import { ACCESS_LOG_GRANT } from './migrations/payer.grants';
 import { accessRules, installAuthentication, RouterTable } from './auth/route-access';
@@ -89,7 +90,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
     consumes: def.consumes,
   });
   // every route declares who may call it, once; the token's audience is the service's name
-  const rules = accessRules([...def.routes, ...OPS_ROUTES]);
+  const rules = accessRules([...def.routes, ...OPS_ROUTES, ...DEAD_LETTER_ROUTES]);
   const verifier = new TokenVerifier(issuers, def.service);
   const routerTable: RouterTable = { routes: [] };
   const started: { app?: NestFastifyApplication } = {};
@@ -122,11 +123,11 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await runtime.start();
 
   let parkedCounter: ParkedCounter = async () => 0;
-  const document = buildOpenApi(def.title, def.description, config.PORT, def.routes);
+  const document = buildOpenApi(def.title, def.description, config.PORT, [...def.routes, ...DEAD_LETTER_ROUTES]);
 
   @Module({
     imports: [def.module(runtime)],
-    controllers: [OpsController, AccessLogController],
+    controllers: [OpsController, AccessLogController, DeadLettersController],
     providers: [
       { provide: RUNTIME, useValue: runtime },
       { provide: ROUTER_TABLE, useValue: routerTable },

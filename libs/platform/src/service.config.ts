@@ -1,3 +1,4 @@
+import { DEFAULT_PARTITIONS } from '@msb/contracts';
 import { z } from 'zod';
 import { databaseRoleProblems, LOCAL_MIGRATION_URL, localRuntimeUrl } from './database-roles.config';
 
@@ -13,6 +14,10 @@ export const baseConfigSchema = z.object({
   /** The migration role, used at start only. */
   DATABASE_MIGRATION_URL: z.string().url().default(LOCAL_MIGRATION_URL),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+  /** Postgres statement_timeout of the service's connections (0: none); migrations run without one. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
+  /** Postgres idle_in_transaction_session_timeout of the service's connections (0: none). */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60000),
   // default: the local broker, 127.0.0.1:LOCAL_KAFKA_PORT (19092)
   KAFKA_BROKERS: z.string().min(1),
   // the agency's own Kafka user (SASL/SCRAM-SHA-512): the bus has no anonymous listener
@@ -23,6 +28,10 @@ export const baseConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]*$/)
     .default(''),
+  /** Most bytes one outbox send carries, below the broker's message.max.bytes (1 MiB by default). */
+  OUTBOX_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  /** Partitions of the event topics, as provisioned (a service refuses to start on another count). */
+  TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(DEFAULT_PARTITIONS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()

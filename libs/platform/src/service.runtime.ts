@@ -1,4 +1,4 @@
-import { deadLetterTopic, prefixed, TopicName } from '@msb/contracts';
+import { DEAD_LETTER_TOPIC_SETTINGS, deadLetterTopic, EVENT_TOPIC_SETTINGS, prefixed, TopicName } from '@msb/contracts';
 import {
   consumerLag,
   ConsumerRunner,
@@ -8,10 +8,10 @@ import {
   databaseStats,
   deadLetterCount,
   EVENTING_GRANTS,
-  EventingTables1732400000000,
-  EventsNoTruncate1732400000010,
+  EVENTING_MIGRATIONS,
   OutboxRelay,
   outboxPending,
+  outboxSetAside,
   requireTopics,
   TableGrant,
 } from '@msb/eventing';
@@ -81,7 +81,9 @@ export class ServiceRuntime {
     this.db = new Database({
       url: config.databaseUrl,
       poolSize: config.DATABASE_POOL_SIZE,
-      migrations: [EventingTables1732400000000, EventsNoTruncate1732400000010, ...options.migrations],
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      migrations: [...EVENTING_MIGRATIONS, ...options.migrations],
       migration: { url: config.migrationDatabaseUrl, grants: [...EVENTING_GRANTS, ...options.grants] },
       logger,
       applicationName: config.service,
@@ -105,6 +107,7 @@ export class ServiceRuntime {
       producer: this.producer,
       logger: logger.child({ component: 'outbox-relay' }),
       topicPrefix: (t) => this.topic(t),
+      maxBatchBytes: config.OUTBOX_MAX_BATCH_BYTES,
     });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.kafkaUp = false));
     this.producer.on(this.producer.events.CONNECT, () => (this.kafkaUp = true));
@@ -130,12 +133,14 @@ export class ServiceRuntime {
   async start(): Promise<void> {
     await this.db.open();
     await this.admin.connect();
+    // event topics with the configured partitions and kept forever; dead-letter topics with theirs
+    const events = { partitions: this.options.config.TOPIC_PARTITIONS, config: EVENT_TOPIC_SETTINGS.config };
+    const deadLetters = { partitions: DEAD_LETTER_TOPIC_SETTINGS.partitions, config: {} };
     await requireTopics(
       this.admin,
       [
-        ...this.options.produces.map((t) => this.topic(t)),
-        ...this.options.consumes.map((t) => this.topic(t)),
-        ...this.options.consumes.map((t) => deadLetterTopic(this.topic(t))),
+        ...[...new Set([...this.options.produces, ...this.options.consumes])].map((t) => ({ name: this.topic(t), ...events })),
+        ...this.options.consumes.map((t) => ({ name: deadLetterTopic(this.topic(t)), ...deadLetters })),
       ],
       this.options.config.KAFKA_SASL_USERNAME,
     );
@@ -163,6 +168,11 @@ export class ServiceRuntime {
     this.consumers.push({ spec, runner });
     await runner.start();
     return runner;
+  }
+
+  /** The running consumer of a group (full name) that reads a topic (full name): who re-drives its dead letters. */
+  consumerFor(groupId: string, topic: string): ConsumerRunner | undefined {
+    return this.consumers.find((c) => this.group(c.spec.group) === groupId && c.spec.topics.some((t) => this.topic(t) === topic))?.runner;
   }
 
   /** Refuse new writes from now on (HTTP answers 503 to them). */
@@ -207,6 +217,8 @@ export class ServiceRuntime {
       instance: this.options.config.INSTANCE_ID,
       consumerLag: lag,
       outboxPending: await outboxPending(this.db),
+      // outbox rows too large to ever publish, moved aside for an operator: zero when all is well
+      outboxSetAside: await outboxSetAside(this.db),
       parked: await parked(),
       deadLettered: await deadLetterCount(this.db),
       recalculating: open.length,
@@ -219,7 +231,9 @@ export class ServiceRuntime {
         total: j.total,
         changed: j.changed,
       })),
-      paused: this.consumers.flatMap((c) => c.runner.paused),
+      // partitions this instance holds still: stopped at an event of a newer version (until an upgraded
+      // consumer reads it) or waiting out a temporary failure (the database); none when all is well
+      paused: this.consumers.flatMap((c) => [...c.runner.paused, ...c.runner.stalls.list()].map((p) => ({ group: c.spec.group, ...p }))),
       // per instance (since it started): consumed, consumerTransactions, published, database
       consumed: this.consumers.reduce((n, c) => n + c.runner.processed, 0),
       consumerTransactions: this.consumers.reduce((n, c) => n + c.runner.transactions, 0),

@@ -21,10 +21,17 @@ export interface BusModule {
   kafkaConfig: (principal: Principal, brokers: string[]) => KafkaSettings;
   agencyEnv: (agency: Agency, brokers: string[]) => Record<string, string>;
   clientConfig: (principal: Principal, brokers: string[]) => string;
-  busTopics: (prefix?: string, partitions?: number) => { topic: string; numPartitions: number }[];
+  busTopics: (
+    prefix?: string,
+    partitions?: number,
+  ) => { topic: string; numPartitions: number; configEntries: { name: string; value: string }[] }[];
   grants: () => Record<Agency, { writes: string[]; reads: string[]; groupPrefix: string }>;
   aclBindings: (prefix?: string) => unknown[];
-  provision: (options: { brokers: string[]; prefix?: string; partitions?: number }) => Promise<{ topics: string[] }>;
+  provision: (options: {
+    brokers: string[];
+    prefix?: string;
+    partitions?: number;
+  }) => Promise<{ topics: string[]; created: string[]; altered: string[] }>;
   deprovision: (options: { brokers: string[]; prefix: string }) => Promise<void>;
 }
 
