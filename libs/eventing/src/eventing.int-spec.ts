@@ -8,6 +8,7 @@ import { ConcurrencyError, Database } from './database.client';
 import { envelope } from './envelope.factory';
 import { appendToStream, readStream } from './event.store';
 import { EventingTables1732400000000 } from './migrations/1732400000000-eventing-tables';
+import { OutboxTraceContext1732400000015 } from './migrations/1732400000015-outbox-trace-context';
 import { enqueue, OutboxRelay, outboxPending } from './outbox.relay';
 
 /**
@@ -62,7 +63,7 @@ describe('eventing on real Postgres and Kafka', () => {
     db = new Database({
       url: scratch.url,
       poolSize: 5,
-      migrations: [EventingTables1732400000000],
+      migrations: [EventingTables1732400000000, OutboxTraceContext1732400000015],
       logger,
       applicationName: 'eventing-test',
     });

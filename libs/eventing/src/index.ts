@@ -12,4 +12,8 @@ export * from './snapshot.store';
 export * from './relay.waker';
 export * from './request.batcher';
 export { EventsNoTruncate1732400000010 } from './migrations/1732400000010-events-no-truncate';
+export { OutboxTraceContext1732400000015 } from './migrations/1732400000015-outbox-trace-context';
+export * from './transaction.hooks';
+export * from './trace.propagation';
+export * from './consumer.tracing';
 export { EVENTING_GRANTS } from './migrations/eventing.grants';

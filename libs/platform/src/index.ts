@@ -27,3 +27,6 @@ export * from './access-log/access-log.store';
 export { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
 export * from './migrations/payer.grants';
 export * from './database-roles.config';
+export * from './observability/service.metrics';
+export * from './observability/http.observability';
+export * from './observability/tracing.setup';

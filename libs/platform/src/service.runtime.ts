@@ -11,6 +11,7 @@ import {
   EventingTables1732400000000,
   EventsNoTruncate1732400000010,
   OutboxRelay,
+  OutboxTraceContext1732400000015,
   outboxPending,
   requireTopics,
   TableGrant,
@@ -81,7 +82,7 @@ export class ServiceRuntime {
     this.db = new Database({
       url: config.databaseUrl,
       poolSize: config.DATABASE_POOL_SIZE,
-      migrations: [EventingTables1732400000000, EventsNoTruncate1732400000010, ...options.migrations],
+      migrations: [EventingTables1732400000000, EventsNoTruncate1732400000010, OutboxTraceContext1732400000015, ...options.migrations],
       migration: { url: config.migrationDatabaseUrl, grants: [...EVENTING_GRANTS, ...options.grants] },
       logger,
       applicationName: config.service,
@@ -163,6 +164,11 @@ export class ServiceRuntime {
     this.consumers.push({ spec, runner });
     await runner.start();
     return runner;
+  }
+
+  /** The consumer groups started (broker-side names) and the topics each reads (for the lag metrics). */
+  consumerGroups(): { group: string; topics: string[] }[] {
+    return this.consumers.map(({ spec }) => ({ group: this.group(spec.group), topics: spec.topics.map((t) => this.topic(t)) }));
   }
 
   /** Refuse new writes from now on (HTTP answers 503 to them). */
