@@ -32,7 +32,7 @@ export class ServiceMetrics {
 
   private readonly collectErrors = new Counter({
     name: 'msb_metrics_collect_errors_total',
-    help: 'Scrapes at which a gauge could not be read (its previous value is kept), by source',
+    help: 'Scrapes at which a gauge could not be read (its previous value is kept), by source; a failure shows from the next scrape on',
     labelNames: ['source'] as const,
     registers: [this.registry],
   });
