@@ -30,8 +30,9 @@ export const baseConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   INSTANCE_ID: z.string().default(`${process.pid}`),
-  /** OTLP/HTTP base URL (spans go to <url>/v1/traces); none: tracing records and sends nothing. */
+  /** OTLP/HTTP base URL (spans go to <url>/v1/traces), or the traces URL itself; neither: tracing records and sends nothing. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

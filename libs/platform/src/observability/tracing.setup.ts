@@ -15,7 +15,8 @@ export interface Tracing {
 
 /**
  * OpenTelemetry tracing of one service process. With `OTEL_EXPORTER_OTLP_ENDPOINT` set, spans
- * are recorded and sent by OTLP/HTTP (JSON) to `<endpoint>/v1/traces`, batched (the SDK's
+ * are recorded and sent by OTLP/HTTP (JSON) to `<endpoint>/v1/traces` (or to
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, as it is), batched (the SDK's
  * `OTEL_BSP_*` variables tune the batches; `OTEL_EXPORTER_OTLP_HEADERS` adds headers). Without
  * it nothing is recorded or sent; the W3C propagator and the context manager are still set, so
  * that a `traceparent` received passes through this service to the messages it causes.
@@ -33,7 +34,8 @@ export function startTracing(service: string, instanceId: string, logger: Logger
     { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
   );
   const propagator = new W3CTraceContextPropagator();
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+  const configured = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!configured) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(propagator);
     return { exporting: false, shutdown: async () => undefined };
@@ -43,7 +45,7 @@ export function startTracing(service: string, instanceId: string, logger: Logger
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   provider.register({ propagator });
-  const endpoint = new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const endpoint = new URL(configured);
   logger.info({ endpoint: endpoint.origin }, 'tracing: spans are exported by OTLP/HTTP');
   return {
     exporting: true,
