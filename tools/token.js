@@ -5,7 +5,7 @@
  *   npm run -s token -- --role ROLE [--hospital ID] [--regions R1,R2] [--ttl SECONDS]
  *                       [--audience SERVICE,…] [--subject NAME]
  *
- * ROLE: hospital, basic-officer, insurer-officer, civil-affairs-officer, auditor, operator
+ * ROLE: hospital, basic-officer, insurer-officer, civil-affairs-officer, auditor, operator, monitor
  * (several: --role a,b). The audience defaults to the services the role acts on.
  */
 'use strict';

@@ -25,6 +25,8 @@ const ROLE_AUDIENCES = {
   'civil-affairs-officer': ['medical-assistance'],
   auditor: SERVICES,
   operator: SERVICES,
+  // read-only: /metrics (what Prometheus scrapes with)
+  monitor: SERVICES,
 };
 const ROLES = Object.keys(ROLE_AUDIENCES);
 

@@ -13,6 +13,7 @@ import { BasicTables1732400000100 } from './migrations/1732400000100-basic-table
 import { SlipPersonYears1732400000110 } from './migrations/1732400000110-slip-person-years';
 import { ClaimFirstHash1732400000120 } from './migrations/1732400000120-claim-first-hash';
 import { ClaimHospital1732400000130 } from './migrations/1732400000130-claim-hospital';
+import { ClaimSettledAt1732400000147 } from './migrations/1732400000147-claim-settled-at';
 import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
@@ -32,6 +33,7 @@ export const basicInsuranceService: ServiceDefinition = {
     SlipPersonYears1732400000110,
     ClaimFirstHash1732400000120,
     ClaimHospital1732400000130,
+    ClaimSettledAt1732400000147,
   ],
   grants: BASIC_GRANTS,
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],

@@ -5,6 +5,8 @@ import { classifyError, Database, sleep, Tx } from './database.client';
 import { Batcher, Outcome } from './request.batcher';
 import { claimInbox } from './inbox.store';
 import { PartitionStalls, StallOptions } from './partition.stalls';
+import { traceHandling } from './consumer.tracing';
+import { context as traceContext, ROOT_CONTEXT } from '@opentelemetry/api';
 
 export interface MessageContext {
   topic: string;
@@ -349,12 +351,19 @@ export class ConsumerRunner {
         })),
     );
     const batch = perWork.flat();
+    // each message is handled in a span of its own; what it causes carries that span (consumer.tracing.ts)
+    const headers = new Map(works.flatMap((w) => w.valid.map((d) => [d.id, d.message.headers] as const)));
+    const traced = traceHandling(
+      tx,
+      this.options.groupId,
+      batch.map((b) => ({ ...b.context, id: b.envelope.id, type: b.envelope.type, headers: headers.get(b.envelope.id) })),
+    );
     if (this.options.handleBatch) {
-      if (batch.length > 0) await this.options.handleBatch(tx, batch);
+      if (batch.length > 0) await traceContext.with(ROOT_CONTEXT, () => this.options.handleBatch!(tx, batch));
     } else {
       for (const { envelope, context } of batch) {
         const handler = this.options.handlers?.[envelope.type] as MessageHandler | undefined;
-        if (handler) await handler(tx, envelope as TypedEnvelope<EventType>, context);
+        if (handler) await traceContext.with(traced.get(envelope.id)!, () => handler(tx, envelope as TypedEnvelope<EventType>, context));
       }
     }
     return perWork.map((list) => list.map((b) => b.envelope));

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from 'pino';
 import { applyRuntimeGrants, TableGrant } from './database.grants';
+import { settleTransaction } from './transaction.hooks';
 
 /** One database statement runner, inside or outside a transaction. */
 export interface Tx {
@@ -315,19 +316,25 @@ export class Database {
     }
   }
 
-  /** Run `work` in one transaction, retrying it from the start when Postgres asks to. */
+  /**
+   * Run `work` in one transaction, retrying it from the start when Postgres asks to. Each
+   * attempt is its own `Tx`: what it registered with `afterCommit` runs only if it committed.
+   */
   async transaction<T>(work: (tx: Tx) => Promise<T>, attempts = 8): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const runner = this.dataSource.createQueryRunner();
+      const tx = new RunnerTx(runner);
       try {
         await runner.connect();
         await runner.startTransaction();
         databaseStats.transactions += 1;
-        const result = await work(new RunnerTx(runner));
+        const result = await work(tx);
         await runner.commitTransaction();
+        settleTransaction(tx, { committed: true }, this.hookFailed);
         return result;
       } catch (error) {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        settleTransaction(tx, { committed: false, error }, this.hookFailed);
         if (attempt < attempts && isRetryable(error)) {
           await sleep(Math.min(1000, 5 * 2 ** attempt) * (0.5 + Math.random()));
           continue;
@@ -338,6 +345,8 @@ export class Database {
       }
     }
   }
+
+  private readonly hookFailed = (error: unknown) => this.logger.warn({ err: error }, 'an after-transaction hook failed');
 
   /** A dedicated connection, for LISTEN and session advisory locks. */
   async dedicatedClient(): Promise<Client> {

@@ -1,9 +1,10 @@
 import type { Envelope } from '@msb/contracts';
 import type { Client } from 'pg';
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Database, sleep, Tx } from './database.client';
 import { Waker } from './relay.waker';
+import { injectTrace, traceContextFor } from './trace.propagation';
 
 export interface OutgoingMessage {
   topic: string;
@@ -15,18 +16,22 @@ const NOTIFY_CHANNEL = 'outbox';
 
 /**
  * Put messages in the outbox, in the caller's transaction: they are published if and only
- * if that transaction commits. The NOTIFY wakes the relay at commit.
+ * if that transaction commits. The NOTIFY wakes the relay at commit. Each row keeps the trace
+ * context of what caused its message (trace.propagation.ts), which the relay sends as headers.
  */
 export async function enqueue(tx: Tx, messages: OutgoingMessage[]): Promise<void> {
   if (messages.length === 0) return;
+  const traces = messages.map((m) => injectTrace(traceContextFor(tx, m.envelope)));
   await tx.execute(
-    `INSERT INTO outbox (topic, message_key, message_id, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[])`,
+    `INSERT INTO outbox (topic, message_key, message_id, payload, traceparent, tracestate)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
     [
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
       messages.map((m) => m.envelope.id),
       messages.map((m) => JSON.stringify(m.envelope)),
+      traces.map((t) => t.traceparent ?? null),
+      traces.map((t) => t.tracestate ?? null),
     ],
   );
   await tx.execute(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
@@ -59,6 +64,8 @@ interface OutboxRow {
   message_key: string;
   payload: string;
   size: number;
+  traceparent: string | null;
+  tracestate: string | null;
   /** Rows ready within the row limit, before the byte bound. */
   ready: string;
 }
@@ -199,9 +206,10 @@ export class OutboxRelay {
   async publishBatch(mayPublish: () => boolean = () => true): Promise<number> {
     const { db, producer, topicPrefix } = this.options;
     const rows = await db.query<OutboxRow>(
-      `SELECT id, topic, message_key, payload, size, ready FROM (
+      `SELECT id, topic, message_key, payload, traceparent, tracestate, size, ready FROM (
          SELECT *, sum(size) OVER (ORDER BY id) AS running, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS ready FROM (
-           SELECT id, topic, message_key, payload, octet_length(message_key) + octet_length(payload) + $3::int AS size FROM outbox
+           SELECT id, topic, message_key, payload, traceparent, tracestate, octet_length(message_key) + octet_length(payload)
+             + coalesce(octet_length(traceparent), 0) + coalesce(octet_length(tracestate), 0) + $3::int AS size FROM outbox
            WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
            ORDER BY id LIMIT $1) candidates) bounded
        WHERE running <= $2 OR n = 1
@@ -215,12 +223,12 @@ export class OutboxRelay {
     }
     this.full = Number(rows[0].ready) > rows.length; // stopped at the byte bound: more rows are ready
     if (!mayPublish()) return 0;
-    const byTopic = new Map<string, { key: string; value: string }[]>();
+    const byTopic = new Map<string, Message[]>();
     for (const row of rows) {
       const topic = topicPrefix(row.topic);
       let list = byTopic.get(topic);
       if (!list) byTopic.set(topic, (list = []));
-      list.push({ key: row.message_key, value: row.payload });
+      list.push({ key: row.message_key, value: row.payload, ...traceHeaders(row) });
     }
     try {
       await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
@@ -270,6 +278,12 @@ export class OutboxRelay {
 export async function outboxSetAside(db: Database): Promise<number> {
   const [row] = await db.query<{ n: string }>('SELECT count(*) AS n FROM outbox_set_aside');
   return Number(row?.n ?? 0);
+}
+
+/** The W3C trace context a row was enqueued with, as Kafka headers. */
+function traceHeaders(row: OutboxRow): Pick<Message, 'headers'> {
+  if (!row.traceparent) return {};
+  return { headers: { traceparent: row.traceparent, ...(row.tracestate ? { tracestate: row.tracestate } : {}) } };
 }
 
 export async function outboxPending(db: Database): Promise<number> {

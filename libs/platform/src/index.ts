@@ -29,3 +29,6 @@ export { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
 export * from './migrations/payer.grants';
 export * from './database-roles.config';
 export { DEAD_LETTER_ROUTES, DeadLettersController } from './dead-letters.controller';
+export * from './observability/service.metrics';
+export * from './observability/http.observability';
+export * from './observability/tracing.setup';

@@ -20,6 +20,7 @@ const problemSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
+    requestId: { type: 'string', description: 'the request this answers (X-Request-Id)' },
     errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
   },
 };
@@ -52,6 +53,14 @@ export const OPS_ROUTES: RouteDoc[] = [
     summary: 'consumerLag, outboxPending, parked: zero lag and zero outbox means caught up',
     roles: ['operator'],
     responses: { 200: 'status' },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary:
+      'Prometheus metrics (text exposition): claims settled, adjustments, consumer lag, outbox, dead letters, parked and held person-years',
+    roles: ['operator', 'monitor'],
+    responses: { 200: 'text/plain; version=0.0.4' },
   },
   {
     method: 'get',

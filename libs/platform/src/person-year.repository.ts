@@ -1,5 +1,6 @@
 import { EventType, personKey, PersonYearRef, TopicName } from '@msb/contracts';
 import type { Decider } from '@msb/settlement';
+import { countAdjustmentsOnCommit } from './observability/payer.metrics';
 import {
   enqueue,
   envelope,
@@ -153,6 +154,7 @@ export class PersonYearRepository<S, C extends { type: string }, E extends { typ
       results.filter((r) => r.events.length > 0),
     );
     await enqueue(tx, outgoing);
+    countAdjustmentsOnCommit(tx, this.config.payer, results);
     return results;
   }
 }

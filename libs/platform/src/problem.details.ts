@@ -171,8 +171,11 @@ export function toProblem(exception: unknown, log?: Logger): ProblemDetails {
   };
 }
 
+/** Every problem names the request it answers (`requestId`, as in X-Request-Id and the access log). */
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails): void {
-  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  const requestId = reply.request?.id;
+  const body = requestId && problem.requestId === undefined ? { ...problem, requestId } : problem;
+  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 @Catch()

@@ -18,6 +18,10 @@ import { loadTrustedIssuers, TokenVerifier, TrustedIssuer } from './auth/token.v
 import { fastifyErrorProblem, Problem, ProblemFilter, sendProblem } from './problem.details';
 import { ServiceRuntime } from './service.runtime';
 import type { RecalculationWorker } from './recalculation.service';
+import { installHttpObservability, requestIdFrom } from './observability/http.observability';
+import { MetricsController } from './observability/metrics.controller';
+import { serviceMetrics } from './observability/service.metrics';
+import { startTracing } from './observability/tracing.setup';
 
 export interface ServiceDefinition {
   service: string;
@@ -37,6 +41,8 @@ export interface ServiceDefinition {
   start: (app: INestApplication, runtime: ServiceRuntime) => Promise<void>;
   /** Parked work for /status. */
   parked?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
+  /** Person-years held back, for the `msb_held_person_years` gauge (none: 0). */
+  held?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
   /** More figures for /status (batches, sizes). */
   extraStatus?: (app: INestApplication) => () => Promise<Record<string, unknown>>;
   /** The bulk recalculation worker, whose progress /status shows. */
@@ -81,6 +87,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
     throw e;
   }
   const logger = createLogger(def.service, config.LOG_LEVEL);
+  const tracing = startTracing(def.service, config.INSTANCE_ID, logger);
   const runtime = new ServiceRuntime({
     config,
     logger,
@@ -110,6 +117,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
       await runtime.stop().catch((e) => logger.error({ err: e }, 'runtime stop failed'));
       await closeHttp?.catch(() => undefined);
       await app?.close().catch(() => undefined);
+      await tracing.shutdown();
       logger.info('stopped');
     })());
   if (options.exitOnSignal !== false) {
@@ -123,11 +131,12 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await runtime.start();
 
   let parkedCounter: ParkedCounter = async () => 0;
+  let heldCounter: ParkedCounter = async () => 0;
   const document = buildOpenApi(def.title, def.description, config.PORT, [...def.routes, ...DEAD_LETTER_ROUTES]);
 
   @Module({
     imports: [def.module(runtime)],
-    controllers: [OpsController, AccessLogController, DeadLettersController],
+    controllers: [OpsController, AccessLogController, DeadLettersController, MetricsController],
     providers: [
       { provide: RUNTIME, useValue: runtime },
       { provide: ROUTER_TABLE, useValue: routerTable },
@@ -137,7 +146,13 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   })
   class RootModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, logger: false });
+  // a request's id: the caller's X-Request-Id when it is short and safe, else a new one
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    logger: false,
+    requestIdHeader: false,
+    genReqId: requestIdFrom,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
@@ -156,6 +171,8 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
       detail: 'The request could not be completed; it has been logged.',
     });
   });
+  // Request ids, the access log, the request's span and HTTP metrics: for refused requests too.
+  installHttpObservability(fastify, { logger, metrics: serviceMetrics });
   // First of all: who calls, and may they call this route (before the body is even read).
   installAuthentication(fastify, { verifier, rules, realm: def.service, log: logger, table: routerTable });
   // While shutting down, refuse new writes so that nothing is accepted that cannot be finished.
@@ -176,6 +193,14 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await app.init();
   await app.listen(config.PORT, config.HOST);
   if (def.parked) parkedCounter = def.parked(app, runtime);
+  if (def.held) heldCounter = def.held(app, runtime);
+  serviceMetrics.bind(def.service, {
+    db: runtime.db,
+    admin: runtime.admin,
+    consumers: () => runtime.consumerGroups(),
+    parked: () => parkedCounter(),
+    held: () => heldCounter(),
+  });
   if (def.extraStatus) runtime.extraStatus = def.extraStatus(app);
   if (def.recalculation) {
     const worker = def.recalculation(app);

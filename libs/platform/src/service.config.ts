@@ -46,6 +46,9 @@ export const baseConfigSchema = z.object({
   HEALTH_READY_MAX_OUTBOX_AGE_SECONDS: z.coerce.number().int().min(1).default(60),
   HEALTH_READY_MAX_CONSUMER_LAG: z.coerce.number().int().min(0).default(10000),
   HEALTH_READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** OTLP/HTTP base URL (spans go to <url>/v1/traces), or the traces URL itself; neither: tracing records and sends nothing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

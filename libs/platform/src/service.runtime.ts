@@ -175,6 +175,11 @@ export class ServiceRuntime {
     return this.consumers.find((c) => this.group(c.spec.group) === groupId && c.spec.topics.some((t) => this.topic(t) === topic))?.runner;
   }
 
+  /** The consumer groups started (broker-side names) and the topics each reads (for the lag metrics). */
+  consumerGroups(): { group: string; topics: string[] }[] {
+    return this.consumers.map(({ spec }) => ({ group: this.group(spec.group), topics: spec.topics.map((t) => this.topic(t)) }));
+  }
+
   /** Refuse new writes from now on (HTTP answers 503 to them). */
   markStopping(): void {
     this.stopping = true;

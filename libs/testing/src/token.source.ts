@@ -52,7 +52,15 @@ export function mintLocalToken(options: Parameters<IssuerModule['mintToken']>[0]
   return issuerModule().mintToken(options);
 }
 
-export const ALL_ROLES = ['hospital', 'basic-officer', 'insurer-officer', 'civil-affairs-officer', 'auditor', 'operator'] as const;
+export const ALL_ROLES = [
+  'hospital',
+  'basic-officer',
+  'insurer-officer',
+  'civil-affairs-officer',
+  'auditor',
+  'operator',
+  'monitor',
+] as const;
 
 /** One token someone was given (e.g. by their agency's issuer), whatever the identity asked. */
 export function givenToken(token: string): TokenSource {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClaimDto, PersonYearRef } from '@msb/contracts';
-import { isRetryable, Tx } from '@msb/eventing';
+import { activeTraceContext, bindTraceCause, isRetryable, TraceContext, Tx } from '@msb/eventing';
 import { Batcher, Outcome, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { DecisionRejected, personYearOf } from '@msb/settlement';
 import type { BasicCommand, BasicPolicyInForce } from '../person-years/basic-person-year.decider';
@@ -16,6 +16,9 @@ export type ClaimRequest =
   | { kind: 'correct'; claim: ClaimDto; hospital: string; correlationId: string; now: Date }
   | { kind: 'reverse'; claimId: string; hospital: string; correlationId: string; reason: string; now: Date };
 
+/** A request with the trace context it arrived in. */
+type Traced<R> = R & { trace: TraceContext };
+
 const claimIdOf = (r: ClaimRequest) => (r.kind === 'reverse' ? r.claimId : r.claim.claimId);
 
 /**
@@ -26,7 +29,7 @@ const claimIdOf = (r: ClaimRequest) => (r.kind === 'reverse' ? r.claimId : r.cla
  */
 @Injectable()
 export class ClaimIntake {
-  private readonly batcher = new Batcher<ClaimRequest, ClaimAccepted>((requests) => this.runBatch(requests), {
+  private readonly batcher = new Batcher<Traced<ClaimRequest>, ClaimAccepted>((requests) => this.runBatch(requests), {
     maxBatch: 200,
     maxInFlight: 2,
     lingerMs: 3,
@@ -40,13 +43,13 @@ export class ClaimIntake {
   ) {}
 
   handle(request: ClaimRequest): Promise<ClaimAccepted> {
-    return this.batcher.submit(request);
+    return this.batcher.submit({ ...request, trace: activeTraceContext() });
   }
 
   /** Batches written and requests carried, for /status. */
   readonly stats = { batches: 0, requests: 0, millis: 0 };
 
-  private async runBatch(requests: ClaimRequest[]): Promise<Outcome<ClaimAccepted>[]> {
+  private async runBatch(requests: Traced<ClaimRequest>[]): Promise<Outcome<ClaimAccepted>[]> {
     const started = performance.now();
     this.stats.batches += 1;
     this.stats.requests += requests.length;
@@ -85,7 +88,9 @@ export class ClaimIntake {
    * its body; the decider refuses what the person-year's facts do not allow. A claim that
    * another hospital recorded is refused (403) before anything is decided.
    */
-  private async decide(tx: Tx, requests: ClaimRequest[]): Promise<Outcome<true>[]> {
+  private async decide(tx: Tx, requests: Traced<ClaimRequest>[]): Promise<Outcome<true>[]> {
+    // the requests share a transaction: what each causes carries its own request's trace
+    for (const r of requests) bindTraceCause(tx, r.correlationId, r.trace);
     const outcomes: (Outcome<true> | undefined)[] = requests.map(() => undefined);
     const claimIds = [...new Set(requests.map(claimIdOf))];
     // Requests on the same claim id are routed one transaction at a time, in whichever instance

@@ -6,6 +6,7 @@ import { basicInsuranceService } from '../main';
 import { SlipPersonYears1732400000110 } from './1732400000110-slip-person-years';
 import { ClaimFirstHash1732400000120 } from './1732400000120-claim-first-hash';
 import { ClaimHospital1732400000130 } from './1732400000130-claim-hospital';
+import { ClaimSettledAt1732400000147 } from './1732400000147-claim-settled-at';
 
 /** Basic's migrations of data already recorded, up and down, on real Postgres. */
 const logger = pino({ level: 'silent' });
@@ -210,6 +211,63 @@ describe('migration 1732400000130: which hospital a claim belongs to', () => {
       await migrated.dataSource.undoLastMigration({ transaction: 'each' });
       const columns = await migrated.query<{ column_name: string }>(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'claims' AND column_name = 'hospital_id'",
+      );
+      expect(columns).toEqual([]);
+    } finally {
+      await migrated.close();
+    }
+  }, 60_000);
+});
+
+describe('migration 1732400000147: when a claim first showed SETTLED', () => {
+  let drop: () => Promise<void>;
+  let url: string;
+  const before = migrations.slice(0, migrations.indexOf(ClaimSettledAt1732400000147));
+  const database = (list: typeof migrations) =>
+    new Database({ url, poolSize: 2, migrations: [EventingTables1732400000000, ...list], logger, applicationName: 'migration-test' });
+
+  beforeAll(async () => {
+    const scratch = await scratchDatabase('msb_basic_claim_settled_at_migration');
+    drop = scratch.drop;
+    url = scratch.url;
+  });
+
+  afterAll(async () => drop?.());
+
+  it('gives the claims already settled their last update’s time and the others none, so that none is observed as newly settled', async () => {
+    const old = database(before);
+    await old.open();
+    // person-year S: all three payers decided on basic's revision 2; person-year P: 大病 has not yet
+    await old.query(`INSERT INTO slip_person_years (stream_id, region, person_id, year, basic_revision, ci_revision, ci_basic_revision,
+        assistance_revision, assistance_basic_revision, assistance_ci_revision)
+      VALUES ('S', '440300', 'P1', 2024, 2, 3, 2, 1, 2, 3), ('P', '440300', 'P2', 2024, 2, 1, 1, 1, 1, 1)`);
+    const updated = '2024-05-01T10:00:00.000Z';
+    for (const [id, stream, status] of [
+      ['C-SETTLED', 'S', 'LIVE'],
+      ['C-REVERSED', 'S', 'REVERSED'],
+      ['C-PENDING', 'P', 'LIVE'],
+    ])
+      await old.query(
+        `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, policy_scope, first_hash, latest_hash, updated_at)
+         VALUES ($1, $2, '440300', 'P1', 2024, 1, $3, '2024-03-01', 'INPATIENT', 'H-1', 100, 100, 'h', 'h', $4)`,
+        [id, stream, status, updated],
+      );
+    await old.close();
+
+    const migrated = database(migrations.slice(0, migrations.indexOf(ClaimSettledAt1732400000147) + 1));
+    await migrated.open();
+    try {
+      const rows = await migrated.query<{ claim_id: string; settled_at: Date | null }>(
+        'SELECT claim_id, settled_at FROM claims ORDER BY claim_id',
+      );
+      expect(rows.map((r) => [r.claim_id, r.settled_at?.toISOString() ?? null])).toEqual([
+        ['C-PENDING', null],
+        ['C-REVERSED', null],
+        ['C-SETTLED', updated],
+      ]);
+      await migrated.dataSource.undoLastMigration({ transaction: 'each' });
+      const columns = await migrated.query(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'claims' AND column_name = 'settled_at'",
       );
       expect(columns).toEqual([]);
     } finally {

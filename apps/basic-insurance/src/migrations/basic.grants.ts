@@ -24,6 +24,8 @@ export const BASIC_GRANTS: readonly TableGrant[] = [
       'assistance',
       'latest_hash',
       'updated_at',
+      // once, when the slip first shows SETTLED (settled-claims.projection.ts)
+      'settled_at',
     ],
   },
   // every adjustment of every payer, in the order recorded

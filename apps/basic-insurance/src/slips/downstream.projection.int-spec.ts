@@ -10,7 +10,7 @@ import {
   PersonYearRef,
 } from '@msb/contracts';
 import { Consumed, envelope } from '@msb/eventing';
-import { loadConfig, ServiceRuntime } from '@msb/platform';
+import { loadConfig, ServiceRuntime, serviceMetrics } from '@msb/platform';
 import { basicPolicyFromWire } from '@msb/settlement';
 import { agencyEnv, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import pino from 'pino';
@@ -19,6 +19,7 @@ import type { BasicCommand } from '../person-years/basic-person-year.decider';
 import { BasicPersonYears } from '../person-years/basic-person-year.repository';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 import { DownstreamDecisions } from './downstream.projection';
+import { recordSettledClaims } from './settled-claims.projection';
 import { SlipView } from './slip.view';
 
 /**
@@ -310,6 +311,38 @@ describe('大病 and assistance decisions on the slip, on real Postgres', () => 
         expect.objectContaining({ claimId: 'LC-DEC', status: 'SETTLED', selfPay: '4140.00' }),
       ],
     });
+  });
+
+  it('a slip reaching SETTLED is recorded once per claim, and counted and timed only after its transaction commits', async () => {
+    const settled = async () =>
+      (await serviceMetrics.registry.getSingleMetricAsString('msb_claims_settled_total')).match(
+        /^msb_claims_settled_total(?:\{.*\})? (\d+)$/m,
+      )?.[1];
+    const observed = async () =>
+      (await serviceMetrics.registry.getSingleMetricAsString('msb_claim_settle_seconds')).match(
+        /^msb_claim_settle_seconds_count(?:\{.*\})? (\d+)$/m,
+      )?.[1];
+    const rows = await runtime.db.query<{ claim_id: string; settled_at: Date | null; submitted_at: Date }>(
+      'SELECT claim_id, settled_at, submitted_at FROM claims ORDER BY claim_id',
+    );
+    expect(rows.map((r) => [r.claim_id, r.settled_at !== null && r.settled_at >= r.submitted_at])).toEqual([
+      ['LC-DEC', true],
+      ['LC-JUL', true],
+    ]);
+    expect({ settled: await settled(), observed: await observed() }).toEqual({ settled: '2', observed: '2' });
+
+    // the same decisions again: nothing newer, nothing newly settled
+    await deliver([assistanceArrives(ASSISTANCE_2, T2), ciArrives(CI_2, T2)]);
+    // a transaction that would settle them again but rolls back observes nothing
+    await expect(
+      runtime.db.transaction(async (tx) => {
+        await tx.execute('UPDATE claims SET settled_at = NULL');
+        await recordSettledClaims(tx, [streamIdOf(KEY)]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect({ settled: await settled(), observed: await observed() }).toEqual({ settled: '2', observed: '2' });
+    expect((await runtime.db.query('SELECT claim_id FROM claims WHERE settled_at IS NULL')).length).toBe(0);
   });
 
   it('a decision for a person-year basic never decided is ignored', async () => {

@@ -3,6 +3,7 @@ import type { AssistancePersonYearDecided, CriticalIllnessPersonYearDecided } fr
 import type { Consumed, Tx } from '@msb/eventing';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 import { AdjustmentRow, ColumnTypes, recordAdjustments, unnest } from './slip.projection';
+import { recordSettledClaims } from './settled-claims.projection';
 
 type Decision = CriticalIllnessPersonYearDecided | AssistancePersonYearDecided;
 
@@ -96,6 +97,10 @@ export class DownstreamDecisions {
     }
     await this.apply(tx, CRITICAL_ILLNESS, criticalIllness);
     await this.apply(tx, ASSISTANCE, assistance);
+    await recordSettledClaims(
+      tx,
+      [...criticalIllness, ...assistance].map((d) => streamIdOf(d.data.personYear)),
+    );
   }
 
   private async apply<D extends Decision, S extends { streamId: string }>(

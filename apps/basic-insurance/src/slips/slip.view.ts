@@ -86,6 +86,10 @@ function personYearSettled(r: SlipRow): boolean {
   );
 }
 
+/** The same rule over a slip_person_years row `p`, in SQL. */
+export const PERSON_YEAR_SETTLED_SQL =
+  'p.ci_basic_revision = p.basic_revision AND p.assistance_basic_revision = p.basic_revision AND p.assistance_ci_revision = p.ci_revision';
+
 @Injectable()
 export class SlipView {
   constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}

@@ -2,7 +2,7 @@
  * Who calls: the verified claims of a bearer token. Roles belong to agencies, and a token's
  * roles count only when its issuer speaks for their agency (token.verifier.ts checks that).
  */
-export const ROLES = ['hospital', 'basic-officer', 'insurer-officer', 'civil-affairs-officer', 'auditor', 'operator'] as const;
+export const ROLES = ['hospital', 'basic-officer', 'insurer-officer', 'civil-affairs-officer', 'auditor', 'operator', 'monitor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const AGENCIES = ['medical-insurance-bureau', 'insurer', 'civil-affairs', 'audit'] as const;
@@ -11,7 +11,8 @@ export type Agency = (typeof AGENCIES)[number];
 /**
  * The agency each role acts for: hospitals and basic officers for the 医保局, the 大病 insurer's
  * officers for the insurer (承办机构), assistance officers for 民政局, auditors for audit. An
- * operator runs the machines of any agency, so any trusted issuer may name one.
+ * operator runs the machines of any agency, so any trusted issuer may name one; so may a
+ * monitor, the read-only identity a metrics scraper (Prometheus) uses: /metrics and nothing else.
  */
 export const ROLE_AGENCY: Record<Role, Agency | 'any'> = {
   hospital: 'medical-insurance-bureau',
@@ -20,6 +21,7 @@ export const ROLE_AGENCY: Record<Role, Agency | 'any'> = {
   'civil-affairs-officer': 'civil-affairs',
   auditor: 'audit',
   operator: 'any',
+  monitor: 'any',
 };
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
