@@ -1,5 +1,5 @@
 import { TOPICS } from '@msb/contracts';
-import { main, PayerTables1732400000060, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import { main, PayerTables1732400000060, PersonYearHeld1732400000090, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
 import { ClaimIntake } from './claims/claim-intake.service';
 import { DownstreamDecisions } from './slips/downstream.projection';
@@ -7,6 +7,7 @@ import { BasicTables1732400000100 } from './migrations/1732400000100-basic-table
 import { SlipPersonYears1732400000110 } from './migrations/1732400000110-slip-person-years';
 import { ClaimFirstHash1732400000120 } from './migrations/1732400000120-claim-first-hash';
 import { ClaimHospital1732400000130 } from './migrations/1732400000130-claim-hospital';
+import { SlipHeldDecisions1732400000140 } from './migrations/1732400000140-slip-held-decisions';
 import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
@@ -21,10 +22,12 @@ export const basicInsuranceService: ServiceDefinition = {
   migrations: [
     Recalculations1732400000050,
     PayerTables1732400000060,
+    PersonYearHeld1732400000090,
     BasicTables1732400000100,
     SlipPersonYears1732400000110,
     ClaimFirstHash1732400000120,
     ClaimHospital1732400000130,
+    SlipHeldDecisions1732400000140,
   ],
   grants: BASIC_GRANTS,
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
@@ -32,6 +35,11 @@ export const basicInsuranceService: ServiceDefinition = {
   routes: ROUTES,
   module: (runtime) => BasicInsuranceModule.register(runtime),
   parked: () => async () => 0,
+  // person-years whose slip waits for a missing 大病 or assistance revision
+  held: (_app, runtime) => async () => {
+    const [row] = await runtime.db.query<{ n: string }>('SELECT count(DISTINCT stream_id) AS n FROM slip_held_decisions');
+    return Number(row?.n ?? 0);
+  },
   extraStatus: (app) => async () => ({ intake: app.get(ClaimIntake).stats }),
   start: async (app, runtime) => {
     const downstream = app.get(DownstreamDecisions);

@@ -1,5 +1,12 @@
 import { TOPICS } from '@msb/contracts';
-import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import {
+  main,
+  PayerTables1732400000060,
+  PaymentRecord1732400000070,
+  PersonYearHeld1732400000090,
+  Recalculations1732400000050,
+  ServiceDefinition,
+} from '@msb/platform';
 import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
@@ -19,6 +26,7 @@ export const criticalIllnessService: ServiceDefinition = {
     Recalculations1732400000050,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
+    PersonYearHeld1732400000090,
     CriticalIllnessTables1732400000200,
     EligibilityWindows1732400000210,
   ],
@@ -29,6 +37,10 @@ export const criticalIllnessService: ServiceDefinition = {
   module: (runtime) => CriticalIllnessModule.register(runtime),
   parked: (_app, runtime) => async () => {
     const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE parked');
+    return Number(row?.n ?? 0);
+  },
+  held: (_app, runtime) => async () => {
+    const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE held');
     return Number(row?.n ?? 0);
   },
   start: async (app, runtime) => {

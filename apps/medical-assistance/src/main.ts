@@ -1,5 +1,12 @@
 import { TOPICS } from '@msb/contracts';
-import { main, PayerTables1732400000060, PaymentRecord1732400000070, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import {
+  main,
+  PayerTables1732400000060,
+  PaymentRecord1732400000070,
+  PersonYearHeld1732400000090,
+  Recalculations1732400000050,
+  ServiceDefinition,
+} from '@msb/platform';
 import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
@@ -19,6 +26,7 @@ export const medicalAssistanceService: ServiceDefinition = {
     Recalculations1732400000050,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
+    PersonYearHeld1732400000090,
     AssistanceTables1732400000300,
     PersonGrants1732400000310,
   ],
@@ -29,6 +37,10 @@ export const medicalAssistanceService: ServiceDefinition = {
   module: (runtime) => MedicalAssistanceModule.register(runtime),
   parked: (_app, runtime) => async () => {
     const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE parked');
+    return Number(row?.n ?? 0);
+  },
+  held: (_app, runtime) => async () => {
+    const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE held');
     return Number(row?.n ?? 0);
   },
   start: async (app, runtime) => {

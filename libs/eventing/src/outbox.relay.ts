@@ -1,6 +1,6 @@
 import type { Envelope } from '@msb/contracts';
 import type { Client } from 'pg';
-import type { Producer } from 'kafkajs';
+import { CompressionTypes, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Database, sleep, Tx } from './database.client';
 import { Waker } from './relay.waker';
@@ -161,7 +161,11 @@ export class OutboxRelay {
       if (!list) byTopic.set(topic, (list = []));
       list.push({ key: row.message_key, value: row.payload });
     }
-    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      acks: -1,
+      compression: CompressionTypes.GZIP,
+    });
     const ids = rows.map((r) => r.id);
     await this.options.afterSend?.(ids);
     await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);

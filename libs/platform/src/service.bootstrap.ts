@@ -36,6 +36,8 @@ export interface ServiceDefinition {
   start: (app: INestApplication, runtime: ServiceRuntime) => Promise<void>;
   /** Parked work for /status. */
   parked?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
+  /** Person-years held for a missing upstream revision, for /status. */
+  held?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
   /** More figures for /status (batches, sizes). */
   extraStatus?: (app: INestApplication) => () => Promise<Record<string, unknown>>;
   /** The bulk recalculation worker, whose progress /status shows. */
@@ -175,6 +177,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await app.init();
   await app.listen(config.PORT, config.HOST);
   if (def.parked) parkedCounter = def.parked(app, runtime);
+  if (def.held) runtime.heldCounter = def.held(app, runtime);
   if (def.extraStatus) runtime.extraStatus = def.extraStatus(app);
   if (def.recalculation) {
     const worker = def.recalculation(app);
