@@ -70,8 +70,8 @@ export function mergeClaims<C extends DecidedClaim>(full: readonly C[], delta: r
 }
 
 /** A full decision (or none yet) with the next decision's delta applied: the next decision, whole. */
-export function applyDecision<C extends DecidedClaim, D extends { claims: C[] }>(full: D | null, delta: D, order: ClaimOrder<C>): D {
-  return { ...delta, claims: mergeClaims(full?.claims ?? [], delta.claims, order) };
+export function applyDecision<D extends { claims: DecidedClaim[] }>(full: D | null, delta: D, order: ClaimOrder<D['claims'][number]>): D {
+  return { ...delta, claims: mergeClaims<D['claims'][number]>(full?.claims ?? [], delta.claims, order) };
 }
 
 /** Where a decision stands against the revision a reader holds of that payer's person-year. */
