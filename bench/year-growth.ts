@@ -199,7 +199,9 @@ async function main() {
   out('\nclaims | POST→SETTLED ms (that claim, mean of last 10) | audit decision bytes per claim | audit claim-index rows per claim');
   for (const r of results) {
     const a = r.audit as AuditFigures;
-    out(`${String(r.claims)} | ${String(r.latencyMs)}, ${String(r.latencyMsLast10)} | ${a.decisionBytesPerClaim} | ${a.claimIndexRowsPerClaim}`);
+    out(
+      `${String(r.claims)} | ${String(r.latencyMs)}, ${String(r.latencyMsLast10)} | ${a.decisionBytesPerClaim} | ${a.claimIndexRowsPerClaim}`,
+    );
   }
 }
 

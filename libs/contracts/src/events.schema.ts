@@ -168,9 +168,7 @@ export const assistanceTotalsSchema = z.strictObject({
 });
 export type AssistanceDecisionTotals = z.infer<typeof assistanceTotalsSchema>;
 
-export const assistancePersonYearDecidedV2 = assistancePersonYearDecidedV1
-  .extend(deltaOf(assistanceTotalsSchema))
-  .refine(follows, FOLLOWS);
+export const assistancePersonYearDecidedV2 = assistancePersonYearDecidedV1.extend(deltaOf(assistanceTotalsSchema)).refine(follows, FOLLOWS);
 export type AssistancePersonYearDecided = z.infer<typeof assistancePersonYearDecidedV2>;
 
 export const claimSubmittedV1 = z.strictObject({ claim: claimSchema, version: z.literal(1), year: z.number().int() });

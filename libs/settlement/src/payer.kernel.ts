@@ -85,9 +85,7 @@ export type PersonYearDecision<Summary, Totals = unknown> = {
 } & Summary & { totals: Totals; payments: Payment[] };
 
 export type DecisionEvents<S extends string, A extends string, Summary, Totals> = (
-  | { type: S; data: Payment }
-  | { type: A; data: Payment }
-  | { type: 'PersonYearDecided'; data: PersonYearDecision<Summary, Totals> }
+  { type: S; data: Payment } | { type: A; data: Payment } | { type: 'PersonYearDecided'; data: PersonYearDecision<Summary, Totals> }
 )[];
 
 /**

@@ -192,7 +192,15 @@ export function replay(index: LogIndex): ReplayResult {
       const fold: DecisionViews<DecisionOf[P]> = recorded.of(py);
       const before = fold.before(d.revision);
       if (d.previousRevision !== before)
-        differences.push({ kind: 'MISSING_INPUT', payer, personYear: py, eventId, field: 'previousRevision', recorded: d.previousRevision, replayed: before });
+        differences.push({
+          kind: 'MISSING_INPUT',
+          payer,
+          personYear: py,
+          eventId,
+          field: 'previousRevision',
+          recorded: d.previousRevision,
+          replayed: before,
+        });
       // the replay's own previous decision; the recorded one where the replay has none for it (out of order, or not re-derived)
       const own = derivedBefore.get(py);
       const previous = before === 0 ? null : own?.revision === before ? own.summary : (fold.at(before) as unknown as Summary);
@@ -211,7 +219,8 @@ export function replay(index: LogIndex): ReplayResult {
       });
       const wrote = { summary: figuresOf(d), payments: d.payments };
       const derived = { summary: delta(outcome.summary), payments: outcome.payments };
-      if (canonicalJson(wrote) !== canonicalJson(derived)) differences.push(...differencesBetween(wrote, derived, { payer, personYear: py, eventId }));
+      if (canonicalJson(wrote) !== canonicalJson(derived))
+        differences.push(...differencesBetween(wrote, derived, { payer, personYear: py, eventId }));
       paidBefore.set(py, applyPayments(paid, outcome.payments));
       derivedBefore.set(py, { revision: d.revision, summary: outcome.summary });
     }

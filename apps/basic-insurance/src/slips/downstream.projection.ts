@@ -132,7 +132,8 @@ export class DownstreamDecisions {
     );
     // per person-year: what was held before, then what arrived (a revision once), newer than the slip shows
     const pools = new Map<string, Map<number, Arrival<D> & { wasHeld: boolean }>>();
-    for (const r of held) this.pool(pools, r.stream_id).set(r.decision.revision, { data: r.decision as D, at: r.decided_at, wasHeld: true });
+    for (const r of held)
+      this.pool(pools, r.stream_id).set(r.decision.revision, { data: r.decision as D, at: r.decided_at, wasHeld: true });
     for (const d of decisions) {
       const pool = shown.has(streamOf(d)) ? this.pool(pools, streamOf(d)) : undefined;
       if (pool && !pool.has(d.data.revision)) pool.set(d.data.revision, { ...d, wasHeld: false });

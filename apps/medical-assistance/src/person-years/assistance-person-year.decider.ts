@@ -114,7 +114,9 @@ const recordedOf = (state: AssistancePersonYearState, d: Required<CriticalIllnes
   type: 'CriticalIllnessDecisionRecorded',
   data: {
     ...d,
-    claims: diffDecision(state.criticalIllness, { claims: mergeClaims(state.criticalIllness?.claims ?? [], d.claims, byServiceDateThenId) }),
+    claims: diffDecision(state.criticalIllness, {
+      claims: mergeClaims(state.criticalIllness?.claims ?? [], d.claims, byServiceDateThenId),
+    }),
   },
 });
 
