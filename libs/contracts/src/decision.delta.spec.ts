@@ -28,6 +28,10 @@ const claim = (claimId: string, serviceDate: string, basic: string, f: Partial<B
   ...f,
 });
 
+/** Σ of a figure over claims, in integer cents (independently of the code under test). */
+const sumOf = (claims: BasicDecidedClaim[], field: 'total' | 'policyScope' | 'ciExtra' | 'basic' | 'compliantSelfPay') =>
+  (claims.reduce((n, c) => n + Math.round(Number(c[field]) * 100), 0) / 100).toFixed(2);
+
 const full = (revision: number, claims: BasicDecidedClaim[]): BasicPersonYearDecided => ({
   personYear: { region: '440300', personId: 'P-1', year: 2024 },
   revision,
@@ -35,7 +39,14 @@ const full = (revision: number, claims: BasicDecidedClaim[]): BasicPersonYearDec
   policyRevision: 1,
   cause: { reason: 'INITIAL' },
   claims: [...claims].sort(byServiceDateThenId),
-  totals: BASIC_DECISION.totals(claims),
+  totals: {
+    claimCount: claims.length,
+    total: sumOf(claims, 'total'),
+    policyScope: sumOf(claims, 'policyScope'),
+    ciExtra: sumOf(claims, 'ciExtra'),
+    basic: sumOf(claims, 'basic'),
+    compliantSelfPay: sumOf(claims, 'compliantSelfPay'),
+  },
   payments: [],
 });
 

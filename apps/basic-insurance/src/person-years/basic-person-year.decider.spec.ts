@@ -327,6 +327,20 @@ describe('basic person-year decider', () => {
     expect(state.decided).toEqual([JUL_FIRST, DEC_SECOND]);
     expect(Object.keys(state.claims).sort()).toEqual(['LC-DEC', 'LC-JUL']);
   });
+  it('a decision recorded before deltas (every claim, no previousRevision or totals) evolves like a delta: the whole year', () => {
+    const v1 = {
+      personYear: KEY,
+      revision: 2,
+      policyRevision: 1,
+      cause: { reason: 'LATE_CLAIM' as const },
+      claims: [JUL_FIRST, DEC_SECOND],
+      payments: [],
+    };
+    const { state } = given([...AFTER_DEC, submitted(JUL), { type: 'PersonYearDecided', data: v1 as never }]);
+    expect(state.decided).toEqual([JUL_FIRST, DEC_SECOND]);
+    expect(state.revision).toBe(2);
+  });
+
   it('decides the same on a state reloaded from its jsonb snapshot: a revision that changes nothing publishes nothing', () => {
     // the harness decides every case on the reloaded state too; this one is the case that broke before decisions were compared canonically
     given(AFTER_DEC_THEN_JUL)
