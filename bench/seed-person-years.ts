@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { BasicPersonYearDecided, personKey, TOPICS } from '@msb/contracts';
+import { BasicPersonYearDecided, basicTotals, EVENT_TYPES, personKey, TOPICS } from '@msb/contracts';
 import { envelope } from '@msb/eventing';
 import { kafkaAs, rng, TestSystem } from '@msb/testing';
 
@@ -48,9 +48,11 @@ export async function seedPersonYears(
       const data: BasicPersonYearDecided = {
         personYear: { region, personId, year },
         revision: 1,
+        previousRevision: 0,
         policyRevision: 1,
         cause: { reason: 'INITIAL' },
         claims,
+        totals: basicTotals(claims),
         payments: claims.map((c) => ({
           claimId: c.claimId,
           version: 1,
@@ -62,6 +64,7 @@ export async function seedPersonYears(
       };
       const e = envelope({
         type: 'basic.PersonYearDecided',
+        version: EVENT_TYPES['basic.PersonYearDecided'].version,
         source: 'basic-insurance',
         subject: `${region}:${personId}:${year}`,
         data,

@@ -2,6 +2,7 @@ import { TOPICS } from '@msb/contracts';
 import {
   main,
   PayerTables1732400000060,
+  PersonYearHeld1732400000095,
   RecalculationBatches1732400000090,
   Recalculations1732400000050,
   ServiceDefinition,
@@ -13,6 +14,7 @@ import { BasicTables1732400000100 } from './migrations/1732400000100-basic-table
 import { SlipPersonYears1732400000110 } from './migrations/1732400000110-slip-person-years';
 import { ClaimFirstHash1732400000120 } from './migrations/1732400000120-claim-first-hash';
 import { ClaimHospital1732400000130 } from './migrations/1732400000130-claim-hospital';
+import { SlipHeldDecisions1732400000140 } from './migrations/1732400000140-slip-held-decisions';
 import { ClaimSettledAt1732400000147 } from './migrations/1732400000147-claim-settled-at';
 import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
@@ -29,10 +31,12 @@ export const basicInsuranceService: ServiceDefinition = {
     Recalculations1732400000050,
     RecalculationBatches1732400000090,
     PayerTables1732400000060,
+    PersonYearHeld1732400000095,
     BasicTables1732400000100,
     SlipPersonYears1732400000110,
     ClaimFirstHash1732400000120,
     ClaimHospital1732400000130,
+    SlipHeldDecisions1732400000140,
     ClaimSettledAt1732400000147,
   ],
   grants: BASIC_GRANTS,
@@ -41,6 +45,11 @@ export const basicInsuranceService: ServiceDefinition = {
   routes: ROUTES,
   module: (runtime) => BasicInsuranceModule.register(runtime),
   parked: () => async () => 0,
+  // person-years whose slip waits for a missing 大病 or assistance revision
+  held: (_app, runtime) => async () => {
+    const [row] = await runtime.db.query<{ n: string }>('SELECT count(DISTINCT stream_id) AS n FROM slip_held_decisions');
+    return Number(row?.n ?? 0);
+  },
   extraStatus: (app) => async () => ({ intake: app.get(ClaimIntake).stats }),
   start: async (app, runtime) => {
     const downstream = app.get(DownstreamDecisions);

@@ -4,6 +4,7 @@ import {
   PayerTables1732400000060,
   PaymentRecord1732400000070,
   RecalculationBatches1732400000090,
+  PersonYearHeld1732400000095,
   Recalculations1732400000050,
   ServiceDefinition,
 } from '@msb/platform';
@@ -27,6 +28,7 @@ export const criticalIllnessService: ServiceDefinition = {
     RecalculationBatches1732400000090,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
+    PersonYearHeld1732400000095,
     CriticalIllnessTables1732400000200,
     EligibilityWindows1732400000210,
   ],
@@ -37,6 +39,10 @@ export const criticalIllnessService: ServiceDefinition = {
   module: (runtime) => CriticalIllnessModule.register(runtime),
   parked: (_app, runtime) => async () => {
     const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE parked');
+    return Number(row?.n ?? 0);
+  },
+  held: (_app, runtime) => async () => {
+    const [row] = await runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM person_years WHERE held');
     return Number(row?.n ?? 0);
   },
   start: async (app, runtime) => {

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { checkpointSignedV1 } from './audit-checkpoint.schema';
+import { assistanceDecisionV1toV2, basicDecisionV1toV2, criticalIllnessDecisionV1toV2 } from './decision.delta';
 import { Envelope } from './envelope.schema';
 import {
   assistancePersonYearDecidedV1,
+  assistancePersonYearDecidedV2,
   assistancePolicyRevisedV1,
   basicPersonYearDecidedV1,
+  basicPersonYearDecidedV2,
   basicPolicyRevisedV1,
   claimCorrectedV1,
   claimReversedV1,
   claimSubmittedV1,
   criticalIllnessPersonYearDecidedV1,
+  criticalIllnessPersonYearDecidedV2,
   criticalIllnessPolicyRevisedV1,
   eligibilityGrantedV1,
   eligibilityGrantedV2,
@@ -29,13 +33,13 @@ export const EVENT_TYPES = {
   'basic.ClaimSubmitted': { topic: TOPICS.basicClaims, version: 1, schema: claimSubmittedV1 },
   'basic.ClaimCorrected': { topic: TOPICS.basicClaims, version: 1, schema: claimCorrectedV1 },
   'basic.ClaimReversed': { topic: TOPICS.basicClaims, version: 1, schema: claimReversedV1 },
-  'basic.PersonYearDecided': { topic: TOPICS.basicDecisions, version: 1, schema: basicPersonYearDecidedV1 },
+  'basic.PersonYearDecided': { topic: TOPICS.basicDecisions, version: 2, schema: basicPersonYearDecidedV2 },
   'basic.PolicyRevised': { topic: TOPICS.basicPolicies, version: 1, schema: basicPolicyRevisedV1 },
-  'critical-illness.PersonYearDecided': { topic: TOPICS.criticalIllnessDecisions, version: 1, schema: criticalIllnessPersonYearDecidedV1 },
+  'critical-illness.PersonYearDecided': { topic: TOPICS.criticalIllnessDecisions, version: 2, schema: criticalIllnessPersonYearDecidedV2 },
   'critical-illness.PolicyRevised': { topic: TOPICS.criticalIllnessPolicies, version: 1, schema: criticalIllnessPolicyRevisedV1 },
   'assistance.EligibilityGranted': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityGrantedV2 },
   'assistance.EligibilityRevoked': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityRevokedV2 },
-  'assistance.PersonYearDecided': { topic: TOPICS.assistanceDecisions, version: 1, schema: assistancePersonYearDecidedV1 },
+  'assistance.PersonYearDecided': { topic: TOPICS.assistanceDecisions, version: 2, schema: assistancePersonYearDecidedV2 },
   'assistance.PolicyRevised': { topic: TOPICS.assistancePolicies, version: 1, schema: assistancePolicyRevisedV1 },
   'audit.CheckpointSigned': { topic: TOPICS.auditCheckpoints, version: 1, schema: checkpointSignedV1 },
 } as const satisfies Record<string, { topic: TopicName; version: number; schema: z.ZodType }>;
@@ -52,6 +56,9 @@ export type AnyEnvelope = { [T in EventType]: TypedEnvelope<T> }[EventType];
 const UPCASTERS: Record<string, (data: unknown) => unknown> = {
   'assistance.EligibilityGranted@1': eligibilityV1toV2,
   'assistance.EligibilityRevoked@1': eligibilityV1toV2,
+  'basic.PersonYearDecided@1': basicDecisionV1toV2,
+  'critical-illness.PersonYearDecided@1': criticalIllnessDecisionV1toV2,
+  'assistance.PersonYearDecided@1': assistanceDecisionV1toV2,
 };
 
 /**
@@ -62,6 +69,9 @@ const UPCASTERS: Record<string, (data: unknown) => unknown> = {
 const OLDER_SCHEMAS: Record<string, z.ZodType> = {
   'assistance.EligibilityGranted@1': eligibilityGrantedV1,
   'assistance.EligibilityRevoked@1': eligibilityRevokedV1,
+  'basic.PersonYearDecided@1': basicPersonYearDecidedV1,
+  'critical-illness.PersonYearDecided@1': criticalIllnessPersonYearDecidedV1,
+  'assistance.PersonYearDecided@1': assistancePersonYearDecidedV1,
 };
 
 const VERSIONS = eventVersions({ types: EVENT_TYPES, upcasters: UPCASTERS, olderSchemas: OLDER_SCHEMAS });

@@ -56,6 +56,20 @@ export const basicDecidedClaimSchema = z.strictObject({
 });
 export type BasicDecidedClaim = z.infer<typeof basicDecidedClaimSchema>;
 
+/**
+ * A person-year decision, version 2 (docs/DATA-FLOWS.md): `claims` holds only the claims whose
+ * figures changed since the payer's decision `previousRevision` of the person-year (0: the
+ * first, which holds them all), `totals` the year's sums over every claim. A reader folds the
+ * deltas in revision order (decision.delta.ts) and holds the person-year when one is missing.
+ */
+const deltaOf = <T extends z.ZodType>(totals: T) => ({
+  previousRevision: z.number().int().min(0),
+  totals,
+});
+const follows = (d: { revision: number; previousRevision: number }) => d.previousRevision < d.revision;
+const FOLLOWS = { message: 'previousRevision must be lower than revision', path: ['previousRevision'] };
+
+/** v1 (read only, upcast to v2): every claim of the year in every decision. */
 export const basicPersonYearDecidedV1 = z.strictObject({
   personYear: personYearRefSchema,
   revision: z.number().int().min(1),
@@ -64,7 +78,21 @@ export const basicPersonYearDecidedV1 = z.strictObject({
   claims: z.array(basicDecidedClaimSchema),
   payments: z.array(paymentSchema),
 });
-export type BasicPersonYearDecided = z.infer<typeof basicPersonYearDecidedV1>;
+export type BasicPersonYearDecidedV1 = z.infer<typeof basicPersonYearDecidedV1>;
+
+/** Basic's year over all its claims, reversed ones at zero. */
+export const basicTotalsSchema = z.strictObject({
+  claimCount: z.number().int().min(0),
+  total: cents,
+  policyScope: cents,
+  ciExtra: cents,
+  basic: cents,
+  compliantSelfPay: cents,
+});
+export type BasicDecisionTotals = z.infer<typeof basicTotalsSchema>;
+
+export const basicPersonYearDecidedV2 = basicPersonYearDecidedV1.extend(deltaOf(basicTotalsSchema)).refine(follows, FOLLOWS);
+export type BasicPersonYearDecided = z.infer<typeof basicPersonYearDecidedV2>;
 
 export const criticalIllnessDecidedClaimSchema = z.strictObject({
   claimId: z.string(),
@@ -77,6 +105,7 @@ export const criticalIllnessDecidedClaimSchema = z.strictObject({
 });
 export type CriticalIllnessDecidedClaim = z.infer<typeof criticalIllnessDecidedClaimSchema>;
 
+/** v1 (read only, upcast to v2): every claim of the year in every decision. */
 export const criticalIllnessPersonYearDecidedV1 = z.strictObject({
   personYear: personYearRefSchema,
   revision: z.number().int().min(1),
@@ -91,7 +120,20 @@ export const criticalIllnessPersonYearDecidedV1 = z.strictObject({
   claims: z.array(criticalIllnessDecidedClaimSchema),
   payments: z.array(paymentSchema),
 });
-export type CriticalIllnessPersonYearDecided = z.infer<typeof criticalIllnessPersonYearDecidedV1>;
+export type CriticalIllnessPersonYearDecidedV1 = z.infer<typeof criticalIllnessPersonYearDecidedV1>;
+
+/** 大病's year over all its claims. */
+export const criticalIllnessTotalsSchema = z.strictObject({
+  claimCount: z.number().int().min(0),
+  compliantSelfPay: cents,
+  criticalIllness: cents,
+});
+export type CriticalIllnessDecisionTotals = z.infer<typeof criticalIllnessTotalsSchema>;
+
+export const criticalIllnessPersonYearDecidedV2 = criticalIllnessPersonYearDecidedV1
+  .extend(deltaOf(criticalIllnessTotalsSchema))
+  .refine(follows, FOLLOWS);
+export type CriticalIllnessPersonYearDecided = z.infer<typeof criticalIllnessPersonYearDecidedV2>;
 
 export const assistanceDecidedClaimSchema = z.strictObject({
   claimId: z.string(),
@@ -102,6 +144,7 @@ export const assistanceDecidedClaimSchema = z.strictObject({
 });
 export type AssistanceDecidedClaim = z.infer<typeof assistanceDecidedClaimSchema>;
 
+/** v1 (read only, upcast to v2): every claim of the year in every decision. */
 export const assistancePersonYearDecidedV1 = z.strictObject({
   personYear: personYearRefSchema,
   revision: z.number().int().min(1),
@@ -116,7 +159,17 @@ export const assistancePersonYearDecidedV1 = z.strictObject({
   claims: z.array(assistanceDecidedClaimSchema),
   payments: z.array(paymentSchema),
 });
-export type AssistancePersonYearDecided = z.infer<typeof assistancePersonYearDecidedV1>;
+export type AssistancePersonYearDecidedV1 = z.infer<typeof assistancePersonYearDecidedV1>;
+
+/** Assistance's year over all its claims. */
+export const assistanceTotalsSchema = z.strictObject({
+  claimCount: z.number().int().min(0),
+  assistance: cents,
+});
+export type AssistanceDecisionTotals = z.infer<typeof assistanceTotalsSchema>;
+
+export const assistancePersonYearDecidedV2 = assistancePersonYearDecidedV1.extend(deltaOf(assistanceTotalsSchema)).refine(follows, FOLLOWS);
+export type AssistancePersonYearDecided = z.infer<typeof assistancePersonYearDecidedV2>;
 
 export const claimSubmittedV1 = z.strictObject({ claim: claimSchema, version: z.literal(1), year: z.number().int() });
 export const claimCorrectedV1 = z.strictObject({ claim: claimSchema, version: z.number().int().min(2), year: z.number().int() });

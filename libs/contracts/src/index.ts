@@ -4,6 +4,7 @@ export * from './claim.schema';
 export * from './policy.schema';
 export * from './eligibility.schema';
 export * from './events.schema';
+export * from './decision.delta';
 export * from './envelope.schema';
 export * from './topic.names';
 export * from './event.registry';

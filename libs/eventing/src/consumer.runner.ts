@@ -1,5 +1,5 @@
 import { AnyEnvelope, decodeMessage, deadLetterTopic, Envelope, EventType, provenanceFailure, TypedEnvelope } from '@msb/contracts';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { CompressionTypes, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { classifyError, Database, sleep, Tx } from './database.client';
 import { Batcher, Outcome } from './request.batcher';
@@ -397,6 +397,7 @@ export class ConsumerRunner {
     await this.options.producer.send({
       topic: deadLetterTopic(topic),
       acks: -1,
+      compression: CompressionTypes.GZIP,
       messages: [
         {
           key: d.message.key,

@@ -1,6 +1,6 @@
 import type { Envelope } from '@msb/contracts';
 import type { Client } from 'pg';
-import type { Message, Producer } from 'kafkajs';
+import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Database, sleep, Tx } from './database.client';
 import { Waker } from './relay.waker';
@@ -231,7 +231,11 @@ export class OutboxRelay {
       list.push({ key: row.message_key, value: row.payload, ...traceHeaders(row) });
     }
     try {
-      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+      await producer.sendBatch({
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+      });
     } catch (error) {
       if (!tooLarge(error)) throw error;
       // the broker's limit is lower than ours: narrow down to the row it refuses, then set that one aside

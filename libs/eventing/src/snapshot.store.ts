@@ -10,7 +10,7 @@ import { appendToStreams, NewEvent } from './event.store';
  *
  * Table shape (created by the payers' shared migration; only the snapshot store writes it):
  *   person_years(stream_id text PK, region text, person_id text, year int, version int,
- *                revision int, parked boolean, state json, updated_at timestamptz)
+ *                revision int, parked boolean, held boolean, state json, updated_at timestamptz)
  */
 export interface Snapshot<S> {
   streamId: string;
@@ -26,6 +26,8 @@ export interface SnapshotChange<S> {
   state: S;
   revision: number;
   parked: boolean;
+  /** Holding upstream decisions that came after a gap. */
+  held?: boolean;
 }
 
 export class SnapshotStore<S> {
@@ -78,8 +80,8 @@ export class SnapshotStore<S> {
     const fresh = touched.filter((c) => c.expectedVersion === 0);
     if (existing.length > 0) {
       const updated = await tx.execute(
-        `UPDATE ${this.table} AS p SET version = u.version, revision = u.revision, parked = u.parked, state = u.state, updated_at = now()
-         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::boolean[], $6::json[]) AS u(stream_id, expected, version, revision, parked, state)
+        `UPDATE ${this.table} AS p SET version = u.version, revision = u.revision, parked = u.parked, held = u.held, state = u.state, updated_at = now()
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::boolean[], $6::json[], $7::boolean[]) AS u(stream_id, expected, version, revision, parked, state, held)
          WHERE p.stream_id = u.stream_id AND p.version = u.expected`,
         [
           existing.map((c) => c.streamId),
@@ -88,6 +90,7 @@ export class SnapshotStore<S> {
           existing.map((c) => c.revision),
           existing.map((c) => c.parked),
           existing.map((c) => JSON.stringify(c.state)),
+          existing.map((c) => c.held ?? false),
         ],
       );
       if (updated !== existing.length) throw new ConcurrencyError('a person-year snapshot was changed concurrently');
@@ -95,9 +98,9 @@ export class SnapshotStore<S> {
     if (fresh.length > 0) {
       try {
         await tx.execute(
-          `INSERT INTO ${this.table} (stream_id, region, person_id, year, version, revision, parked, state, updated_at)
-           SELECT s, r, p, y, v, rv, pk, st, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::boolean[], $8::json[])
-             AS t(s, r, p, y, v, rv, pk, st)`,
+          `INSERT INTO ${this.table} (stream_id, region, person_id, year, version, revision, parked, held, state, updated_at)
+           SELECT s, r, p, y, v, rv, pk, h, st, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::boolean[], $8::json[], $9::boolean[])
+             AS t(s, r, p, y, v, rv, pk, st, h)`,
           [
             fresh.map((c) => c.streamId),
             fresh.map((c) => c.key.region),
@@ -107,6 +110,7 @@ export class SnapshotStore<S> {
             fresh.map((c) => c.revision),
             fresh.map((c) => c.parked),
             fresh.map((c) => JSON.stringify(c.state)),
+            fresh.map((c) => c.held ?? false),
           ],
         );
       } catch (error) {

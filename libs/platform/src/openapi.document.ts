@@ -50,7 +50,7 @@ export const OPS_ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/status',
-    summary: 'consumerLag, outboxPending, parked: zero lag and zero outbox means caught up',
+    summary: 'consumerLag, outboxPending, parked, held: zero lag and zero outbox means caught up',
     roles: ['operator'],
     responses: { 200: 'status' },
   },

@@ -1,4 +1,4 @@
-import { EventType, personKey, PersonYearRef, TopicName } from '@msb/contracts';
+import { EVENT_TYPES, EventType, personKey, PersonYearRef, TopicName } from '@msb/contracts';
 import type { Decider } from '@msb/settlement';
 import { countAdjustmentsOnCommit } from './observability/payer.metrics';
 import {
@@ -25,6 +25,8 @@ export interface PersonYearDecider<S, C extends { type: string }, E extends { ty
   decider: Decider<S, C, E>;
   revisionOf: (state: S) => number;
   parkedOf: (state: S) => boolean;
+  /** Whether the person-year holds upstream decisions that came after a gap (none: never). */
+  heldOf?: (state: S) => boolean;
   /** The integration message an event becomes, if any (its envelope id becomes the stored event id). */
   toMessage: (event: E, key: PersonYearRef, now: Date, context: CommandContext) => OutgoingMessage | undefined;
 }
@@ -147,6 +149,7 @@ export class PersonYearRepository<S, C extends { type: string }, E extends { typ
       state: e.state,
       revision: revisionOf(e.state),
       parked: parkedOf(e.state),
+      held: this.config.heldOf?.(e.state) ?? false,
     }));
     await this.store.save(tx, changes);
     await this.project(
@@ -177,6 +180,7 @@ export function personYearDecisionMessage(
     key: personKey(key.region, key.personId),
     envelope: envelope({
       type,
+      version: EVENT_TYPES[type].version,
       source,
       subject: `${key.region}:${key.personId}:${key.year}`,
       data,

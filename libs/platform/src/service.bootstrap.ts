@@ -41,7 +41,7 @@ export interface ServiceDefinition {
   start: (app: INestApplication, runtime: ServiceRuntime) => Promise<void>;
   /** Parked work for /status. */
   parked?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
-  /** Person-years held back, for the `msb_held_person_years` gauge (none: 0). */
+  /** Person-years held for a missing upstream revision, for /status and the `msb_held_person_years` gauge (none: 0). */
   held?: (app: INestApplication, runtime: ServiceRuntime) => ParkedCounter;
   /** More figures for /status (batches, sizes). */
   extraStatus?: (app: INestApplication) => () => Promise<Record<string, unknown>>;
@@ -193,7 +193,7 @@ export async function runService(def: ServiceDefinition, options: { exitOnSignal
   await app.init();
   await app.listen(config.PORT, config.HOST);
   if (def.parked) parkedCounter = def.parked(app, runtime);
-  if (def.held) heldCounter = def.held(app, runtime);
+  if (def.held) runtime.heldCounter = heldCounter = def.held(app, runtime);
   serviceMetrics.bind(def.service, {
     db: runtime.db,
     admin: runtime.admin,

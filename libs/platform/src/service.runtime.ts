@@ -50,6 +50,8 @@ export interface ServiceStatus {
   consumerLag: number;
   outboxPending: number;
   parked: number;
+  /** Person-years held for a missing upstream revision (a gap). */
+  held: number;
   deadLettered: number;
   [extra: string]: unknown;
 }
@@ -72,6 +74,8 @@ export class ServiceRuntime {
   recalculation?: RecalculationWorker;
   /** Service-specific figures for /status. */
   extraStatus?: () => Promise<Record<string, unknown>>;
+  /** Person-years held for a missing upstream revision, for /status. */
+  heldCounter?: () => Promise<number>;
   private stopping = false;
   private stopped = false;
 
@@ -225,6 +229,7 @@ export class ServiceRuntime {
       // outbox rows too large to ever publish, moved aside for an operator: zero when all is well
       outboxSetAside: await outboxSetAside(this.db),
       parked: await parked(),
+      held: (await this.heldCounter?.()) ?? 0,
       deadLettered: await deadLetterCount(this.db),
       recalculating: open.length,
       recalculations: open.map((j) => ({

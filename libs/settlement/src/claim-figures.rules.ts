@@ -1,3 +1,4 @@
+import { byServiceDateThenId } from '@msb/contracts';
 import { Decimal, ONE, ZERO, round2, sum } from '@msb/money';
 import type { BasicPolicy, Claim, IsoDate } from './domain.types';
 
@@ -32,12 +33,8 @@ export function yearOf(date: IsoDate): number {
   return Number(date.slice(0, 4));
 }
 
-/** Claims of a person-year are ordered by (serviceDate, claimId). */
-export function byServiceDateThenId<T extends { serviceDate: IsoDate; claimId: string }>(a: T, b: T): number {
-  if (a.serviceDate !== b.serviceDate) return a.serviceDate < b.serviceDate ? -1 : 1;
-  if (a.claimId === b.claimId) return 0;
-  return a.claimId < b.claimId ? -1 : 1;
-}
+/** Claims of a person-year are ordered by (serviceDate, claimId): the order every decision lists them in. */
+export { byServiceDateThenId };
 
 export function inOrder<T extends { serviceDate: IsoDate; claimId: string }>(claims: readonly T[]): T[] {
   return [...claims].sort(byServiceDateThenId);

@@ -1,5 +1,5 @@
-import type { Payment, PersonYearRef } from '@msb/contracts';
-import { PersonYearDecision, summaryOf } from './payer.kernel';
+import type { ClaimOrder, DecidedClaim, Payment, PersonYearRef } from '@msb/contracts';
+import { decidedSummary, PersonYearDecision } from './payer.kernel';
 import { applyPayments, PaidSoFar } from './payments.rules';
 
 /**
@@ -17,6 +17,7 @@ export interface State<Summary> {
   /** Waiting for the region-year's first policy. */
   parked: boolean;
   paid: Record<string, PaidSoFar>;
+  /** The whole of the last decision: every claim, each decision's delta merged in. */
   decided: Summary | null;
 }
 
@@ -42,8 +43,12 @@ export type Events<Payer extends string, Decision, ParkedDetail extends object> 
   | { type: `${Payer}Adjusted`; data: Payment }
   | { type: 'PersonYearDecided'; data: Decision };
 
-/** evolve for those events (a decision also ends parking). */
-export function evolve<St extends State<object>>(state: St, event: Event<NonNullable<St['decided']>>): St {
+/** evolve for those events (a decision also ends parking; its delta is merged in the payer's claim order). */
+export function evolve<St extends State<{ claims: DecidedClaim[] }>>(
+  state: St,
+  event: Event<NonNullable<St['decided']>>,
+  order: ClaimOrder<NonNullable<St['decided']>['claims'][number]>,
+): St {
   switch (event.type) {
     case 'Parked':
       return { ...state, parked: true };
@@ -53,7 +58,7 @@ export function evolve<St extends State<object>>(state: St, event: Event<NonNull
         revision: event.data.revision,
         policyRevision: event.data.policyRevision,
         parked: false,
-        decided: summaryOf(event.data),
+        decided: decidedSummary(state.decided, event.data, order),
       };
     default:
       return { ...state, paid: applyPayments(state.paid, [event.data]) };

@@ -1,4 +1,4 @@
-import type { Cause, Payment, PersonYearRef } from '@msb/contracts';
+import { applyDecision, Cause, ClaimOrder, DecidedClaim, DecisionShape, diffDecision, Payment, PersonYearRef } from '@msb/contracts';
 import type { EligibilitySpan } from './domain.types';
 import { decisionChanged, paymentEvents } from './payments.rules';
 
@@ -71,43 +71,70 @@ export interface PayerOutcome<Summary> {
   payments: Payment[];
 }
 
-/** The integration event every payer publishes: who, which revision, on which policy, why, its figures and payments. */
-export type PersonYearDecision<Summary> = {
+/**
+ * The integration event every payer publishes (v2): who, which revision and the one it follows,
+ * on which policy, why, its figures with only the claims that changed, the year's totals and the
+ * payments.
+ */
+export type PersonYearDecision<Summary, Totals = unknown> = {
   personYear: PersonYearRef;
   revision: number;
+  previousRevision: number;
   policyRevision: number;
   cause: Cause;
-} & Summary & { payments: Payment[] };
+} & Summary & { totals: Totals; payments: Payment[] };
 
-export type DecisionEvents<S extends string, A extends string, Summary> = (
-  { type: S; data: Payment } | { type: A; data: Payment } | { type: 'PersonYearDecided'; data: PersonYearDecision<Summary> }
+export type DecisionEvents<S extends string, A extends string, Summary, Totals> = (
+  { type: S; data: Payment } | { type: A; data: Payment } | { type: 'PersonYearDecided'; data: PersonYearDecision<Summary, Totals> }
 )[];
 
 /**
  * The common end of every payer's `decide`: a recomputation that pays nothing and reads as
- * the last decision did is not news (nothing is published); otherwise its payments become
- * `settled` / `adjusted` events followed by the person-year decision, numbered after the one
- * the state was decided on.
+ * the last decision did (whole figures compared) is not news (nothing is published); otherwise
+ * its payments become `settled` / `adjusted` events followed by the person-year decision,
+ * numbered after the one the state was decided on, carrying only the claims whose figures
+ * changed since then and the year's totals over all of them.
  */
-export function decisionEvents<S extends string, A extends string, Summary extends object>(
+export function decisionEvents<S extends string, A extends string, C extends DecidedClaim, Totals, Summary extends { claims: C[] }>(
   on: { key: PersonYearRef; revision: number; decided: Summary | null },
   outcome: PayerOutcome<Summary>,
   why: { policyRevision: number; cause: Cause },
   types: { settled: S; adjusted: A },
-): DecisionEvents<S, A, Summary> {
+  shape: Pick<DecisionShape<C, Totals>, 'totals'>,
+): DecisionEvents<S, A, Summary, Totals> {
   if (!decisionChanged(outcome.payments, outcome.summary, on.decided)) return [];
   const decision = {
     personYear: on.key,
     revision: on.revision + 1,
+    previousRevision: on.revision,
     ...why,
     ...outcome.summary,
+    claims: diffDecision(on.decided, outcome.summary),
+    totals: shape.totals(outcome.summary.claims),
     payments: outcome.payments,
-  } as PersonYearDecision<Summary>;
+  } as PersonYearDecision<Summary, Totals>;
   return [...paymentEvents(outcome.payments, types.settled, types.adjusted), { type: 'PersonYearDecided', data: decision }];
 }
 
-/** A decision taken apart: the figures a decider keeps to tell whether the next one is news. */
-export function summaryOf<Summary extends object>(decision: PersonYearDecision<Summary>): Summary {
-  const { personYear: _key, revision: _revision, policyRevision: _policy, cause: _cause, payments: _payments, ...summary } = decision;
-  return summary as unknown as Summary;
+/**
+ * What a decider keeps of its decisions: the whole decided summary, the decision's delta merged
+ * into the summary it followed (in the payer's claim order), so the next decision can tell what
+ * changed and whether it is news.
+ */
+export function decidedSummary<C extends DecidedClaim, Summary extends { claims: C[] }>(
+  previous: Summary | null,
+  decision: PersonYearDecision<Summary>,
+  order: ClaimOrder<C>,
+): Summary {
+  const {
+    personYear: _key,
+    revision: _revision,
+    previousRevision: _previous,
+    policyRevision: _policy,
+    cause: _cause,
+    totals: _totals,
+    payments: _payments,
+    ...summary
+  } = decision;
+  return applyDecision(previous, summary as unknown as Summary, order);
 }

@@ -117,6 +117,7 @@ export interface StatusBody {
   consumerLag: number;
   outboxPending: number;
   parked: number;
+  held?: number;
   deadLettered: number;
   recalculating?: number;
 }

@@ -11,6 +11,7 @@ import type {
 } from '@msb/contracts';
 import { upcastEnvelope } from '@msb/contracts';
 import type { Database } from '@msb/eventing';
+import { DecisionOf, PersonYearViews } from './decision-views.fold';
 
 /** Where an event sits in the log: the evidence a finding points to. */
 export interface Evidence {
@@ -34,7 +35,8 @@ export interface ClaimFacts {
 /**
  * Everything the log holds, indexed for re-deriving decisions and looking for patterns:
  * claim versions and reversals, policy revisions of the three sections, every eligibility
- * revision of every person, and every person-year decision of every payer.
+ * revision of every person, and every person-year decision of every payer as recorded (v2:
+ * only the claims each changed; `views` folds them into whole decisions where one is needed).
  */
 export interface LogIndex {
   events: number;
@@ -52,6 +54,8 @@ export interface LogIndex {
   assistance: Map<string, RecordedDecision<AssistancePersonYearDecided>>;
   /** Every decision of every payer in log order. */
   decisions: RecordedDecision<BasicPersonYearDecided | CriticalIllnessPersonYearDecided | AssistancePersonYearDecided>[];
+  /** Each person-year's decisions of each payer, in log order. */
+  personYears: Map<string, { [P in Payer]: RecordedDecision<DecisionOf[P]>[] }>;
 }
 
 export const policyKey = (region: string, year: number, revision: number) => `${region}|${year}|${revision}`;
@@ -69,7 +73,14 @@ export function emptyIndex(): LogIndex {
     criticalIllness: new Map(),
     assistance: new Map(),
     decisions: [],
+    personYears: new Map(),
   };
+}
+
+function ofPersonYear(index: LogIndex, personYear: string): { [P in Payer]: RecordedDecision<DecisionOf[P]>[] } {
+  let decisions = index.personYears.get(personYear);
+  if (!decisions) index.personYears.set(personYear, (decisions = { basic: [], criticalIllness: [], assistance: [] }));
+  return decisions;
 }
 
 function claimFacts(index: LogIndex, claimId: string): ClaimFacts {
@@ -110,18 +121,21 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
       const d = { payer: 'basic' as const, data: e.data, ...where };
       index.basic.set(decisionKey(e.data.personYear, e.data.revision), d);
       index.decisions.push(d);
+      ofPersonYear(index, personYearId(e.data.personYear)).basic.push(d);
       return;
     }
     case 'critical-illness.PersonYearDecided': {
       const d = { payer: 'criticalIllness' as const, data: e.data, ...where };
       index.criticalIllness.set(decisionKey(e.data.personYear, e.data.revision), d);
       index.decisions.push(d);
+      ofPersonYear(index, personYearId(e.data.personYear)).criticalIllness.push(d);
       return;
     }
     case 'assistance.PersonYearDecided': {
       const d = { payer: 'assistance' as const, data: e.data, ...where };
       index.assistance.set(decisionKey(e.data.personYear, e.data.revision), d);
       index.decisions.push(d);
+      ofPersonYear(index, personYearId(e.data.personYear)).assistance.push(d);
       return;
     }
     case 'audit.CheckpointSigned':
@@ -187,15 +201,19 @@ export function windowsAt(index: LogIndex, personId: string, revision: number): 
   return index.eligibility.get(personId)?.get(revision);
 }
 
-/** The last decision of each payer for each person-year (the highest revision). */
-export function latestDecisions<T extends { personYear: { region: string; personId: string; year: number }; revision: number }>(
-  decisions: Map<string, RecordedDecision<T>>,
-): Map<string, RecordedDecision<T>> {
-  const latest = new Map<string, RecordedDecision<T>>();
-  for (const d of decisions.values()) {
-    const id = personYearId(d.data.personYear);
-    const current = latest.get(id);
-    if (!current || current.data.revision < d.data.revision) latest.set(id, d);
+/** A payer's decisions, whole, at any recorded revision of any person-year (folded when first asked for). */
+export function views<P extends Payer>(index: LogIndex, payer: P): PersonYearViews<P> {
+  return new PersonYearViews(payer, (personYear) => index.personYears.get(personYear)?.[payer] ?? []);
+}
+
+/** The last decision of a payer for each person-year (the highest revision), whole: every claim of the year. */
+export function latestDecisions<P extends Payer>(index: LogIndex, payer: P): Map<string, RecordedDecision<DecisionOf[P]>> {
+  const all = views(index, payer);
+  const latest = new Map<string, RecordedDecision<DecisionOf[P]>>();
+  for (const [personYear, decisions] of index.personYears) {
+    if (decisions[payer].length === 0) continue;
+    const last = all.of(personYear).last();
+    if (last) latest.set(personYear, last);
   }
   return latest;
 }

@@ -17,7 +17,15 @@ import type {
 } from '@msb/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeMessage, eligibilityWindows, EVENT_TYPES } from '@msb/contracts';
+import {
+  assistanceTotals,
+  basicTotals,
+  criticalIllnessTotals,
+  decodeMessage,
+  diffDecision,
+  eligibilityWindows,
+  EVENT_TYPES,
+} from '@msb/contracts';
 import { money, print, ZERO } from '@msb/money';
 import {
   applyPayments,
@@ -40,7 +48,8 @@ import { emptyIndex, Evidence, indexEvent, LogIndex, Payer, personYearId, readLo
  * (policy sections, claims, reversals, grants) become envelopes as they happen; `decide`
  * settles a person-year with libs/settlement in the legal order (basic, 大病, assistance) and
  * records each payer's person-year decision with its revision, its inputs' revisions and the
- * payments that move what was paid to what is now due. 大病 decides on the eligibility windows
+ * payments that move what was paid to what is now due, carrying (v2) only the claims that
+ * changed since its previous decision and the year's totals. 大病 decides on the eligibility windows
  * it receives, assistance on its own grants, as the services do. Every envelope is validated
  * against the registry, so the log is one the audit service could have consumed; specs then
  * tamper with `envelopes` and fold them with `index()`.
@@ -62,9 +71,18 @@ export class TestLog {
   private readonly claims = new Map<string, { dto: ClaimDto; version: number; reversed: boolean }>();
   private readonly eligibility = new Map<string, { revision: number; grants: GrantDto[] }>();
   private readonly paid: Record<Payer, Record<string, PaidSoFar>> = { basic: {}, criticalIllness: {}, assistance: {} };
+  /** Each payer's last decision of each person-year, whole (what is published carries only what changed). */
   private readonly lastBasic = new Map<string, BasicPersonYearDecided>();
   private readonly lastCi = new Map<string, CriticalIllnessPersonYearDecided>();
   private readonly lastAssistance = new Map<string, AssistancePersonYearDecided>();
+
+  /** A whole decision as published: the claims that changed since `previous`, the revision it follows. */
+  private published<D extends { revision: number; previousRevision: number; claims: { claimId: string }[] }>(
+    previous: D | undefined,
+    whole: D,
+  ): D {
+    return { ...whole, previousRevision: previous?.revision ?? 0, claims: diffDecision(previous ?? null, whole) };
+  }
 
   emit<T extends EventType>(type: T, data: EventData<T>, subject: string): AnyEnvelope {
     return this.publish(type, EVENT_TYPES[type].version, data, subject);
@@ -208,14 +226,16 @@ export class TestLog {
       const decision: BasicPersonYearDecided = {
         personYear: key,
         revision: (previous?.revision ?? 0) + 1,
+        previousRevision: previous?.revision ?? 0,
         policyRevision: basicPolicy.revision,
         cause,
         claims,
+        totals: basicTotals(claims),
         payments: basicPayments,
       };
       this.paid.basic = applyPayments(this.paid.basic, basicPayments);
       this.lastBasic.set(py, decision);
-      this.emit('basic.PersonYearDecided', decision, py);
+      this.emit('basic.PersonYearDecided', this.published(previous, decision), py);
     }
     const basic = this.lastBasic.get(py)!;
 
@@ -232,9 +252,11 @@ export class TestLog {
       reason,
     );
     this.paid.criticalIllness = applyPayments(this.paid.criticalIllness, ciPayments);
+    const previousCi = this.lastCi.get(py);
     const ci: CriticalIllnessPersonYearDecided = {
       personYear: key,
-      revision: (this.lastCi.get(py)?.revision ?? 0) + 1,
+      revision: (previousCi?.revision ?? 0) + 1,
+      previousRevision: previousCi?.revision ?? 0,
       basicRevision: basic.revision,
       eligibilityRevision: eligibility.revision,
       policyRevision: ciPolicy.revision,
@@ -252,10 +274,12 @@ export class TestLog {
         compliantSelfPay: c.compliantSelfPay,
         criticalIllness: print(ciAmounts.get(c.claimId) ?? ZERO),
       })),
+      totals: { claimCount: 0, compliantSelfPay: '0.00', criticalIllness: '0.00' },
       payments: ciPayments,
     };
+    ci.totals = criticalIllnessTotals(ci.claims);
     this.lastCi.set(py, ci);
-    this.emit('critical-illness.PersonYearDecided', ci, py);
+    this.emit('critical-illness.PersonYearDecided', this.published(previousCi, ci), py);
 
     // assistance, on that 大病 decision (保险在先、救助在后)
     const aYear = decideAssistanceYear(
@@ -272,9 +296,11 @@ export class TestLog {
       reason,
     );
     this.paid.assistance = applyPayments(this.paid.assistance, aPayments);
+    const previousAssistance = this.lastAssistance.get(py);
     const assistance: AssistancePersonYearDecided = {
       personYear: key,
-      revision: (this.lastAssistance.get(py)?.revision ?? 0) + 1,
+      revision: (previousAssistance?.revision ?? 0) + 1,
+      previousRevision: previousAssistance?.revision ?? 0,
       basicRevision: ci.basicRevision,
       criticalIllnessRevision: ci.revision,
       eligibilityRevision: eligibility.revision,
@@ -290,10 +316,12 @@ export class TestLog {
         eligible: aById.get(c.claimId)?.eligible ?? false,
         assistance: print(aById.get(c.claimId)?.assistance ?? ZERO),
       })),
+      totals: { claimCount: 0, assistance: '0.00' },
       payments: aPayments,
     };
+    assistance.totals = assistanceTotals(assistance.claims);
     this.lastAssistance.set(py, assistance);
-    this.emit('assistance.PersonYearDecided', assistance, py);
+    this.emit('assistance.PersonYearDecided', this.published(previousAssistance, assistance), py);
   }
 
   /** The envelopes of one type (optionally about one subject), in log order: to find what to tamper with. */

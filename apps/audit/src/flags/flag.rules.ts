@@ -1,7 +1,7 @@
 import type { ClaimDto } from '@msb/contracts';
 import { Decimal, money } from '@msb/money';
 import { claimFromWire, claimTotal, covers } from '@msb/settlement';
-import { ClaimFacts, Evidence, latestDecisions, LogIndex, personYearId, windowsAt } from '../analysis/log.index';
+import { ClaimFacts, Evidence, latestDecisions, LogIndex, personYearId, views, windowsAt } from '../analysis/log.index';
 
 export const FRAUD_RULES = [
   'DUPLICATE_CLAIM', // 重复收费: same person, hospital, dates and amount
@@ -169,7 +169,7 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
     }
   }
 
-  for (const d of latestDecisions(index.assistance).values()) {
+  for (const d of latestDecisions(index, 'assistance').values()) {
     const windows = windowsAt(index, d.data.personYear.personId, d.data.eligibilityRevision) ?? [];
     for (const c of d.data.claims) {
       if (money(c.assistance).lte(0)) continue;
@@ -189,13 +189,18 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
   return flags;
 }
 
-/** Checks on the stream itself: what the payers recorded must hold together. */
+/**
+ * Checks on the stream itself: what the payers recorded must hold together. Decisions carry
+ * only the claims they changed; where a check needs the whole year it reads the decisions
+ * folded whole (per person-year, in revision order).
+ */
 export function integrityFlags(index: LogIndex): Flag[] {
   const flags: Flag[] = [];
-  const basic = latestDecisions(index.basic);
-  const ci = latestDecisions(index.criticalIllness);
-  const assistance = latestDecisions(index.assistance);
+  const basic = latestDecisions(index, 'basic');
+  const ci = latestDecisions(index, 'criticalIllness');
+  const assistance = latestDecisions(index, 'assistance');
   const zero = money('0');
+  const evidence = (x: Evidence) => ({ eventId: x.eventId, seq: x.seq, time: x.time });
 
   for (const [id, b] of basic) {
     const c = ci.get(id);
@@ -212,43 +217,49 @@ export function integrityFlags(index: LogIndex): Flag[] {
           personId: b.data.personYear.personId,
           claimIds: [claim.claimId],
           detail: `basic ${claim.basic} + 大病 ${ciAmount.toFixed(2)} + assistance ${aAmount.toFixed(2)} exceeds the total ${claim.total}`,
-          evidence: [b, c, a].filter((x) => x !== undefined).map((x) => ({ eventId: x!.eventId, seq: x!.seq, time: x!.time })),
+          evidence: [b, c, a].filter((x) => x !== undefined).map((x) => evidence(x!)),
         });
       }
     }
   }
 
+  const assistanceViews = views(index, 'assistance');
+  const ciViews = views(index, 'criticalIllness');
   for (const d of index.assistance.values()) {
-    const source = index.criticalIllness.get(`${personYearId(d.data.personYear)}#${d.data.criticalIllnessRevision}`);
-    const mismatch = source && d.data.claims.some((c) => source.data.claims.find((x) => x.claimId === c.claimId)?.version !== c.version);
+    const py = personYearId(d.data.personYear);
+    const source = index.criticalIllness.get(`${py}#${d.data.criticalIllnessRevision}`);
+    const decided = assistanceViews.of(py).at(d.data.revision) ?? d.data;
+    const upstream = source && ciViews.of(py).at(d.data.criticalIllnessRevision);
+    const mismatch = upstream && decided.claims.some((c) => upstream.claims.find((x) => x.claimId === c.claimId)?.version !== c.version);
     if (!source || source.time > d.time || mismatch) {
       flags.push({
         type: 'ASSISTANCE_BEFORE_CRITICAL_ILLNESS',
         category: 'INTEGRITY',
         personId: d.data.personYear.personId,
-        claimIds: d.data.claims.map((c) => c.claimId),
+        claimIds: decided.claims.map((c) => c.claimId),
         detail: !source
           ? `assistance decided on 大病 revision ${d.data.criticalIllnessRevision}, which is not in the log`
           : mismatch
             ? 'assistance decided other claim versions than the 大病 decision it names'
             : `assistance decided at ${d.time}, before the 大病 decision it names (${source.time})`,
-        evidence: [
-          { eventId: d.eventId, seq: d.seq, time: d.time },
-          ...(source ? [{ eventId: source.eventId, seq: source.seq, time: source.time }] : []),
-        ],
+        evidence: [evidence(d), ...(source ? [evidence(source)] : [])],
       });
     }
   }
 
   // A payer may have paid a claim on a revision in which it was live, and claw it back on the
-  // next; what must never happen is a payment in a decision that itself knows the claim as reversed.
+  // next; what must never happen is a payment in a decision that itself knows the claim as
+  // reversed: one that leaves an amount on it (a claim it changed) or pays more on it.
+  const all = { basic: views(index, 'basic'), criticalIllness: ciViews, assistance: assistanceViews };
   for (const d of index.decisions) {
-    const claims = d.data.claims as unknown as Record<string, unknown>[];
-    for (const c of claims) {
+    const py = personYearId(d.data.personYear);
+    const changed = new Set(d.data.claims.map((c) => c.claimId));
+    const whole = (all[d.payer].of(py).at(d.data.revision) ?? d.data).claims as unknown as Record<string, unknown>[];
+    for (const c of whole) {
       if (c.status !== 'REVERSED') continue;
       const amount = money(c[d.payer] as string);
       const paying = d.data.payments.find((p) => p.claimId === c.claimId && money(p.amount).gt(0));
-      if (amount.isZero() && !paying) continue;
+      if (!paying && (amount.isZero() || !changed.has(c.claimId as string))) continue;
       const reversal = index.claims.get(c.claimId as string)?.reversed;
       flags.push({
         type: 'PAYMENT_ON_REVERSED_CLAIM',
@@ -256,7 +267,7 @@ export function integrityFlags(index: LogIndex): Flag[] {
         personId: d.data.personYear.personId,
         claimIds: [c.claimId as string],
         detail: `${d.payer} ${paying ? `paid ${paying.amount}` : `leaves ${amount.toFixed(2)}`} on claim ${c.claimId as string} in a decision that knows it as reversed`,
-        evidence: [...(reversal ? [reversal] : []), { eventId: d.eventId, seq: d.seq, time: d.time }],
+        evidence: [...(reversal ? [reversal] : []), evidence(d)],
       });
     }
   }
@@ -267,7 +278,7 @@ export function integrityFlags(index: LogIndex): Flag[] {
       const key = `${d.payer}|${p.claimId}`;
       const entry = sums.get(key) ?? { sum: zero, evidence: [] };
       entry.sum = entry.sum.plus(p.amount);
-      entry.evidence.push({ eventId: d.eventId, seq: d.seq, time: d.time });
+      entry.evidence.push(evidence(d));
       sums.set(key, entry);
     }
   }
@@ -288,7 +299,7 @@ export function integrityFlags(index: LogIndex): Flag[] {
             personId: d.data.personYear.personId,
             claimIds: [c.claimId as string],
             detail: `${payer}'s payments on the claim add up to ${(entry?.sum ?? zero).toFixed(2)}, its last decision says ${final.toFixed(2)}`,
-            evidence: entry?.evidence ?? [{ eventId: d.eventId, seq: d.seq, time: d.time }],
+            evidence: entry?.evidence ?? [evidence(d)],
           });
         }
       }

@@ -1,5 +1,10 @@
 import {
+  ASSISTANCE_DECISION,
+  BASIC_DECISION,
   canonicalJson,
+  CRITICAL_ILLNESS_DECISION,
+  DecidedClaim,
+  diffDecision,
   type AssistancePolicyDto,
   type BasicPolicyDto,
   type CriticalIllnessPolicyDto,
@@ -28,9 +33,9 @@ import {
   PersonYearDecision,
   RecordedClaim,
   settleBook,
-  summaryOf,
 } from '@msb/settlement';
-import { decisionKey, latestDecisions, LogIndex, Payer, personYearId, policyKey, RecordedDecision, windowsAt } from '../analysis/log.index';
+import { DecisionOf, DecisionViews } from '../analysis/decision-views.fold';
+import { latestDecisions, LogIndex, Payer, personYearId, policyKey, RecordedDecision, views, windowsAt } from '../analysis/log.index';
 
 export interface Difference {
   kind: 'DECISION' | 'FINAL' | 'MISSING_INPUT' | 'PAYMENTS';
@@ -69,8 +74,28 @@ class PolicyCache<Dto, Terms> {
 /** Which input a decision names that the log does not hold. */
 type Missing = { field: string; claimId?: string; recorded: unknown };
 
-/** A payer's decisions re-derived one by one, each from the inputs it names, or the input the log lacks. */
-type Rederive<D> = (decision: D, paid: Readonly<Record<string, PaidSoFar>>, reason: ReasonCode) => PayerOutcome<object> | Missing;
+/** A decision's figures, whole: every claim of the year. */
+type Summary = { claims: DecidedClaim[] } & Record<string, unknown>;
+
+/**
+ * A payer's decisions re-derived one by one, each from the inputs it names (`full`: the
+ * recorded decision folded whole), or the input the log lacks.
+ */
+type Rederive<D> = (full: D, paid: Readonly<Record<string, PaidSoFar>>, reason: ReasonCode) => PayerOutcome<Summary> | Missing;
+
+/** What a decision says besides its claims: its own figures, the year's totals (not who, which revision, why or what it paid). */
+function figuresOf(d: PersonYearDecision<object>): Record<string, unknown> {
+  const {
+    personYear: _key,
+    revision: _revision,
+    previousRevision: _previous,
+    policyRevision: _policy,
+    cause: _cause,
+    payments: _payments,
+    ...figures
+  } = d as PersonYearDecision<Record<string, unknown>>;
+  return figures;
+}
 
 /** The reason a recorded decision's adjustments carry (one per decision); replay takes it as recorded and re-derives the amounts. */
 function recordedReason(payments: readonly Payment[]): ReasonCode {
@@ -122,8 +147,12 @@ function differencesBetween(
  * decision of each payer), from exactly the inputs each decision names (claim versions, the
  * upstream decision's revision, the eligibility revision, the policy revision) and what the
  * payer had paid before it; then settles the final facts from scratch and compares with what
- * each payer finally paid. Decisions are compared whole, canonically. Nothing is published:
- * a replay only reads.
+ * each payer finally paid. A decision carries only the claims it changed: the replay derives
+ * the whole decision, takes what changed since its own previous decision of the person-year,
+ * and compares that and the year's totals with what was recorded, canonically. A decision
+ * that does not follow the one before it in the log (a gap) is a MISSING_INPUT. Recorded
+ * decisions are folded whole (libs/contracts' fold) where an input needs the whole year.
+ * Nothing is published: a replay only reads.
  */
 export function replay(index: LogIndex): ReplayResult {
   const differences: Difference[] = [];
@@ -144,30 +173,60 @@ export function replay(index: LogIndex): ReplayResult {
   const policyOf = <Dto, T>(cache: PolicyCache<Dto, T>, d: PersonYearDecision<object>) =>
     cache.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
 
-  /** Each decision of a payer in log order (revision order within a person-year), on what the replay itself derived as paid before. */
-  function rederiveAll<D extends PersonYearDecision<object>>(
-    payer: Payer,
-    decisions: Iterable<RecordedDecision<D>>,
-    rederive: Rederive<D>,
+  /**
+   * Each decision of a payer in log order (revision order within a person-year), on what the
+   * replay itself derived as paid before and as its previous decision of the person-year.
+   */
+  function rederiveAll<P extends Payer>(
+    payer: P,
+    decisions: Iterable<RecordedDecision<DecisionOf[P]>>,
+    totals: (claims: never[]) => unknown,
+    rederive: Rederive<DecisionOf[P]>,
   ) {
+    const recorded = views(index, payer);
     const paidBefore = new Map<string, Record<string, PaidSoFar>>();
+    const derivedBefore = new Map<string, { revision: number; summary: Summary }>();
     for (const { data: d, eventId } of decisions) {
       const py = personYearId(d.personYear);
       const paid = paidBefore.get(py) ?? {};
-      const outcome = rederive(d, paid, recordedReason(d.payments));
+      const fold: DecisionViews<DecisionOf[P]> = recorded.of(py);
+      const before = fold.before(d.revision);
+      if (d.previousRevision !== before)
+        differences.push({
+          kind: 'MISSING_INPUT',
+          payer,
+          personYear: py,
+          eventId,
+          field: 'previousRevision',
+          recorded: d.previousRevision,
+          replayed: before,
+        });
+      // the replay's own previous decision; the recorded one where the replay has none for it (out of order, or not re-derived)
+      const own = derivedBefore.get(py);
+      const previous = before === 0 ? null : own?.revision === before ? own.summary : (fold.at(before) as unknown as Summary);
+      const full = fold.at(d.revision)!;
+      const outcome = rederive(full, paid, recordedReason(d.payments));
       if ('field' in outcome) {
         differences.push({ kind: 'MISSING_INPUT', payer, personYear: py, eventId, ...outcome, replayed: null });
         paidBefore.set(py, applyPayments(paid, d.payments)); // go on from what was recorded
+        derivedBefore.set(py, { revision: d.revision, summary: full as unknown as Summary });
         continue;
       }
-      const recorded = { summary: summaryOf(d), payments: d.payments };
-      if (canonicalJson(recorded) !== canonicalJson(outcome))
-        differences.push(...differencesBetween(recorded, outcome, { payer, personYear: py, eventId }));
+      const delta = (summary: Summary) => ({
+        ...summary,
+        claims: diffDecision(previous, summary),
+        totals: totals(summary.claims as never[]),
+      });
+      const wrote = { summary: figuresOf(d), payments: d.payments };
+      const derived = { summary: delta(outcome.summary), payments: outcome.payments };
+      if (canonicalJson(wrote) !== canonicalJson(derived))
+        differences.push(...differencesBetween(wrote, derived, { payer, personYear: py, eventId }));
       paidBefore.set(py, applyPayments(paid, outcome.payments));
+      derivedBefore.set(py, { revision: d.revision, summary: outcome.summary });
     }
   }
 
-  rederiveAll('basic', index.basic.values(), (d, paid, reason) => {
+  rederiveAll('basic', index.basic.values(), BASIC_DECISION.totals as never, (d, paid, reason) => {
     const policy = policyOf(basicPolicies, d);
     if (!policy) return { field: 'policyRevision', recorded: d.policyRevision };
     const claims: RecordedClaim[] = [];
@@ -176,21 +235,29 @@ export function replay(index: LogIndex): ReplayResult {
       if (!claim) return { field: 'claimVersion', claimId: c.claimId, recorded: c.version };
       claims.push({ claim, version: c.version, status: c.status });
     }
-    return decideBasicPersonYear(policy, claims, paid, reason, parse);
+    return decideBasicPersonYear(policy, claims, paid, reason, parse) as unknown as PayerOutcome<Summary>;
   });
 
-  rederiveAll('criticalIllness', index.criticalIllness.values(), (d, paid, reason) => {
-    const basic = index.basic.get(decisionKey(d.personYear, d.basicRevision));
+  const basicViews = views(index, 'basic');
+  rederiveAll('criticalIllness', index.criticalIllness.values(), CRITICAL_ILLNESS_DECISION.totals as never, (d, paid, reason) => {
+    const basic = basicViews.of(personYearId(d.personYear)).at(d.basicRevision);
     const windows = windowsAt(index, d.personYear.personId, d.eligibilityRevision);
     const policy = policyOf(ciPolicies, d);
     if (!basic || !windows || !policy)
       return { field: !basic ? 'basicRevision' : !windows ? 'eligibilityRevision' : 'policyRevision', recorded: null };
     const eligibility = { revision: d.eligibilityRevision, windows };
-    return decideCriticalIllnessPersonYear(policy, { revision: d.basicRevision, claims: basic.data.claims }, eligibility, paid, reason);
+    return decideCriticalIllnessPersonYear(
+      policy,
+      { revision: d.basicRevision, claims: basic.claims },
+      eligibility,
+      paid,
+      reason,
+    ) as unknown as PayerOutcome<Summary>;
   });
 
-  rederiveAll('assistance', index.assistance.values(), (d, paid, reason) => {
-    const ci = index.criticalIllness.get(decisionKey(d.personYear, d.criticalIllnessRevision));
+  const ciViews = views(index, 'criticalIllness');
+  rederiveAll('assistance', index.assistance.values(), ASSISTANCE_DECISION.totals as never, (d, paid, reason) => {
+    const ci = ciViews.of(personYearId(d.personYear)).at(d.criticalIllnessRevision);
     // assistance decided on its own grants; the windows published from them decide alike (grants.rules.spec.ts)
     const windows = windowsAt(index, d.personYear.personId, d.eligibilityRevision);
     const policy = policyOf(assistancePolicies, d);
@@ -198,7 +265,7 @@ export function replay(index: LogIndex): ReplayResult {
       return { field: !ci ? 'criticalIllnessRevision' : !windows ? 'eligibilityRevision' : 'policyRevision', recorded: null };
     }
     const eligibility = { revision: d.eligibilityRevision, windows };
-    return decideAssistancePersonYear(policy, ci.data, eligibility, paid, reason);
+    return decideAssistancePersonYear(policy, ci, eligibility, paid, reason) as unknown as PayerOutcome<Summary>;
   });
 
   const personYears = finalState(index, (d) => differences.push(d));
@@ -257,9 +324,9 @@ function finalState(index: LogIndex, differ: (d: Difference) => void): number {
   const outcomes = settleBook(book);
 
   const finals = {
-    basic: latestDecisions(index.basic),
-    criticalIllness: latestDecisions(index.criticalIllness),
-    assistance: latestDecisions(index.assistance),
+    basic: latestDecisions(index, 'basic'),
+    criticalIllness: latestDecisions(index, 'criticalIllness'),
+    assistance: latestDecisions(index, 'assistance'),
   };
   const amountOf: Record<Payer, (c: Record<string, unknown>) => string> = {
     basic: (c) => c.basic as string,

@@ -75,9 +75,40 @@ const reversedClaim = (claim: ClaimDto, version = 1): BasicDecidedClaim => ({
   compliantSelfPay: '0.00',
 });
 
-/** Payments first, then the decision that carries them, as decide emits them. */
-const decision = (revision: number, cause: Cause, claims: BasicDecidedClaim[], payments: Payment[], policyRevision = 1): BasicEvent[] =>
-  decisionEventsOf('Basic', { personYear: KEY, revision, policyRevision, cause, claims, payments });
+/** Σ of a figure over claims, in cents (independently of the code under test). */
+const sumOf = (claims: BasicDecidedClaim[], field: 'total' | 'policyScope' | 'ciExtra' | 'basic' | 'compliantSelfPay') =>
+  (claims.reduce((n, c) => n + Math.round(Number(c[field]) * 100), 0) / 100).toFixed(2);
+
+/**
+ * Payments first, then the decision that carries them, as decide emits them: it follows the
+ * revision before it, carries the claims it `changed` (by default every claim of the `year`)
+ * and the year's totals over all of them.
+ */
+const decision = (
+  revision: number,
+  cause: Cause,
+  year: BasicDecidedClaim[],
+  payments: Payment[],
+  policyRevision = 1,
+  changed: BasicDecidedClaim[] = year,
+): BasicEvent[] =>
+  decisionEventsOf('Basic', {
+    personYear: KEY,
+    revision,
+    previousRevision: revision - 1,
+    policyRevision,
+    cause,
+    claims: changed,
+    totals: {
+      claimCount: year.length,
+      total: sumOf(year, 'total'),
+      policyScope: sumOf(year, 'policyScope'),
+      ciExtra: sumOf(year, 'ciExtra'),
+      basic: sumOf(year, 'basic'),
+      compliantSelfPay: sumOf(year, 'compliantSelfPay'),
+    },
+    payments,
+  });
 
 // The figures, by hand from DOMAIN.md:
 // LC-DEC as the 1st admission: (37200 − 800) × 0.70 = 25480; as the 2nd: (37200 − 400) × 0.70 = 25760.
@@ -130,12 +161,15 @@ describe('basic person-year decider', () => {
       submitted(JUL),
       ...decision(1, { reason: 'INITIAL', claimId: 'LC-JUL' }, [JUL_FIRST], [settled('LC-JUL', '29520.00')]),
     ];
-    given(afterJul)
+    const after = given(afterJul)
       .when(submit(DEC))
       .then([
         submitted(DEC),
-        ...decision(2, { reason: 'INITIAL', claimId: 'LC-DEC' }, [JUL_FIRST, DEC_SECOND], [settled('LC-DEC', '25760.00')]),
+        // LC-JUL's figures did not move: the decision carries LC-DEC alone, the totals the whole year
+        ...decision(2, { reason: 'INITIAL', claimId: 'LC-DEC' }, [JUL_FIRST, DEC_SECOND], [settled('LC-DEC', '25760.00')], 1, [DEC_SECOND]),
       ]);
+    // the state keeps the whole decided year, in (serviceDate, claimId) order
+    expect(after.decided).toEqual([JUL_FIRST, DEC_SECOND]);
   });
 
   it('either arrival order converges to the same paid amounts', () => {
@@ -186,6 +220,8 @@ describe('basic person-year decider', () => {
           { reason: 'CORRECTION', claimId: 'LC-DEC' },
           [JUL_FIRST, live(corrected, { total: '40000.00', policyScope: '39000.00', basic: '27020.00', compliantSelfPay: '11980.00' }, 2)],
           [adjusted('LC-DEC', '1260.00', '27020.00', 'CORRECTION', 2)],
+          1,
+          [live(corrected, { total: '40000.00', policyScope: '39000.00', basic: '27020.00', compliantSelfPay: '11980.00' }, 2)],
         ),
       ]);
   });
@@ -291,6 +327,20 @@ describe('basic person-year decider', () => {
     expect(state.decided).toEqual([JUL_FIRST, DEC_SECOND]);
     expect(Object.keys(state.claims).sort()).toEqual(['LC-DEC', 'LC-JUL']);
   });
+  it('a decision recorded before deltas (every claim, no previousRevision or totals) evolves like a delta: the whole year', () => {
+    const v1 = {
+      personYear: KEY,
+      revision: 2,
+      policyRevision: 1,
+      cause: { reason: 'LATE_CLAIM' as const },
+      claims: [JUL_FIRST, DEC_SECOND],
+      payments: [],
+    };
+    const { state } = given([...AFTER_DEC, submitted(JUL), { type: 'PersonYearDecided', data: v1 as never }]);
+    expect(state.decided).toEqual([JUL_FIRST, DEC_SECOND]);
+    expect(state.revision).toBe(2);
+  });
+
   it('decides the same on a state reloaded from its jsonb snapshot: a revision that changes nothing publishes nothing', () => {
     // the harness decides every case on the reloaded state too; this one is the case that broke before decisions were compared canonically
     given(AFTER_DEC_THEN_JUL)

@@ -1,4 +1,5 @@
 import {
+  BASIC_DECISION,
   BasicDecidedClaim,
   BasicPersonYearDecided,
   Cause,
@@ -13,6 +14,7 @@ import {
   BasicPolicy,
   Command,
   decideBasicPersonYear,
+  decidedSummary,
   Decider,
   decisionEvents,
   DecisionRejected,
@@ -42,7 +44,7 @@ export interface BasicPersonYearState {
   policyRevision: number;
   claims: Record<string, ClaimRecord>;
   paid: Record<string, PaidSoFar>;
-  /** The claims as last decided, to tell whether a recalculation changed anything. */
+  /** Every claim as last decided (each decision's delta merged in), to tell what a recalculation changed. */
   decided: BasicDecidedClaim[];
 }
 
@@ -96,7 +98,12 @@ export function evolve(state: BasicPersonYearState, event: BasicEvent): BasicPer
     case 'BasicAdjusted':
       return { ...state, paid: applyPayments(state.paid, [event.data]) };
     case 'PersonYearDecided':
-      return { ...state, revision: event.data.revision, policyRevision: event.data.policyRevision, decided: event.data.claims };
+      return {
+        ...state,
+        revision: event.data.revision,
+        policyRevision: event.data.policyRevision,
+        decided: decidedSummary({ claims: state.decided }, event.data, BASIC_DECISION.order).claims,
+      };
     default: {
       const unknown: never = event;
       throw new Error(`unknown event type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
@@ -213,6 +220,7 @@ export function decide(command: BasicCommand, state: BasicPersonYearState): Basi
       outcome,
       { policyRevision: policy.revision, cause: causeOf(command, outcome.payments) },
       { settled: 'BasicSettled', adjusted: 'BasicAdjusted' },
+      BASIC_DECISION,
     ),
   ];
 }

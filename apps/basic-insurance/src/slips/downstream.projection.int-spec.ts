@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AssistancePersonYearDecided,
+  AssistancePersonYearDecidedV1,
   BasicPolicyDto,
   ClaimDto,
   CriticalIllnessPersonYearDecided,
+  CriticalIllnessPersonYearDecidedV1,
   decodeMessage,
   Payment,
   PersonYearRef,
@@ -26,6 +27,8 @@ import { SlipView } from './slip.view';
  * 大病's and assistance's person-year decisions on the slip, on real Postgres migrated as the
  * service migrates it: only revisions newer than the one shown apply, only to person-years
  * basic has decided, and the slip is SETTLED once both decided on basic's latest revision.
+ * The first cases deliver decisions as published before deltas (v1, every claim; upcast on
+ * read), the last ones v2 deltas, one of them after a gap.
  */
 const logger = pino({ level: 'silent' });
 
@@ -53,19 +56,19 @@ const payment = (claimId: string, kind: Payment['kind'], amount: string, paid: s
   reason,
 });
 
-/** 大病's decision on the person-year: what it pays on LC-JUL and LC-DEC. */
+/** 大病's decision on the person-year (v1: every claim): what it pays on LC-JUL and LC-DEC. */
 function criticalIllness(
   revision: number,
   basicRevision: number,
   paid: { jul: string; dec: string },
   f: {
     tilted: boolean;
-    cause: CriticalIllnessPersonYearDecided['cause'];
+    cause: CriticalIllnessPersonYearDecidedV1['cause'];
     payments: Payment[];
     julReversed?: boolean;
     personYear?: PersonYearRef;
   },
-): CriticalIllnessPersonYearDecided {
+): CriticalIllnessPersonYearDecidedV1 {
   return {
     personYear: f.personYear ?? KEY,
     revision,
@@ -101,14 +104,14 @@ function criticalIllness(
   };
 }
 
-/** Assistance's decision on the person-year (低保), on 大病's revision `ciRevision`. */
+/** Assistance's decision on the person-year (低保, v1: every claim), on 大病's revision `ciRevision`. */
 function assistance(
   revision: number,
   basicRevision: number,
   ciRevision: number,
   paid: { jul: string; dec: string },
-  f: { cause: AssistancePersonYearDecided['cause']; payments: Payment[]; julReversed?: boolean; personYear?: PersonYearRef },
-): AssistancePersonYearDecided {
+  f: { cause: AssistancePersonYearDecidedV1['cause']; payments: Payment[]; julReversed?: boolean; personYear?: PersonYearRef },
+): AssistancePersonYearDecidedV1 {
   return {
     personYear: f.personYear ?? KEY,
     revision,
@@ -128,14 +131,20 @@ function assistance(
   };
 }
 
-/** A decision as the consumer hands it over: encoded, then decoded and validated against libs/contracts. */
-function consumed(type: 'critical-illness.PersonYearDecided' | 'assistance.PersonYearDecided', data: unknown, time: Date): Consumed {
-  const decoded = decodeMessage(JSON.stringify(envelope({ type, source: 'test', subject: '440300:P-LC:2024', data, time })));
+/** A decision as the consumer hands it over: encoded (as `version`), then decoded and validated against libs/contracts. */
+function consumed(
+  type: 'critical-illness.PersonYearDecided' | 'assistance.PersonYearDecided',
+  data: unknown,
+  time: Date,
+  version = 1,
+): Consumed {
+  const decoded = decodeMessage(JSON.stringify(envelope({ type, version, source: 'test', subject: '440300:P-LC:2024', data, time })));
   if (!decoded.ok) throw new Error(`${type} does not match its schema: ${decoded.detail}`);
   return { envelope: decoded.envelope, context: { topic: 'test', partition: 0, offset: '0' } };
 }
-const ciArrives = (d: CriticalIllnessPersonYearDecided, time: Date) => consumed('critical-illness.PersonYearDecided', d, time);
-const assistanceArrives = (d: AssistancePersonYearDecided, time: Date) => consumed('assistance.PersonYearDecided', d, time);
+const ciArrives = (d: CriticalIllnessPersonYearDecidedV1, time: Date) => consumed('critical-illness.PersonYearDecided', d, time);
+const assistanceArrives = (d: AssistancePersonYearDecidedV1, time: Date) => consumed('assistance.PersonYearDecided', d, time);
+const ciDeltaArrives = (d: CriticalIllnessPersonYearDecided, time: Date) => consumed('critical-illness.PersonYearDecided', d, time, 2);
 
 describe('大病 and assistance decisions on the slip, on real Postgres', () => {
   let runtime: ServiceRuntime;
@@ -220,12 +229,12 @@ describe('大病 and assistance decisions on the slip, on real Postgres', () => 
   });
 
   const submit = (claim: ClaimDto): BasicCommand => ({ type: 'SubmitClaim', data: { claim, policy } });
-  const decideBasic = (commands: BasicCommand[], now: Date) =>
+  const decideBasic = (commands: BasicCommand[], now: Date, key: PersonYearRef = KEY) =>
     runtime.db.transaction(async (tx) => {
-      const snapshot = (await personYears.lock(tx, [KEY])).get(streamIdOf(KEY));
+      const snapshot = (await personYears.lock(tx, [key])).get(streamIdOf(key));
       return personYears.decideAndSave(
         tx,
-        commands.map((command) => ({ key: KEY, snapshot, command, now, context: {} })),
+        commands.map((command) => ({ key, snapshot, command, now, context: {} })),
       );
     });
   const deliver = (messages: Consumed[]) => runtime.db.transaction((tx) => downstream.handleBatch(tx, messages));
@@ -443,5 +452,120 @@ describe('大病 and assistance decisions on the slip, on real Postgres', () => 
       ['criticalIllness', '-13000.00', 'REVERSAL'],
       ['assistance', '-3000.00', 'REVERSAL'],
     ]);
+  });
+
+  describe('v2: each decision carries only the claims it changed', () => {
+    const GAP: PersonYearRef = { region: '440300', personId: 'P-GAP', year: 2024 };
+    const gapClaim = (claim: ClaimDto): ClaimDto => ({ ...claim, claimId: `GAP-${claim.claimId}`, personId: 'P-GAP' });
+    const ciClaim = (claim: ClaimDto, compliantSelfPay: string, criticalIllness: string) => ({
+      claimId: `GAP-${claim.claimId}`,
+      version: 1,
+      status: 'LIVE' as const,
+      serviceDate: claim.serviceDate,
+      visitType: 'INPATIENT' as const,
+      compliantSelfPay,
+      criticalIllness,
+    });
+    /** 大病's v2 decision of P-GAP: its changed claims, the revision it follows, the year's totals (given by hand). */
+    const delta = (
+      revision: number,
+      claims: ReturnType<typeof ciClaim>[],
+      totals: { claimCount: number; compliantSelfPay: string; criticalIllness: string },
+      payments: Payment[],
+    ): CriticalIllnessPersonYearDecided => ({
+      personYear: GAP,
+      revision,
+      previousRevision: revision - 1,
+      basicRevision: 2,
+      eligibilityRevision: 1,
+      policyRevision: 1,
+      cause: { reason: 'ELIGIBILITY_GRANTED', grantId: 'G-GAP' },
+      tilted: true,
+      base: '31920.00',
+      threshold: '5000.00',
+      entitlement: '0.00',
+      claims,
+      totals,
+      payments,
+    });
+    const gapPayment = (claim: ClaimDto, amount: string, paid: string): Payment => ({
+      ...payment(`GAP-${claim.claimId}`, 'ADJUSTED', amount, paid, 'ELIGIBILITY_GRANTED'),
+    });
+    const V1 = delta(
+      1,
+      [ciClaim(JUL, '20480.00', '12000.00'), ciClaim(DEC, '11440.00', '5000.00')],
+      {
+        claimCount: 2,
+        compliantSelfPay: '31920.00',
+        criticalIllness: '17000.00',
+      },
+      [
+        payment('GAP-LC-JUL', 'SETTLED', '12000.00', '12000.00', 'INITIAL'),
+        payment('GAP-LC-DEC', 'SETTLED', '5000.00', '5000.00', 'INITIAL'),
+      ],
+    );
+    const V2 = delta(
+      2,
+      [ciClaim(JUL, '20480.00', '13000.00')],
+      { claimCount: 2, compliantSelfPay: '31920.00', criticalIllness: '18000.00' },
+      [gapPayment(JUL, '1000.00', '13000.00')],
+    );
+    const V3 = delta(
+      3,
+      [ciClaim(DEC, '11440.00', '6500.00')],
+      { claimCount: 2, compliantSelfPay: '31920.00', criticalIllness: '19500.00' },
+      [gapPayment(DEC, '1500.00', '6500.00')],
+    );
+    const gapAmounts = async () =>
+      runtime.db.query("SELECT claim_id, critical_illness::text FROM claims WHERE person_id = 'P-GAP' ORDER BY claim_id");
+    const gapShown = async () =>
+      (await runtime.db.query<{ ci_revision: number }>("SELECT ci_revision FROM slip_person_years WHERE person_id = 'P-GAP'"))[0];
+    const held = async () =>
+      runtime.db.query<{ payer: string; revision: number; previous_revision: number }>(
+        "SELECT payer, revision, previous_revision FROM slip_held_decisions WHERE stream_id = 'basic-person-year:440300:P-GAP:2024' ORDER BY revision",
+      );
+
+    beforeAll(async () => {
+      await decideBasic([submit(gapClaim(DEC)), submit(gapClaim(JUL))], T0, GAP);
+    });
+
+    it('a delta changes only the claims it carries', async () => {
+      await deliver([ciDeltaArrives(V1, T1)]);
+      expect(await gapAmounts()).toEqual([
+        { claim_id: 'GAP-LC-DEC', critical_illness: '5000.00' },
+        { claim_id: 'GAP-LC-JUL', critical_illness: '12000.00' },
+      ]);
+    });
+
+    it('a decision after a gap is held: the slip keeps the last revision it could apply', async () => {
+      await deliver([ciDeltaArrives(V3, T3)]);
+      expect(await gapShown()).toEqual({ ci_revision: 1 });
+      expect((await gapAmounts()).map((c) => c.critical_illness)).toEqual(['5000.00', '12000.00']);
+      expect(await held()).toEqual([{ payer: 'criticalIllness', revision: 3, previous_revision: 2 }]);
+      // delivered again while held: still held once
+      await deliver([ciDeltaArrives(V3, T3)]);
+      expect(await held()).toHaveLength(1);
+    });
+
+    it('when the missing revision arrives, both apply in revision order, with their adjustments, and nothing stays held', async () => {
+      await deliver([ciDeltaArrives(V2, T2)]);
+      expect(await gapShown()).toEqual({ ci_revision: 3 });
+      expect(await gapAmounts()).toEqual([
+        { claim_id: 'GAP-LC-DEC', critical_illness: '6500.00' },
+        { claim_id: 'GAP-LC-JUL', critical_illness: '13000.00' },
+      ]);
+      expect(await held()).toEqual([]);
+      const adjustments = await runtime.db.query(
+        "SELECT claim_id, amount::text, at FROM adjustments WHERE payer = 'criticalIllness' AND claim_id LIKE 'GAP-%' ORDER BY id",
+      );
+      expect(adjustments).toEqual([
+        { claim_id: 'GAP-LC-JUL', amount: '1000.00', at: T2 },
+        { claim_id: 'GAP-LC-DEC', amount: '1500.00', at: T3 },
+      ]);
+      // a repeat of either changes nothing
+      await deliver([ciDeltaArrives(V2, T2), ciDeltaArrives(V3, T3)]);
+      expect((await gapAmounts()).map((c) => c.critical_illness)).toEqual(['6500.00', '13000.00']);
+      expect(await held()).toEqual([]);
+    });
   });
 });

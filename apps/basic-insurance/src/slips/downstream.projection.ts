@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssistancePersonYearDecided, CriticalIllnessPersonYearDecided } from '@msb/contracts';
+import { AssistancePersonYearDecided, CriticalIllnessPersonYearDecided, releasable } from '@msb/contracts';
 import type { Consumed, Tx } from '@msb/eventing';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 import { AdjustmentRow, ColumnTypes, recordAdjustments, unnest } from './slip.projection';
@@ -23,7 +23,7 @@ interface DownstreamPayer<D extends Decision, S extends { streamId: string }> {
   /** What slip_person_years keeps of the decision: the revisions it decided on, for the slip's status. */
   shown: (decision: D) => S;
   shownTypes: ColumnTypes<S>;
-  /** What it pays on each claim of the person-year. */
+  /** What it pays on each claim the decision changed. */
   paid: (decision: D) => ClaimPaid[];
 }
 
@@ -80,11 +80,21 @@ const ASSISTANCE: DownstreamPayer<AssistancePersonYearDecided, AssistanceShown> 
   paid: (d) => d.claims.map((c) => ({ claimId: c.claimId, amount: c.assistance })),
 };
 
+/** A decision that reached the slip after a gap, as slip_held_decisions keeps it. */
+interface HeldRow {
+  stream_id: string;
+  decision: Decision;
+  decided_at: Date;
+}
+
 /**
  * The slip shows all three payers: 大病's and assistance's person-year decisions, consumed
  * from Kafka a chunk at a time, fill in their revisions, amounts and adjustment history.
- * Only revisions newer than the one already shown are applied, and only to person-years
- * basic has decided (a slip_person_years row). Rows are locked in stream_id order.
+ * A decision carries only the claims it changed, so they apply in revision order, each after
+ * the one it follows: a revision already shown (or older) changes nothing; one after a gap is
+ * kept in slip_held_decisions, and applied with the ones after it once the missing one arrives
+ * (meanwhile the slip shows the last revision it could apply). Only person-years basic has
+ * decided (a slip_person_years row) are shown. Rows are locked in stream_id order.
  */
 @Injectable()
 export class DownstreamDecisions {
@@ -110,20 +120,42 @@ export class DownstreamDecisions {
   ): Promise<void> {
     if (decisions.length === 0) return;
     const streamOf = (d: Arrival<D>) => streamIdOf(d.data.personYear);
+    const streams = [...new Set(decisions.map(streamOf))];
     const shown = new Map(
       (
         await tx.query<{ stream_id: string; revision: number }>(
           `SELECT stream_id, ${payer.revisionColumn} AS revision FROM slip_person_years WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
-          [[...new Set(decisions.map(streamOf))]],
+          [streams],
         )
       ).map((r) => [r.stream_id, r.revision]),
     );
-    // decisions newer than what the slip shows, in revision order; the newest per person-year sets the columns
-    const newer = decisions
-      .filter((d) => shown.has(streamOf(d)) && d.data.revision > shown.get(streamOf(d))!)
-      .sort((a, b) => a.data.revision - b.data.revision);
-    if (newer.length === 0) return;
-    const latest = [...new Map(newer.map((d) => [streamOf(d), d.data])).values()];
+    const known = streams.filter((s) => shown.has(s));
+    if (known.length === 0) return;
+    const held = await tx.query<HeldRow>(
+      'SELECT stream_id, decision, decided_at FROM slip_held_decisions WHERE payer = $1 AND stream_id = ANY($2::text[]) ORDER BY stream_id, revision',
+      [payer.payer, known],
+    );
+    // per person-year: what was held before, then what arrived (a revision once), newer than the slip shows
+    const pools = new Map<string, Map<number, Arrival<D> & { wasHeld: boolean }>>();
+    for (const r of held)
+      this.pool(pools, r.stream_id).set(r.decision.revision, { data: r.decision as D, at: r.decided_at, wasHeld: true });
+    for (const d of decisions) {
+      const pool = shown.has(streamOf(d)) ? this.pool(pools, streamOf(d)) : undefined;
+      if (pool && !pool.has(d.data.revision)) pool.set(d.data.revision, { ...d, wasHeld: false });
+    }
+    const applied: Arrival<D>[] = [];
+    const newlyHeld: Arrival<D>[] = [];
+    const released: { streamId: string; upTo: number }[] = [];
+    for (const [streamId, pool] of pools) {
+      const candidates = [...pool.values()].map((a) => ({ ...a, revision: a.data.revision, previousRevision: a.data.previousRevision }));
+      const { apply, held: rest } = releasable(shown.get(streamId)!, candidates);
+      applied.push(...apply);
+      newlyHeld.push(...rest.filter((a) => !a.wasHeld));
+      if (apply.length > 0) released.push({ streamId, upTo: apply[apply.length - 1].data.revision });
+    }
+    await this.hold(tx, payer.payer, released, newlyHeld);
+    if (applied.length === 0) return;
+    const latest = [...new Map(applied.map((d) => [streamOf(d), d.data])).values()];
 
     const personYears = unnest(latest.map(payer.shown), payer.shownTypes);
     const set = personYears.columns.filter((c) => c !== 'stream_id').map((c) => `${c} = x.${c}`);
@@ -132,7 +164,8 @@ export class DownstreamDecisions {
       personYears.params,
     );
 
-    const paid = latest.flatMap(payer.paid);
+    // each claim's amount from the newest applied decision that changed it
+    const paid = [...new Map(applied.flatMap((d) => payer.paid(d.data)).map((c) => [c.claimId, c])).values()];
     if (paid.length > 0) {
       const claims = unnest(paid, CLAIM_PAID_TYPES);
       await tx.execute(
@@ -143,7 +176,7 @@ export class DownstreamDecisions {
 
     await recordAdjustments(
       tx,
-      newer.flatMap(({ data, at }) =>
+      applied.flatMap(({ data, at }) =>
         data.payments
           .filter((p) => p.kind === 'ADJUSTED')
           .map((p): AdjustmentRow => ({
@@ -155,6 +188,42 @@ export class DownstreamDecisions {
             at,
           })),
       ),
+    );
+  }
+
+  private pool<V>(pools: Map<string, Map<number, V>>, streamId: string): Map<number, V> {
+    let pool = pools.get(streamId);
+    if (!pool) pools.set(streamId, (pool = new Map()));
+    return pool;
+  }
+
+  /** Forget what was applied (and anything older), keep what now waits for a missing revision. */
+  private async hold<D extends Decision>(
+    tx: Tx,
+    payer: DownstreamPayer<D, { streamId: string }>['payer'],
+    released: { streamId: string; upTo: number }[],
+    held: Arrival<D>[],
+  ): Promise<void> {
+    if (released.length > 0) {
+      await tx.execute(
+        `DELETE FROM slip_held_decisions h USING unnest($2::text[], $3::int[]) AS x(stream_id, up_to)
+         WHERE h.payer = $1 AND h.stream_id = x.stream_id AND h.revision <= x.up_to`,
+        [payer, released.map((r) => r.streamId), released.map((r) => r.upTo)],
+      );
+    }
+    if (held.length === 0) return;
+    await tx.execute(
+      `INSERT INTO slip_held_decisions (stream_id, payer, revision, previous_revision, decision, decided_at)
+       SELECT s, $1, r, p, d, t FROM unnest($2::text[], $3::int[], $4::int[], $5::json[], $6::timestamptz[]) AS x(s, r, p, d, t)
+       ON CONFLICT DO NOTHING`,
+      [
+        payer,
+        held.map((h) => streamIdOf(h.data.personYear)),
+        held.map((h) => h.data.revision),
+        held.map((h) => h.data.previousRevision),
+        held.map((h) => JSON.stringify(h.data)),
+        held.map((h) => h.at),
+      ],
     );
   }
 }

@@ -7,7 +7,7 @@ import {
   PolicyInForce as InForcePolicy,
 } from '@msb/settlement';
 import { adjusted, deciderSpec, decisionEventsOf, scenarioPolicy, settled } from '@msb/testing/decider';
-import { CiCommand, CiEvent, criticalIllnessPersonYearDecider, decide } from './ci-person-year.decider';
+import { CiCommand, CiEvent, criticalIllnessPersonYearDecider, decide, evolve } from './ci-person-year.decider';
 
 type PolicyInForce = InForcePolicy<CriticalIllnessPolicy>;
 
@@ -41,12 +41,31 @@ const basicClaim = (
   basic: '0.00',
   compliantSelfPay,
 });
-const basicDecision = (revision: number, cause: Cause, claims: BasicDecidedClaim[]): BasicPersonYearDecided => ({
+/** Σ of a figure over claims, in cents (independently of the code under test). */
+const sumOf = <C>(claims: C[], field: (c: C) => string) =>
+  (claims.reduce((n, c) => n + Math.round(Number(field(c)) * 100), 0) / 100).toFixed(2);
+
+/** Basic's decision (v2): the claims it changed (here every claim of its year), following `previousRevision`. */
+const basicDecision = (
+  revision: number,
+  cause: Cause,
+  claims: BasicDecidedClaim[],
+  previousRevision = revision - 1,
+): BasicPersonYearDecided => ({
   personYear: KEY,
   revision,
+  previousRevision,
   policyRevision: 1,
   cause,
   claims,
+  totals: {
+    claimCount: claims.length,
+    total: sumOf(claims, (c) => c.total),
+    policyScope: sumOf(claims, (c) => c.policyScope),
+    ciExtra: sumOf(claims, (c) => c.ciExtra),
+    basic: sumOf(claims, (c) => c.basic),
+    compliantSelfPay: sumOf(claims, (c) => c.compliantSelfPay),
+  },
   payments: [],
 });
 // revision 1: LC-DEC alone; revision 2: the earlier LC-JUL arrived (figures of the golden scenario)
@@ -74,6 +93,7 @@ const recorded = (d: BasicPersonYearDecided): CiEvent => ({
   type: 'BasicDecisionRecorded',
   data: {
     revision: d.revision,
+    previousRevision: d.previousRevision,
     cause: d.cause,
     // not basic's other figures (total, policy scope, basic, ciExtra)
     claims: d.claims.map(({ claimId, version, status, serviceDate, visitType, compliantSelfPay }) => ({
@@ -106,11 +126,26 @@ interface DecisionFields {
   base: string;
   threshold: string;
   entitlement: string;
+  /** The claims the decision changed. */
   claims: CriticalIllnessDecidedClaim[];
+  /** Every claim of the year after it (default: the changed ones), for the totals. */
+  year?: CriticalIllnessDecidedClaim[];
   payments: Payment[];
 }
-const decided = (f: DecisionFields): CiEvent[] =>
-  decisionEventsOf('CriticalIllness', { personYear: KEY, ...f, policyRevision: f.policyRevision ?? 1 });
+const decided = ({ year, ...f }: DecisionFields): CiEvent[] => {
+  const all = year ?? f.claims;
+  return decisionEventsOf('CriticalIllness', {
+    personYear: KEY,
+    ...f,
+    previousRevision: f.revision - 1,
+    policyRevision: f.policyRevision ?? 1,
+    totals: {
+      claimCount: all.length,
+      compliantSelfPay: sumOf(all, (c) => c.compliantSelfPay),
+      criticalIllness: sumOf(all, (c) => c.criticalIllness),
+    },
+  });
+};
 
 // E(11720) = (11720 − 10000) × 0.60 = 1032
 const DECIDED_ON_BASIC_1 = decided({
@@ -237,7 +272,7 @@ describe('大病 person-year decider', () => {
   });
 
   it('a grant that changes no amount is still published, so that assistance can decide on the new eligibility revision', () => {
-    // a LOW_INCOME grant does not tilt 大病
+    // a LOW_INCOME grant does not tilt 大病: no claim changed, so the decision carries none, and the year's totals
     const eligibility = { revision: 1, windows: [{ ...MINIMUM_LIVING, category: 'LOW_INCOME' as const }] };
     given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1])
       .when(grant('G-1', { policy, eligibility }))
@@ -252,7 +287,8 @@ describe('大病 person-year decider', () => {
           base: '11720.00',
           threshold: '10000.00',
           entitlement: '1032.00',
-          claims: [ciClaim(BASIC_1.claims[0], '1032.00')],
+          claims: [],
+          year: [ciClaim(BASIC_1.claims[0], '1032.00')],
           payments: [],
         }),
       ]);
@@ -343,5 +379,124 @@ describe('大病 person-year decider', () => {
     const history = given([recorded(BASIC_1), ...DECIDED_ON_BASIC_1]);
     history.when(record(BASIC_1, { policy, eligibility: NO_GRANTS })).then([]);
     history.when(revise({ policy: { revision: 2, terms: policy.terms }, eligibility: NO_GRANTS })).then([]);
+  });
+
+  describe('basic decisions carry only the claims they changed', () => {
+    it('records only the bases that changed: a claim whose basic figures moved but not its compliant self-pay is not recorded again', () => {
+      // basic's revision 2 changes LC-DEC's own figures (say its policy scope) but not what 大病 reads
+      const basicOnly = basicDecision(2, { reason: 'POLICY_REVISED', policyRevision: 2 }, [
+        { ...BASIC_1.claims[0], policyScope: '1.00', basic: '1.00' },
+      ]);
+      const events = decide(record(basicOnly, { policy, eligibility: NO_GRANTS }), fold([recorded(BASIC_1), ...DECIDED_ON_BASIC_1]));
+      expect(events[0]).toEqual({
+        type: 'BasicDecisionRecorded',
+        data: { revision: 2, previousRevision: 1, cause: basicOnly.cause, claims: [] },
+      });
+      // still decided on basic's new revision (assistance waits for it), with no 大病 claim changed
+      expect(events[1]).toMatchObject({ type: 'PersonYearDecided', data: { revision: 2, basicRevision: 2, claims: [], payments: [] } });
+    });
+
+    it('keeps every claim of the year in its state, merged in (serviceDate, claimId) order', () => {
+      // basic's revision 2 after LC-DEC: LC-JUL only, earlier in the year (LC-DEC unchanged in this made-up revision)
+      const julOnly = basicDecision(2, BASIC_2.cause, [BASIC_2.claims[0]]);
+      const state = fold([recorded(BASIC_1), ...DECIDED_ON_BASIC_1, recorded(julOnly)]);
+      expect(state.basic?.claims.map((c) => c.claimId)).toEqual(['LC-JUL', 'LC-DEC']);
+      expect(state.basic?.revision).toBe(2);
+    });
+  });
+
+  describe('a gap in basic’s revisions (one dead-lettered or overtaken): the person-year holds', () => {
+    // basic's revision 3: LC-JUL reversed, LC-DEC the first admission again (compliant self-pay 11720)
+    const BASIC_3 = basicDecision(3, { reason: 'REVERSAL', claimId: 'LC-JUL' }, [
+      basicClaim('LC-JUL', '2024-07-11', '0.00', 'REVERSED'),
+      basicClaim('LC-DEC', '2024-12-05', '11720.00'),
+    ]);
+    const held = (d: BasicPersonYearDecided): CiEvent => ({
+      type: 'BasicDecisionHeld',
+      data: (recorded(d) as unknown as { data: never }).data,
+    });
+    const HISTORY = [recorded(BASIC_1), ...DECIDED_ON_BASIC_1];
+    const DECIDED_ON_BASIC_2 = decided({
+      revision: 2,
+      basicRevision: 2,
+      eligibilityRevision: 0,
+      cause: BASIC_2.cause,
+      tilted: false,
+      base: '31920.00',
+      threshold: '10000.00',
+      entitlement: '13152.00',
+      claims: [ciClaim(BASIC_2.claims[0], '6288.00'), ciClaim(BASIC_2.claims[1], '6864.00')],
+      payments: [settled('LC-JUL', '6288.00'), adjusted('LC-DEC', '5832.00', '6864.00', 'LATE_CLAIM')],
+    });
+
+    it('a decision that does not follow the revision held is kept, and nothing is decided', () => {
+      const state = given(HISTORY)
+        .when(record(BASIC_3, { policy, eligibility: NO_GRANTS }))
+        .then([held(BASIC_3)]);
+      expect(Object.keys(state.held)).toEqual(['3']);
+      expect(state.basic?.revision).toBe(1);
+      expect(state.revision).toBe(1);
+    });
+
+    it('while it holds, a grant and a policy revision record their inputs and decide nothing', () => {
+      const eligibility = { revision: 1, windows: [MINIMUM_LIVING] };
+      given([...HISTORY, held(BASIC_3)])
+        .when(grant('G-1', { policy, eligibility }))
+        .then([{ type: 'EligibilityRecorded', data: eligibility }]);
+      given([...HISTORY, held(BASIC_3)])
+        .when(
+          revise({
+            policy: { revision: 2, terms: criticalIllnessPolicyFromWire({ ...policyDto, threshold: '8000' }) },
+            eligibility: NO_GRANTS,
+          }),
+        )
+        .then([]);
+    });
+
+    it('when the missing revision arrives, it and the held one are recorded and decided in revision order', () => {
+      // E(11720) = 1032 again: LC-JUL clawed back (−6288), LC-DEC down from 6864 to 1032 (−5832)
+      const state = given([...HISTORY, held(BASIC_3)])
+        .when(record(BASIC_2, { policy, eligibility: NO_GRANTS }))
+        .then([
+          recorded(BASIC_2),
+          ...DECIDED_ON_BASIC_2,
+          recorded(BASIC_3),
+          ...decided({
+            revision: 3,
+            basicRevision: 3,
+            eligibilityRevision: 0,
+            cause: BASIC_3.cause,
+            tilted: false,
+            base: '11720.00',
+            threshold: '10000.00',
+            entitlement: '1032.00',
+            claims: [ciClaim(BASIC_3.claims[0], '0.00'), ciClaim(BASIC_3.claims[1], '1032.00')],
+            payments: [adjusted('LC-JUL', '-6288.00', '0.00', 'REVERSAL'), adjusted('LC-DEC', '-5832.00', '1032.00', 'REVERSAL')],
+          }),
+        ]);
+      expect(state.held).toEqual({});
+      expect(state.basic?.revision).toBe(3);
+      // the same as if they had come in order
+      const inOrder = [BASIC_2, BASIC_3].reduce(
+        (st, d) => decide(record(d, { policy, eligibility: NO_GRANTS }), st).reduce(evolve, st),
+        fold(HISTORY),
+      );
+      expect(state).toEqual(inOrder);
+    });
+
+    it('a held revision delivered again, or an older one, is ignored', () => {
+      given([...HISTORY, held(BASIC_3)])
+        .when(record(BASIC_3, { policy, eligibility: NO_GRANTS }))
+        .then([]);
+      given([...HISTORY, held(BASIC_3)])
+        .when(record(BASIC_1, { policy, eligibility: NO_GRANTS }))
+        .then([]);
+    });
+
+    it('the first decision of a person-year follows revision 0: a later one first is held', () => {
+      given([])
+        .when(record(BASIC_2, { policy, eligibility: NO_GRANTS }))
+        .then([held(BASIC_2)]);
+    });
   });
 });

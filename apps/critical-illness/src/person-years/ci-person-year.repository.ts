@@ -17,6 +17,7 @@ export class CriticalIllnessPersonYears extends PersonYearRepository<CiPersonYea
         decider: criticalIllnessPersonYearDecider,
         revisionOf: (s) => s.revision,
         parkedOf: (s) => s.parked,
+        heldOf: (s) => Object.keys(s.held ?? {}).length > 0,
         toMessage: (event, key, now, context) =>
           event.type === 'PersonYearDecided'
             ? personYearDecisionMessage(

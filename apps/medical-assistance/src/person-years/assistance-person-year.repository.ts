@@ -22,6 +22,7 @@ export class AssistancePersonYears extends PersonYearRepository<AssistancePerson
         decider: assistancePersonYearDecider,
         revisionOf: (s) => s.revision,
         parkedOf: (s) => s.parked,
+        heldOf: (s) => Object.keys(s.held ?? {}).length > 0,
         toMessage: (event, key, now, context) =>
           event.type === 'PersonYearDecided'
             ? personYearDecisionMessage(SOURCE, 'assistance.PersonYearDecided', TOPICS.assistanceDecisions, key, event.data, now, context)
