@@ -27,6 +27,15 @@ module.exports = {
     },
     {
       ...preset,
+      displayName: 'chaos',
+      roots: ['<rootDir>/tests'],
+      testMatch: ['**/*.chaos-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+      slowTestThreshold: 3600,
+    },
+    {
+      ...preset,
       displayName: 'e2e',
       roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tests'],
       testMatch: ['**/*.e2e-spec.ts'],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test`: everything a change must pass, in order, failing fast.
- *   lint (incl. Nx module boundaries) → typecheck → unit → integration → end-to-end → faults
+ *   lint (incl. Nx module boundaries) → typecheck → unit → integration → end-to-end → faults → chaos (short)
  * Integration and end-to-end suites start whatever infrastructure is missing: Kafka is the
  * closed bus at KAFKA_BROKERS (secrets in KAFKA_CREDENTIALS_DIR), else the local broker
  * (deploy/local); Postgres is DATABASE_URL, else Testcontainers if a Docker engine answers,
@@ -22,6 +22,8 @@ const PHASES = [
   { name: 'int', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'int', '--runInBand'] },
   { name: 'e2e', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'e2e', '--runInBand'] },
   { name: 'faults', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'faults', '--runInBand'] },
+  // the short randomized schedule; `npm run test:chaos` runs the long one
+  { name: 'chaos', args: [bin('jest', 'bin/jest.js'), '--selectProjects', 'chaos', '--runInBand'] },
 ];
 
 const wanted = process.argv.slice(2);

@@ -7,3 +7,6 @@ export * from './workload.generator';
 export * from './arrival.orders';
 export * from './token.source';
 export * from './database-roles.setup';
+export * from './fault.schedule';
+export * from './fault.injector';
+export * from './chaos.checker';
