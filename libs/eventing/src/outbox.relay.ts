@@ -40,6 +40,12 @@ export async function enqueue(tx: Tx, messages: OutgoingMessage[]): Promise<void
 export interface RelayOptions {
   db: Database;
   producer: Producer;
+  /**
+   * A new connected producer like `producer`: the relay takes one (a new producer id) when the
+   * broker refuses its sequence numbers, as after a broker restart that lost what it had taken;
+   * kafkajs never renews an idempotent producer's id by itself, so every send would fail forever.
+   */
+  renewProducer?: () => Promise<Producer>;
   logger: Logger;
   /** Prefix for the topic names stored in the outbox. */
   topicPrefix: (topic: string) => string;
@@ -73,6 +79,21 @@ interface OutboxRow {
 /** What a record costs besides its key and value (record and batch headers), counted against `maxBatchBytes`. */
 const RECORD_OVERHEAD_BYTES = 64;
 export const DEFAULT_MAX_BATCH_BYTES = 1_000_000;
+
+/** Errors that kafkajs's idempotent producer never recovers from: it needs a new producer id. */
+const STALE_PRODUCER = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+function protocolErrorType(error: unknown): string | undefined {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string' && e.type !== 'UNKNOWN') return e.type;
+  }
+  return undefined;
+}
 
 /** The broker refused a record or a batch for its size (kafkajs wraps protocol errors in causes). */
 function tooLarge(error: unknown): boolean {
@@ -110,9 +131,12 @@ export class OutboxRelay {
   leading = false;
   published = 0;
   setAside = 0;
+  /** The producer sends go through: the given one, or the last one renewed (owned, disconnected at stop). */
+  private producer: Producer;
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 1000;
+    this.producer = options.producer;
     this.rowLimit = this.batchSize;
     this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.pollMs = options.pollMs ?? 250;
@@ -154,6 +178,7 @@ export class OutboxRelay {
       log.warn({ err: error }, 'outbox not flushed on shutdown; it will be published on the next start');
     }
     await this.closeListener();
+    if (this.producer !== this.options.producer) await this.producer.disconnect().catch(() => undefined);
   }
 
   private async closeListener(): Promise<void> {
@@ -204,7 +229,8 @@ export class OutboxRelay {
    * how many rows it published or set aside. `mayPublish` is asked right before the send.
    */
   async publishBatch(mayPublish: () => boolean = () => true): Promise<number> {
-    const { db, producer, topicPrefix } = this.options;
+    const { db, topicPrefix } = this.options;
+    const producer = this.producer;
     const rows = await db.query<OutboxRow>(
       `SELECT id, topic, message_key, payload, traceparent, tracestate, size, ready FROM (
          SELECT *, sum(size) OVER (ORDER BY id) AS running, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS ready FROM (
@@ -237,6 +263,8 @@ export class OutboxRelay {
         compression: CompressionTypes.GZIP,
       });
     } catch (error) {
+      const type = protocolErrorType(error);
+      if (type && STALE_PRODUCER.has(type) && this.options.renewProducer) await this.renew(type);
       if (!tooLarge(error)) throw error;
       // the broker's limit is lower than ours: narrow down to the row it refuses, then set that one aside
       if (rows.length === 1)
@@ -251,6 +279,15 @@ export class OutboxRelay {
     await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
     this.published += rows.length;
     return rows.length;
+  }
+
+  /** Send through a new producer (a new producer id) from now on; the rows are sent again, consumers' inboxes drop repeats. */
+  private async renew(reason: string): Promise<void> {
+    const fresh = await this.options.renewProducer!();
+    const old = this.producer;
+    this.producer = fresh;
+    if (old !== this.options.producer) await old.disconnect().catch(() => undefined);
+    this.options.logger.warn({ reason }, 'outbox relay renewed its producer: the broker refused its sequence numbers');
   }
 
   /**

@@ -99,12 +99,13 @@ export class ServiceRuntime {
       sasl: { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD },
       ssl: config.KAFKA_SSL === 'true',
     });
-    this.producer = this.kafka.producer({
+    const producerConfig = {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    };
+    this.producer = this.kafka.producer(producerConfig);
     this.admin = this.kafka.admin();
     this.relay = new OutboxRelay({
       db: this.db,
@@ -112,6 +113,11 @@ export class ServiceRuntime {
       logger: logger.child({ component: 'outbox-relay' }),
       topicPrefix: (t) => this.topic(t),
       maxBatchBytes: config.OUTBOX_MAX_BATCH_BYTES,
+      renewProducer: async () => {
+        const fresh = this.kafka.producer(producerConfig);
+        await fresh.connect();
+        return fresh;
+      },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.kafkaUp = false));
     this.producer.on(this.producer.events.CONNECT, () => (this.kafkaUp = true));
