@@ -21,7 +21,7 @@ describe('the AsyncAPI document generated from the registry', () => {
         .all()
         .every((s) => s.security()[0].all()[0].scheme().type() === 'scramSha512'),
     ).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('has a channel per topic with its partitions and key, and a message per event type on its topic', () => {
     const channels = document.channels as Record<string, Json & { messages: Json; bindings: { kafka: Json } }>;

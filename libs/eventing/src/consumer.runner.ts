@@ -148,8 +148,6 @@ export class ConsumerRunner {
     this.consumer = consumer;
     this.running = true;
     this.stalls.retain(); // a consumer (re)started owns no partition yet
-    // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
-    // (a broker gone for longer than the retries) start again rather than stop consuming.
     // a new assignment reads every partition again from its committed offset: one still at a
     // newer version stops there again, one another member has since moved past goes on
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -158,6 +156,8 @@ export class ConsumerRunner {
       this.stoppedAt.clear();
       if (stopped.length > 0) consumer.resume(stopped);
     });
+    // kafkajs restarts a crashed consumer after retriable errors only; after any other crash
+    // (a broker gone for longer than the retries) start again rather than stop consuming.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.member = false;
       if (payload.restart || !this.running) return;

@@ -201,7 +201,8 @@ describe('eventing on real Postgres and Kafka', () => {
   it('sends poison messages to the dead-letter topic with their reason and goes on with the next', async () => {
     const topic = await newTopic();
     const unknownType = { ...policyEvent(1), type: 'assistance.SomethingElse' };
-    const unknownVersion = { ...policyEvent(2), version: 9 };
+    // a version ahead, but not from the topic's owner: dead-lettered, it may not stop the partition
+    const forgedNewer = { ...policyEvent(2), version: 9, source: 'basic-insurance' };
     const invalidData = { ...policyEvent(3), data: { region: 'R3', year: 'not a year' } };
     const failing = policyEvent(4); // valid, but its handler always fails
     const good = policyEvent(5);
@@ -219,7 +220,7 @@ describe('eventing on real Postgres and Kafka', () => {
       messages: [
         '{not json',
         JSON.stringify(unknownType),
-        JSON.stringify(unknownVersion),
+        JSON.stringify(forgedNewer),
         JSON.stringify(invalidData),
         JSON.stringify(failing),
         JSON.stringify(otherTopicsType),
@@ -254,7 +255,7 @@ describe('eventing on real Postgres and Kafka', () => {
       'MALFORMED_JSON',
       'PROCESSING_FAILED',
       'UNKNOWN_TYPE',
-      'UNKNOWN_VERSION',
+      'WRONG_SOURCE',
       'WRONG_SOURCE',
       'WRONG_TOPIC',
     ]);
@@ -269,16 +270,78 @@ describe('eventing on real Postgres and Kafka', () => {
     expect(recorded.map((r) => r.reason)).toEqual([
       'MALFORMED_JSON',
       'UNKNOWN_TYPE',
-      'UNKNOWN_VERSION',
+      'WRONG_SOURCE',
       'INVALID_DATA',
       'PROCESSING_FAILED',
       'WRONG_TOPIC',
       'WRONG_SOURCE',
     ]);
-    expect(dead.find((m) => m.headers['dlt-reason'] === 'WRONG_SOURCE')?.headers['dlt-detail']).toContain('not of critical-illness');
+    expect(dead.filter((m) => m.headers['dlt-reason'] === 'WRONG_SOURCE').map((m) => m.headers['dlt-detail'])).toEqual([
+      expect.stringContaining('not of basic-insurance'),
+      expect.stringContaining('not of critical-illness'),
+    ]);
     // neither misplaced event reached its handler
     expect(await db.query('SELECT 1 FROM effects WHERE message_id = ANY($1::text[])', [[otherTopicsType.id, forgedSource.id]])).toEqual([]);
     expect(runner.deadLettered).toBe(7);
+  }, 60_000);
+
+  it('stops a partition at an event of a newer version: what came before is committed, nothing after it runs, nothing is dead-lettered, and a restarted consumer stops there again', async () => {
+    const topic = await newTopic();
+    const [before, newer, after] = [policyEvent(11), { ...policyEvent(12), version: 2 }, policyEvent(13)];
+    const [meta] = await producer.send({ topic, messages: [before, newer, after].map((e) => ({ key: 'k', value: JSON.stringify(e) })) });
+    const newerAt = (BigInt(meta.baseOffset!) + 1n).toString();
+    const groupId = groupOf(topic);
+    const consume = () =>
+      new ConsumerRunner({
+        kafka,
+        db,
+        producer: auditProducer,
+        logger,
+        groupId,
+        topics: [topic],
+        topicPrefix: topic.split('.')[0],
+        handlers: {
+          'assistance.PolicyRevised': async (tx, e) => {
+            await tx.execute('INSERT INTO effects (message_id, n) VALUES ($1, $2)', [e.id, e.data.revision]);
+          },
+        },
+      });
+    const effects = async () =>
+      (await db.query<{ n: number }>('SELECT n FROM effects WHERE message_id = ANY($1::text[])', [[before.id, newer.id, after.id]])).map(
+        (r) => r.n,
+      );
+    const stopped = {
+      topic,
+      partition: 0,
+      offset: newerAt,
+      reason: 'NEWER_VERSION',
+      since: expect.any(String),
+      type: 'assistance.PolicyRevised',
+      version: 2,
+    };
+
+    const first = consume();
+    await first.start();
+    await waitFor(async () => first.paused.length === 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(first.paused).toEqual([stopped]);
+    expect(await effects()).toEqual([11]);
+    await first.stop();
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    await admin.disconnect();
+    expect(committed.partitions).toEqual([expect.objectContaining({ partition: 0, offset: newerAt })]);
+
+    const second = consume();
+    await second.start();
+    await waitFor(async () => second.paused.length === 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(second.paused).toEqual([stopped]);
+    await second.stop();
+    expect(await effects()).toEqual([11]);
+    expect([first.deadLettered, second.deadLettered]).toEqual([0, 0]);
+    expect(await db.query('SELECT 1 FROM dead_letters WHERE topic = $1', [topic])).toEqual([]);
   }, 60_000);
 });
 
