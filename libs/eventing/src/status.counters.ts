@@ -8,10 +8,11 @@ import type { Database } from './database.client';
 export async function consumerLag(admin: Admin, groupId: string, topics: string[]): Promise<number> {
   if (topics.length === 0) return 0;
   const committed = await admin.fetchOffsets({ groupId, topics });
+  // the topics' watermarks asked at once (audit reads sixteen topics)
+  const watermarksOf = await Promise.all(committed.map(({ topic }) => admin.fetchTopicOffsets(topic)));
   let lag = 0;
-  for (const { topic, partitions } of committed) {
-    const watermarks = await admin.fetchTopicOffsets(topic);
-    for (const w of watermarks) {
+  for (const [i, { partitions }] of committed.entries()) {
+    for (const w of watermarksOf[i]) {
       const c = partitions.find((p) => p.partition === w.partition);
       const high = BigInt(w.high);
       const from = c && Number(c.offset) >= 0 ? BigInt(c.offset) : BigInt(w.low);
