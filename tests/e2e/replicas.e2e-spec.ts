@@ -302,9 +302,11 @@ describe(`two replicas of every service (REPLICAS_SEED=${seed})`, () => {
         `SELECT data->>'claimId' AS claim, count(*) FROM events WHERE type = $1 GROUP BY 1 HAVING count(*) > 1`,
         [type],
       );
-      const [settled] = await query<{ n: string }>(name, "SELECT count(DISTINCT data->>'claimId') AS n FROM events WHERE type = $1", [
-        type,
-      ]);
+      const [settled] = await query<{ n: string }>(
+        name,
+        "SELECT count(DISTINCT data->>'claimId') AS n FROM events WHERE type = $1 AND data->>'claimId' LIKE $2",
+        [type, `${tag}-%`],
+      );
       expect({ name, twice }).toEqual({ name, twice: [] });
       expect(Number(settled.n)).toBe(workload.claims.length);
     }
