@@ -116,6 +116,38 @@ describe(`two replicas of every service (REPLICAS_SEED=${seed})`, () => {
     }
   }, 60_000);
 
+  it('records a claim id sent to both replicas at the same moment once: the same claim answered twice, another claim under its id refused', async () => {
+    const tag = `D${randomTag(4).toUpperCase()}`;
+    const region = `440300${tag}`.slice(0, 12);
+    const year = 2024;
+    await onReplica({ op: 'putPolicy', region, year, ...demoPolicies() }, 0);
+    const { claims } = generateWorkload({ seed, tag, regions: [region], year, people: 40, claims: 40 });
+    const post = (replica: number, claim: ClaimDto) =>
+      system.replicaClient('basic-insurance', replica).as({ role: 'hospital', hospital: claim.hospital.id }).post('/claims', claim);
+    const outcomes: string[] = [];
+    await inParallel(claims, 4, async (claim, i) => {
+      // half of them: the very same claim on both; the other half: another person's claim under the same id
+      const twin = i % 2 === 0 ? claim : { ...claim, personId: `${claim.personId}-OTHER` };
+      const answers = await Promise.all([post(0, claim), post(1, twin)]);
+      outcomes.push(
+        `${i % 2 === 0 ? 'same' : 'other'} ${answers
+          .map((a) => a.status)
+          .sort()
+          .join('/')}`,
+      );
+    });
+    expect(outcomes.filter((o) => o.startsWith('same') && o !== 'same 202/202')).toEqual([]);
+    expect(outcomes.filter((o) => o.startsWith('other') && o !== 'other 202/409')).toEqual([]);
+    // each claim id recorded in one person-year, once
+    const recorded = await query<{ claim: string; n: string }>(
+      'basic-insurance',
+      "SELECT data->'claim'->>'claimId' AS claim, count(*) AS n FROM events WHERE type = 'ClaimSubmitted' AND data->'claim'->>'claimId' = ANY($1::text[]) GROUP BY 1",
+      [claims.map((c) => c.claimId)],
+    );
+    expect(recorded.filter((r) => Number(r.n) !== 1)).toEqual([]);
+    expect(recorded).toHaveLength(claims.length);
+  }, 120_000);
+
   it('settles every claim exactly once and exactly right with requests spread over both replicas and one replica of each service killed', async () => {
     const random = rng(seed);
     const tag = `R${randomTag(4).toUpperCase()}`;
@@ -270,9 +302,11 @@ describe(`two replicas of every service (REPLICAS_SEED=${seed})`, () => {
         `SELECT data->>'claimId' AS claim, count(*) FROM events WHERE type = $1 GROUP BY 1 HAVING count(*) > 1`,
         [type],
       );
-      const [settled] = await query<{ n: string }>(name, "SELECT count(DISTINCT data->>'claimId') AS n FROM events WHERE type = $1", [
-        type,
-      ]);
+      const [settled] = await query<{ n: string }>(
+        name,
+        "SELECT count(DISTINCT data->>'claimId') AS n FROM events WHERE type = $1 AND data->>'claimId' LIKE $2",
+        [type, `${tag}-%`],
+      );
       expect({ name, twice }).toEqual({ name, twice: [] });
       expect(Number(settled.n)).toBe(workload.claims.length);
     }

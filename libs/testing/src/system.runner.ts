@@ -165,7 +165,10 @@ export class TestSystem {
     // every replica at once: they migrate the same database at the same moment, as a rollout would
     for (const name of services) for (let i = 0; i < replicas; i++) system.spawn(name, i);
     try {
-      await Promise.all(services.map((name) => system.waitHealthy(name)));
+      // many processes starting at once on a busy machine: give each replica its minute
+      await Promise.all(services.map((name) => system.waitHealthy(name, 60000 * replicas)));
+      // and return once every replica's consumers have joined their groups (GET /health/ready)
+      await Promise.all(services.map((name) => system.waitReady(name, 60000)));
     } catch (error) {
       await system.stop().catch(() => undefined); // leave no process behind
       throw error;
@@ -252,26 +255,39 @@ export class TestSystem {
   }
 
   /** Wait until a replica answers GET /health with 200 (no replica given: every replica not killed or paused). */
-  async waitHealthy(name: ServiceName, timeoutMs = 60000, replica?: number): Promise<void> {
+  waitHealthy(name: ServiceName, timeoutMs = 60000, replica?: number): Promise<void> {
+    return this.waitFor('/health', 'healthy', name, timeoutMs, replica);
+  }
+
+  /** Wait until a replica answers GET /health/ready with 200: its consumers joined, database, outbox and lag fine. */
+  waitReady(name: ServiceName, timeoutMs = 60000, replica?: number): Promise<void> {
+    return this.waitFor('/health/ready', 'ready', name, timeoutMs, replica);
+  }
+
+  private async waitFor(path: string, what: string, name: ServiceName, timeoutMs: number, replica?: number): Promise<void> {
     if (replica === undefined) {
       const live = Array.from({ length: this.replicas }, (_, i) => i).filter((i) => {
         const r = this.processes.get(name)?.[i];
         return r !== undefined && !gone(r.child) && !r.paused;
       });
-      await Promise.all((live.length > 0 ? live : [0]).map((i) => this.waitHealthy(name, timeoutMs, i)));
+      await Promise.all((live.length > 0 ? live : [0]).map((i) => this.waitFor(path, what, name, timeoutMs, i)));
       return;
     }
-    const client = this.replicaClient(name, replica);
+    const client = this.replicaClient(name, replica).anonymous();
     const deadline = Date.now() + timeoutMs;
+    let last: unknown;
     while (Date.now() < deadline) {
       const child = this.replica(name, replica)?.child;
       if (child && child.exitCode !== null)
         throw new Error(`${name} (replica ${replica}) exited with ${child.exitCode}; see ${this.logFile(name, replica)}`);
-      const health = await client.get('/health').catch(() => undefined);
-      if (health?.status === 200) return;
+      const answer = await client.get(path).catch(() => undefined);
+      if (answer?.status === 200) return;
+      last = answer?.body;
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`${name} (replica ${replica}) did not become healthy within ${timeoutMs} ms; see ${this.logFile(name, replica)}`);
+    throw new Error(
+      `${name} (replica ${replica}) did not become ${what} within ${timeoutMs} ms (last: ${JSON.stringify(last) ?? 'no answer'}); see ${this.logFile(name, replica)}`,
+    );
   }
 
   /** Replica 0's client of a service. */
