@@ -66,8 +66,7 @@ export class FaultInjector {
         const killed = await this.system.kill(service, 'SIGKILL', replica);
         this.note(`kill -9 ${service}#${replica}: ${JSON.stringify(killed)}`);
         await sleep(hold);
-        await this.system.restart(service, replica);
-        this.note(`${service}#${replica} restarted`);
+        await this.restartUntilUp(service, replica);
         return;
       }
       case 'freeze':
@@ -115,6 +114,24 @@ export class FaultInjector {
       default: {
         const unknown: never = fault.kind;
         throw new Error(`unknown fault ${String(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * Start a killed replica again as a supervisor would: a start that fails (the broker or the
+   * database struck at the same moment) is tried again, until it comes up.
+   */
+  private async restartUntilUp(service: ServiceName, replica: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.system.restart(service, replica);
+        this.note(`${service}#${replica} restarted${attempt > 1 ? ` (start ${attempt})` : ''}`);
+        return;
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        this.note(`${service}#${replica} did not start (${String((error as Error).message).slice(0, 120)}); starting it again`);
+        await sleep(2000);
       }
     }
   }
