@@ -123,12 +123,12 @@ describe('eventing on real Postgres and Kafka', () => {
       topicPrefix: (t) => t,
       afterSend: () => Promise.reject(new Error('killed between send and mark')),
     });
-    await expect(dying.publishBatch()).rejects.toThrow('killed between send and mark');
+    await expect(untilPublished(() => dying.publishBatch())).rejects.toThrow('killed between send and mark');
     expect(await outboxPending(db)).toBe(5);
 
     // the next relay publishes the rows again and clears them
     const next = new OutboxRelay({ db, producer, logger, topicPrefix: (t) => t });
-    expect(await next.publishBatch()).toBe(5);
+    expect(await untilPublished(() => next.publishBatch())).toBe(5);
     expect(await outboxPending(db)).toBe(0);
 
     const seen = await readTopic(kafka, topic, 10);
@@ -157,7 +157,7 @@ describe('eventing on real Postgres and Kafka', () => {
     expect(await relay.publishBatch()).toBe(0); // B waits for A: it must not overtake it
     release();
     await slow;
-    expect(await relay.publishBatch()).toBe(2);
+    expect(await untilPublished(() => relay.publishBatch())).toBe(2);
     const seen = await readTopic(kafka, topic, 2);
     expect(seen.map((m) => JSON.parse(m.value).id)).toEqual([early.id, late.id]);
   }, 60_000);
@@ -344,6 +344,19 @@ describe('eventing on real Postgres and Kafka', () => {
     expect(await db.query('SELECT 1 FROM dead_letters WHERE topic = $1', [topic])).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * A relay batch, tried again while it finds nothing ready: the relay reads only rows older than
+ * every transaction still running on the server, and other databases' transactions count too.
+ */
+async function untilPublished(batch: () => Promise<number>, timeoutMs = 30000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await batch();
+    if (n > 0 || Date.now() > deadline) return n;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -63,6 +63,8 @@ export class TestLog {
    */
   readonly envelopes: AnyEnvelope[] = [];
   eligibilityVersion: 1 | 2 = 2;
+  /** 1: person-year decisions as published before deltas (every claim, no previousRevision or totals). */
+  decisionVersion: 1 | 2 = 2;
   private readonly policies = {
     basic: new Map<string, { revision: number; dto: BasicPolicyDto }>(),
     criticalIllness: new Map<string, { revision: number; dto: CriticalIllnessPolicyDto }>(),
@@ -76,12 +78,23 @@ export class TestLog {
   private readonly lastCi = new Map<string, CriticalIllnessPersonYearDecided>();
   private readonly lastAssistance = new Map<string, AssistancePersonYearDecided>();
 
-  /** A whole decision as published: the claims that changed since `previous`, the revision it follows. */
-  private published<D extends { revision: number; previousRevision: number; claims: { claimId: string }[] }>(
+  /** A whole decision as published: the claims that changed since `previous`, the revision it follows (v1: whole). */
+  private publishDecision<D extends { revision: number; previousRevision: number; claims: { claimId: string }[]; totals: unknown }>(
+    type: 'basic.PersonYearDecided' | 'critical-illness.PersonYearDecided' | 'assistance.PersonYearDecided',
     previous: D | undefined,
     whole: D,
-  ): D {
-    return { ...whole, previousRevision: previous?.revision ?? 0, claims: diffDecision(previous ?? null, whole) };
+    subject: string,
+  ): AnyEnvelope {
+    if (this.decisionVersion === 1) {
+      const { previousRevision: _previous, totals: _totals, ...v1 } = whole;
+      return this.publish(type, 1, v1, subject);
+    }
+    return this.publish(
+      type,
+      EVENT_TYPES[type].version,
+      { ...whole, previousRevision: previous?.revision ?? 0, claims: diffDecision(previous ?? null, whole) },
+      subject,
+    );
   }
 
   emit<T extends EventType>(type: T, data: EventData<T>, subject: string): AnyEnvelope {
@@ -235,7 +248,7 @@ export class TestLog {
       };
       this.paid.basic = applyPayments(this.paid.basic, basicPayments);
       this.lastBasic.set(py, decision);
-      this.emit('basic.PersonYearDecided', this.published(previous, decision), py);
+      this.publishDecision('basic.PersonYearDecided', previous, decision, py);
     }
     const basic = this.lastBasic.get(py)!;
 
@@ -279,7 +292,7 @@ export class TestLog {
     };
     ci.totals = criticalIllnessTotals(ci.claims);
     this.lastCi.set(py, ci);
-    this.emit('critical-illness.PersonYearDecided', this.published(previousCi, ci), py);
+    this.publishDecision('critical-illness.PersonYearDecided', previousCi, ci, py);
 
     // assistance, on that 大病 decision (保险在先、救助在后)
     const aYear = decideAssistanceYear(
@@ -321,7 +334,7 @@ export class TestLog {
     };
     assistance.totals = assistanceTotals(assistance.claims);
     this.lastAssistance.set(py, assistance);
-    this.emit('assistance.PersonYearDecided', this.published(previousAssistance, assistance), py);
+    this.publishDecision('assistance.PersonYearDecided', previousAssistance, assistance, py);
   }
 
   /** The envelopes of one type (optionally about one subject), in log order: to find what to tamper with. */
@@ -422,11 +435,13 @@ export const P_2: PersonYearRef = { region: REGION, personId: 'P-2', year: 2024 
  * A consistent log of two person-years under the retroactive-eligibility policy:
  * P-RE: claims RE-1 and RE-2 of the scenario, then a retroactive 特困 grant (assistance for both,
  * 大病 tilted); P-2: a level-2 stay, a chronic visit that is corrected and then reversed.
- * `eligibilityVersion` 1: the grant published as before windows (v1, the whole grant list).
+ * `eligibilityVersion` 1: the grant published as before windows (v1, the whole grant list);
+ * `decisionVersion` 1: the decisions published as before deltas (v1, every claim).
  */
-export function twoPersonYears(eligibilityVersion: 1 | 2 = 2): TestLog {
+export function twoPersonYears(eligibilityVersion: 1 | 2 = 2, decisionVersion: 1 | 2 = 2): TestLog {
   const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
   log.eligibilityVersion = eligibilityVersion;
+  log.decisionVersion = decisionVersion;
   log.claim(
     stay('RE-1', 'P-RE', '2024-01-15', '2024-01-15', {
       diagnosis: ['C34.9'],

@@ -5,6 +5,7 @@ import { P_2, P_RE, REGION, RETRO_POLICY, stay, TestLog, twoPersonYears, visit }
 import { Difference, replay } from './decision.replay';
 
 const PY_RE = '440300|P-RE|2024';
+const PY_2 = '440300|P-2|2024';
 
 describe('replay: re-deriving every recorded decision from the log', () => {
   describe('given a consistent log of two person-years (P-RE with a retroactive 特困 grant, P-2 with a correction and a reversal)', () => {
@@ -185,6 +186,70 @@ describe('replay: re-deriving every recorded decision from the log', () => {
     });
   });
 
+  describe('given decisions that carry only the claims they changed (v2)', () => {
+    it('when a basic decision is missing from the log (a gap), then the next one is reported as not following the one before it', () => {
+      const log = twoPersonYears();
+      const missing = log.decision('basic.PersonYearDecided', PY_2, 2);
+      const next = log.decision('basic.PersonYearDecided', PY_2, 3);
+
+      const { differences } = replay(log.index(log.envelopes.filter((e) => e !== missing)));
+
+      expect(differences).toContainEqual<Difference>({
+        kind: 'MISSING_INPUT',
+        payer: 'basic',
+        personYear: PY_2,
+        eventId: next.id,
+        field: 'previousRevision',
+        recorded: 2,
+        replayed: 1,
+      });
+    });
+
+    it('when a decision leaves out a claim it changed, then the claims it carries differ from the re-derived ones', () => {
+      const log = twoPersonYears();
+      const granted = log.decision('critical-illness.PersonYearDecided', PY_RE, 3); // the tilt moved RE-1 and RE-2
+      expect(granted.data.claims.map((c) => c.claimId)).toEqual(['RE-1', 'RE-2']);
+      granted.data.claims = granted.data.claims.filter((c) => c.claimId === 'RE-2');
+
+      const { differences } = replay(log.index());
+
+      expect(differences).toContainEqual<Difference>({
+        kind: 'DECISION',
+        payer: 'criticalIllness',
+        personYear: PY_RE,
+        eventId: granted.id,
+        field: 'claims',
+        recorded: 'RE-2@1',
+        replayed: 'RE-1@1,RE-2@1',
+      });
+    });
+
+    it("when a decision's totals are altered, then the totals differ", () => {
+      const log = twoPersonYears();
+      const last = log.decision('basic.PersonYearDecided', PY_RE, 2);
+      last.data.totals = { ...last.data.totals, basic: '1.00' };
+
+      const { differences } = replay(log.index());
+
+      expect(differences).toEqual([
+        expect.objectContaining({ kind: 'DECISION', payer: 'basic', eventId: last.id, field: 'totals', recorded: last.data.totals }),
+      ]);
+    });
+
+    it('a log from before deltas (v1 decisions, every claim, upcast on read) replays without a difference, and so does one upgraded half-way', () => {
+      const legacy = twoPersonYears(2, 1);
+      expect(legacy.find('basic.PersonYearDecided')[0]).toMatchObject({ version: 1 }); // logged as published
+      expect(replay(legacy.index())).toEqual({ decisions: 20, personYears: 2, differences: [] });
+      expect(integrityFlags(legacy.index())).toEqual([]);
+
+      legacy.decisionVersion = 2;
+      legacy.revoke('P-RE', 'G-RE');
+      legacy.decide(P_RE, { reason: 'ELIGIBILITY_REVOKED', grantId: 'G-RE' });
+      expect(legacy.find('critical-illness.PersonYearDecided').at(-1)).toMatchObject({ version: 2 }); // basic has nothing new to decide
+      expect(replay(legacy.index()).differences).toEqual([]);
+    });
+  });
+
   describe('given a policy revision', () => {
     const revised = { ...RETRO_POLICY.basic, inpatient: { ...RETRO_POLICY.basic.inpatient, '3': { deductible: '800', rate: '0.75' } } };
 
@@ -304,7 +369,7 @@ describe('replay: re-deriving every recorded decision from the log', () => {
      * Claims (new or corrected), reversals, grants, revocations and policy revisions of P-RE, each
      * decided at once; eligibility published as v1 (whole grant lists) before `upgradeAt`, as v2 from it.
      */
-    function run(ops: Op[], upgradeAt = 0): TestLog {
+    function run(ops: Op[], upgradeAt = 0, decisionsUpgradeAt = 0): TestLog {
       const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
       const known = new Set<number>();
       const reversed = new Set<number>();
@@ -312,6 +377,7 @@ describe('replay: re-deriving every recorded decision from the log', () => {
       const month = (m: number) => String(m).padStart(2, '0');
       for (const [i, o] of ops.entries()) {
         log.eligibilityVersion = i < upgradeAt ? 1 : 2;
+        log.decisionVersion = i < decisionsUpgradeAt ? 1 : 2;
         if (o.t === 'claim' && !reversed.has(o.id)) {
           const date = `2024-${month(o.month)}-10`;
           const claimId = `C-${o.id}`;
@@ -359,6 +425,17 @@ describe('replay: re-deriving every recorded decision from the log', () => {
         fc.property(fc.array(op, { maxLength: 12 }), fc.nat({ max: 12 }), (ops, upgradeAt) => {
           const log = run(ops, upgradeAt);
           const index = log.index();
+          expect(replay(index).differences).toEqual([]);
+          expect(integrityFlags(index)).toEqual([]);
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('with decisions published whole (v1) until the payers upgrade to deltas at a random point: replay differences = [] and integrity flags = []', () => {
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 12 }), fc.nat({ max: 12 }), (ops, upgradeAt) => {
+          const index = run(ops, 0, upgradeAt).index();
           expect(replay(index).differences).toEqual([]);
           expect(integrityFlags(index)).toEqual([]);
         }),

@@ -204,6 +204,8 @@ export function replay(index: LogIndex): ReplayResult {
       // the replay's own previous decision; the recorded one where the replay has none for it (out of order, or not re-derived)
       const own = derivedBefore.get(py);
       const previous = before === 0 ? null : own?.revision === before ? own.summary : (fold.at(before) as unknown as Summary);
+      // (fold.at rewinds only when asked for an earlier revision: the log is read in revision order)
+      const recordedBefore = before === 0 ? null : (fold.at(before) as unknown as Summary);
       const full = fold.at(d.revision)!;
       const outcome = rederive(full, paid, recordedReason(d.payments));
       if ('field' in outcome) {
@@ -217,7 +219,11 @@ export function replay(index: LogIndex): ReplayResult {
         claims: diffDecision(previous, summary),
         totals: totals(summary.claims as never[]),
       });
-      const wrote = { summary: figuresOf(d), payments: d.payments };
+      // what the recorded decision changed in the recorded year (v1 decisions in old logs carry every claim, v2 only those)
+      const wrote = {
+        summary: { ...figuresOf(d), claims: diffDecision(recordedBefore, full as unknown as Summary) },
+        payments: d.payments,
+      };
       const derived = { summary: delta(outcome.summary), payments: outcome.payments };
       if (canonicalJson(wrote) !== canonicalJson(derived))
         differences.push(...differencesBetween(wrote, derived, { payer, personYear: py, eventId }));
