@@ -41,6 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed})`, () => {
   let system: TestSystem;
+  let checker: ChaosChecker | undefined;
   const timeline: string[] = [];
   const started = Date.now();
   const note = (line: string) => {
@@ -55,6 +56,7 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
 
   afterAll(async () => {
     if (timeline.length) process.stderr.write(`[chaos] FAULT_SEED=${seed} timeline:\n  ${timeline.join('\n  ')}\n`);
+    await checker?.stop(); // a failed run leaves no reader behind
     await system?.stop();
   }, 180_000);
 
@@ -107,7 +109,7 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
     // the checker samples what was accepted so far
     const accepted: string[] = [];
     const personYears = new Set<string>();
-    const checker = new ChaosChecker(
+    checker = new ChaosChecker(
       {
         basic: () => system.replicaClient('basic-insurance', Math.floor(random() * REPLICAS)),
         criticalIllness: () => system.replicaClient('critical-illness', Math.floor(random() * REPLICAS)),
