@@ -149,7 +149,12 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
     const retro: GrantRequestDto[] = workload.people
       .filter((p) => !granted.has(p))
       .slice(0, 20)
-      .map((personId, i) => ({ grantId: `${tag}-RETRO-${i}`, personId, category: i % 2 ? 'LOW_INCOME' : 'MINIMUM_LIVING', validFrom: `${year}-03-01` }));
+      .map((personId, i) => ({
+        grantId: `${tag}-RETRO-${i}`,
+        personId,
+        category: i % 2 ? 'LOW_INCOME' : 'MINIMUM_LIVING',
+        validFrom: `${year}-03-01`,
+      }));
     await inParallel(
       [
         ...corrections.map((claim): ScenarioStep => ({ op: 'correctClaim', claim })),
@@ -177,7 +182,12 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
     const expected = new Map<string, { status: string; basic: string; criticalIllness: string; assistance: string }>();
     for (const { settled, reversed } of settleBook(book).values()) {
       for (const c of settled.claims)
-        expected.set(c.claimId, { status: 'SETTLED', basic: print(c.basic), criticalIllness: print(c.criticalIllness), assistance: print(c.assistance) });
+        expected.set(c.claimId, {
+          status: 'SETTLED',
+          basic: print(c.basic),
+          criticalIllness: print(c.criticalIllness),
+          assistance: print(c.assistance),
+        });
       for (const id of reversed) expected.set(id, { status: 'REVERSED', basic: '0.00', criticalIllness: '0.00', assistance: '0.00' });
     }
     expect(expected.size).toBe(workload.claims.length);
@@ -198,7 +208,12 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
       ['critical-illness', 'CriticalIllnessSettled'],
       ['medical-assistance', 'AssistanceSettled'],
     ] as const) {
-      const rows = await query(system, name, `SELECT data->>'claimId' AS claim, count(*)::int AS n FROM events WHERE type = $1 GROUP BY 1`, [type]);
+      const rows = await query(
+        system,
+        name,
+        `SELECT data->>'claimId' AS claim, count(*)::int AS n FROM events WHERE type = $1 GROUP BY 1`,
+        [type],
+      );
       expect(rows.filter((r) => r.n !== 1)).toEqual([]);
       expect(rows.length).toBe(workload.claims.length);
     }
@@ -214,7 +229,12 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
     expect(deadLetters.sort()).toEqual(expectedDead.sort());
     for (const name of SERVICE_NAMES) {
       const setAside = (await query(system, name, 'SELECT message_id::text AS id FROM outbox_set_aside')).map((r) => r.id).sort();
-      expect(setAside).toEqual(injector.oversized.filter((o) => o.service === name).map((o) => o.messageId).sort());
+      expect(setAside).toEqual(
+        injector.oversized
+          .filter((o) => o.service === name)
+          .map((o) => o.messageId)
+          .sort(),
+      );
       expect(await query(system, name, 'SELECT id FROM outbox')).toEqual([]);
     }
 
@@ -227,7 +247,9 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
     expect(verify.body.ok).toBe(true);
     const replay = await system.clients.audit.post<{ differences: unknown[] }>('/replays');
     expect(replay.body.differences).toEqual([]);
-    note(`verified ${expected.size} claims, ${verify.body.events} audit events; ${injector.poisoned.length} poisoned, ${injector.oversized.length} oversized`);
+    note(
+      `verified ${expected.size} claims, ${verify.body.events} audit events; ${injector.poisoned.length} poisoned, ${injector.oversized.length} oversized`,
+    );
   }, 3_600_000);
 });
 

@@ -8,10 +8,7 @@ describe('what a slip may never show', () => {
   });
 
   it('a claim paid twice by a payer breaks conservation and exceeds the total', () => {
-    expect(slipProblems({ ...slip, basic: '1200.00', selfPay: '-350.00' })).toEqual([
-      'a negative share',
-      'a share above the total',
-    ]);
+    expect(slipProblems({ ...slip, basic: '1200.00', selfPay: '-350.00' })).toEqual(['a negative share', 'a share above the total']);
     expect(slipProblems({ ...slip, criticalIllness: '200.00' })).toEqual(['conservation broken']);
   });
 });

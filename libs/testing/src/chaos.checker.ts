@@ -61,7 +61,8 @@ export class ChaosChecker {
   private async run(): Promise<void> {
     while (this.running) {
       const { claimIds, personYears } = this.sample();
-      const pick = <T>(list: T[], n: number) => Array.from({ length: Math.min(n, list.length) }, () => list[Math.floor(this.random() * list.length)]);
+      const pick = <T>(list: T[], n: number) =>
+        Array.from({ length: Math.min(n, list.length) }, () => list[Math.floor(this.random() * list.length)]);
       await Promise.all([...pick(claimIds, 8).map((id) => this.checkSlip(id)), ...pick(personYears, 4).map((py) => this.checkLedgers(py))]);
       await sleep(250);
     }

@@ -149,7 +149,12 @@ export class FaultInjector {
         acks: -1,
         messages: [{ key: `chaos:${randomUUID()}`, value }],
       });
-      const poisoned = { topic: prefixed(this.system.topicPrefix, topic), partition: meta.partition, offset: meta.baseOffset!, consumers: consumersOf(topic) };
+      const poisoned = {
+        topic: prefixed(this.system.topicPrefix, topic),
+        partition: meta.partition,
+        offset: meta.baseOffset!,
+        consumers: consumersOf(topic),
+      };
       this.poisoned.push(poisoned);
       this.note(`poison message on ${topic} [${meta.partition}] @${meta.baseOffset}`);
     } finally {

@@ -95,7 +95,13 @@ export function faultSchedule(seed: number, options: ScheduleOptions): Fault[] {
       });
       if (clash) continue;
       busy.push({ ...span, service, replica, kind });
-      faults.push({ at, kind, ...(service ? { service } : {}), ...(replica !== undefined ? { replica } : {}), ...(holdMs ? { holdMs } : {}) });
+      faults.push({
+        at,
+        kind,
+        ...(service ? { service } : {}),
+        ...(replica !== undefined ? { replica } : {}),
+        ...(holdMs ? { holdMs } : {}),
+      });
       break;
     }
   }
