@@ -10,3 +10,4 @@ export * from './database-roles.setup';
 export * from './fault.schedule';
 export * from './fault.injector';
 export * from './chaos.checker';
+export * from './expected-slips.rules';
