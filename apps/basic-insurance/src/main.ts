@@ -1,5 +1,5 @@
 import { TOPICS } from '@msb/contracts';
-import { main, PayerTables1732400000060, PersonYearHeld1732400000090, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
+import { main, PayerTables1732400000060, PersonYearHeld1732400000500, Recalculations1732400000050, ServiceDefinition } from '@msb/platform';
 import { BasicInsuranceModule } from './basic-insurance.module';
 import { ClaimIntake } from './claims/claim-intake.service';
 import { DownstreamDecisions } from './slips/downstream.projection';
@@ -22,12 +22,12 @@ export const basicInsuranceService: ServiceDefinition = {
   migrations: [
     Recalculations1732400000050,
     PayerTables1732400000060,
-    PersonYearHeld1732400000090,
     BasicTables1732400000100,
     SlipPersonYears1732400000110,
     ClaimFirstHash1732400000120,
     ClaimHospital1732400000130,
     SlipHeldDecisions1732400000140,
+    PersonYearHeld1732400000500,
   ],
   grants: BASIC_GRANTS,
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],

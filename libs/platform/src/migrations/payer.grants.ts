@@ -10,7 +10,7 @@ export const RECALCULATIONS_GRANT: TableGrant = {
 /** policies (PayerTables1732400000060): every revision is a new row, never edited. */
 export const POLICIES_GRANT: TableGrant = appendOnly('policies');
 
-/** person_years (PayerTables1732400000060, PersonYearHeld1732400000090): the snapshot store locks rows FOR UPDATE and writes a snapshot's new version. */
+/** person_years (PayerTables1732400000060, PersonYearHeld1732400000500): the snapshot store locks rows FOR UPDATE and writes a snapshot's new version. */
 export const PERSON_YEARS_GRANT: TableGrant = {
   table: 'person_years',
   privileges: ['SELECT', 'INSERT'],
