@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Envelope, TOPICS } from '@msb/contracts';
 import { deprovisionBus, kafkaAs, provisionBus, scratchDatabase, uniqueName } from '@msb/testing';
 import { Admin, ConfigResourceTypes, Kafka, Producer } from 'kafkajs';
@@ -16,13 +17,24 @@ import { enqueue, OutboxRelay, outboxPending, outboxSetAside } from './outbox.re
  */
 const logger = pino({ level: 'silent' });
 
+/** Characters gzip cannot shrink much (the relay compresses), so a message's size on the broker stays near its size here. */
+function incompressible(length: number): string {
+  return randomBytes(length).toString('base64').slice(0, length);
+}
+
 function policyEvent(n: number, pad = 0): Envelope {
   return envelope({
     type: 'assistance.PolicyRevised',
     source: 'medical-assistance',
     subject: `R${n}:2024`,
     time: new Date(),
-    data: { region: `R${n}`, year: 2024, revision: n, policy: { priority: [], categories: {} }, ...(pad ? { pad: 'x'.repeat(pad) } : {}) },
+    data: {
+      region: `R${n}`,
+      year: 2024,
+      revision: n,
+      policy: { priority: [], categories: {} },
+      ...(pad ? { pad: incompressible(pad) } : {}),
+    },
   });
 }
 
@@ -152,7 +164,7 @@ describe('the outbox relay on real Postgres and Kafka', () => {
       resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'max.message.bytes', value: '6000' }] }],
     });
     const fits = [policyEvent(1, 2_500), policyEvent(2, 2_500), policyEvent(3, 2_500)];
-    const refused = policyEvent(4, 8_000);
+    const refused = policyEvent(4, 16_000); // over the topic's 6,000 bytes even gzipped
     const last = policyEvent(5);
     await enqueueAll(topic, [...fits, refused, last]);
     const relay = new OutboxRelay({ db, producer, logger, topicPrefix: (t) => t });

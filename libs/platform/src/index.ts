@@ -26,7 +26,7 @@ export * from './auth/route-access';
 export * from './auth/resource-access';
 export * from './access-log/access-log.store';
 export { AccessLog1732400000080 } from './migrations/1732400000080-access-log';
-export { PersonYearHeld1732400000095 } from './migrations/1732400000095-person-year-held';
+export { PersonYearHeld1732400000500 } from './migrations/1732400000500-person-year-held';
 export * from './migrations/payer.grants';
 export * from './database-roles.config';
 export { DEAD_LETTER_ROUTES, DeadLettersController } from './dead-letters.controller';

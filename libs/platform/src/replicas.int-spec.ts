@@ -1,4 +1,4 @@
-import { Database, EVENTING_GRANTS, EventingTables1732400000000, EventsNoTruncate1732400000010, appendOnly, Tx } from '@msb/eventing';
+import { Database, EVENTING_GRANTS, EVENTING_MIGRATIONS, appendOnly, Tx } from '@msb/eventing';
 import { adminServerUrl, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -29,13 +29,7 @@ class Fixture1732400000999 implements MigrationInterface {
   }
 }
 
-const migrations = [
-  EventingTables1732400000000,
-  EventsNoTruncate1732400000010,
-  Recalculations1732400000050,
-  RecalculationBatches1732400000090,
-  Fixture1732400000999,
-];
+const migrations = [...EVENTING_MIGRATIONS, Recalculations1732400000050, RecalculationBatches1732400000090, Fixture1732400000999];
 const grants = [...EVENTING_GRANTS, RECALCULATIONS_GRANT, RECALCULATION_BATCHES_GRANT, appendOnly('items'), appendOnly('covered')];
 const ITEMS = 40;
 

@@ -13,7 +13,7 @@ export const RECALCULATION_BATCHES_GRANT: TableGrant = appendOnly('recalculation
 /** policies (PayerTables1732400000060): every revision is a new row, never edited. */
 export const POLICIES_GRANT: TableGrant = appendOnly('policies');
 
-/** person_years (PayerTables1732400000060, PersonYearHeld1732400000095): the snapshot store locks rows FOR UPDATE and writes a snapshot's new version. */
+/** person_years (PayerTables1732400000060, PersonYearHeld1732400000500): the snapshot store locks rows FOR UPDATE and writes a snapshot's new version. */
 export const PERSON_YEARS_GRANT: TableGrant = {
   table: 'person_years',
   privileges: ['SELECT', 'INSERT'],

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * it decides nothing until the missing one arrives. Kept beside `parked` so /status counts it
  * without reading the snapshots.
  */
-export class PersonYearHeld1732400000095 implements MigrationInterface {
-  name = 'PersonYearHeld1732400000095';
+export class PersonYearHeld1732400000500 implements MigrationInterface {
+  name = 'PersonYearHeld1732400000500';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE person_years ADD COLUMN held boolean NOT NULL DEFAULT false');
