@@ -171,8 +171,10 @@ export class OutboxRelay {
         if (this.running) await sleep(1000);
       }
     }
-    // Final flush on shutdown, if this relay still leads and the database is reachable.
+    // Final flush on shutdown, as the one relay (the lock taken once more if its lead was just
+    // lost: no other relay holds it then), if the database is reachable.
     try {
+      if (!this.leading) await this.connectAndLock();
       while (this.leading && (await this.publishBatch(() => this.leading)) > 0);
     } catch (error) {
       log.warn({ err: error }, 'outbox not flushed on shutdown; it will be published on the next start');
@@ -188,11 +190,15 @@ export class OutboxRelay {
     if (client) await client.end().catch(() => undefined);
   }
 
-  /** Hold the relay lock and publish until stopped. */
-  private async lead(): Promise<void> {
+  /**
+   * A new lock connection, and one try for the relay lock on it; `leading` says whether it is
+   * held. The lock lives as long as this connection: when it errors or ends, the lead is over at
+   * once (`lost` answers why).
+   */
+  private async connectAndLock(): Promise<{ client: Client; lost: () => Error | undefined }> {
+    await this.closeListener();
     const client = await this.options.db.dedicatedClient();
     this.listener = client;
-    // the lock lives as long as this connection: when it errors or ends, the lead is over at once
     let lost: Error | undefined;
     const lose = (error?: Error) => {
       lost ??= error ?? new Error('the relay lock connection ended');
@@ -202,20 +208,33 @@ export class OutboxRelay {
     client.on('error', lose);
     client.on('end', () => lose());
     client.on('notification', () => this.poke());
+    await this.tryLock(client);
+    return { client, lost: () => lost };
+  }
+
+  private async tryLock(client: Client): Promise<void> {
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS locked");
+    if (rows[0]?.locked && this.listener === client) this.leading = true;
+  }
+
+  /** Hold the relay lock and publish until stopped. */
+  private async lead(): Promise<void> {
+    const { client, lost } = await this.connectAndLock();
     // Wait to become the one relay of this database.
     for (;;) {
-      if (!this.running) return;
-      if (lost) throw lost;
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS locked");
-      if (rows[0]?.locked) break;
+      const why = lost();
+      if (why) throw why;
+      if (this.leading || !this.running) break;
       await sleep(this.pollMs * 4);
+      if (!this.running) return;
+      await this.tryLock(client);
     }
-    if (lost) throw lost;
-    this.leading = true;
+    if (!this.running) return;
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
     while (this.running) {
-      if (lost) throw lost;
-      const published = await this.publishBatch(() => this.leading && lost === undefined);
+      const why = lost();
+      if (why) throw why;
+      const published = await this.publishBatch(() => this.leading && lost() === undefined);
       if (published < this.rowLimit && !this.full) {
         await this.waker.wait(this.pollMs);
         // linger a moment after a wake-up: rows committed meanwhile go in the same send
