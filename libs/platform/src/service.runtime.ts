@@ -249,7 +249,9 @@ export class ServiceRuntime {
       })),
       // partitions this instance holds still: stopped at an event of a newer version (until an upgraded
       // consumer reads it) or waiting out a temporary failure (the database); none when all is well
-      paused: this.consumers.flatMap((c) => [...c.runner.paused, ...c.runner.stalls.list()].map((p) => ({ group: c.spec.group, ...p }))),
+      paused: this.consumers.flatMap((c) =>
+        [...c.runner.paused, ...c.runner.stalls.list()].map((p) => ({ group: this.group(c.spec.group), ...p })),
+      ),
       // per instance (since it started): consumed, consumerTransactions, published, database
       consumed: this.consumers.reduce((n, c) => n + c.runner.processed, 0),
       consumerTransactions: this.consumers.reduce((n, c) => n + c.runner.transactions, 0),
