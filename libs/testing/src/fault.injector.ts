@@ -49,12 +49,27 @@ export class FaultInjector {
   readonly applied: string[] = [];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   private readonly infra = require(join(repoRoot(), 'deploy/local/infra.js')) as Infra;
+  /** The broker restart under way: there is one broker, so restarts that overlap in the schedule take turns. */
+  private brokerTurn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly system: TestSystem,
     private readonly note: (line: string) => void,
     private readonly random: () => number,
   ) {}
+
+  private async restartBroker(hold: number): Promise<void> {
+    if (!(await this.infra.status()).kafka.pid) {
+      this.note('Kafka broker not local: its restart is skipped');
+      return;
+    }
+    this.note('Kafka broker stopping');
+    await this.infra.down();
+    await sleep(hold);
+    await this.infra.startLocalKafka();
+    if (await this.infra.brokerAnswers(testBrokers())) throw new Error('the broker came back with an anonymous listener');
+    this.note('Kafka broker started again, SASL only');
+  }
 
   /** Apply one fault and wait until it is undone. */
   async apply(fault: Fault): Promise<void> {
@@ -77,17 +92,10 @@ export class FaultInjector {
         this.note(`SIGCONT ${service}#${replica}`);
         return;
       case 'brokerRestart': {
-        if (!(await this.infra.status()).kafka.pid) {
-          this.note('Kafka broker not local: its restart is skipped');
-          return;
-        }
-        this.note('Kafka broker stopping');
-        await this.infra.down();
-        await sleep(hold);
-        await this.infra.startLocalKafka();
-        if (await this.infra.brokerAnswers(testBrokers())) throw new Error('the broker came back with an anonymous listener');
-        this.note('Kafka broker started again, SASL only');
-        return;
+        // a restart that began while another one was bringing the broker up would stop that broker under its start
+        const turn = this.brokerTurn.then(() => this.restartBroker(hold));
+        this.brokerTurn = turn.catch(() => undefined);
+        return turn;
       }
       case 'cutConnections':
         return this.withAdmin('postgres', async (admin) => {
