@@ -1,7 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { basicPolicySchema } from '@msb/contracts';
-import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { basicCatalogueSchema, basicPolicySchema } from '@msb/contracts';
+import {
+  CATALOGUE_STORE,
+  catalogueController,
+  POLICY_RECALCULATION,
+  POLICY_STORE,
+  policyController,
+  PutPolicyHandler,
+  RUNTIME,
+  ServiceRuntime,
+} from '@msb/platform';
+import { BasicCatalogues } from './catalogue/basic-catalogue.store';
+import { HospitalRegistry } from './hospitals/hospital-registry.store';
+import { HospitalsController } from './hospitals/hospitals.controller';
 import { ClaimIntake } from './claims/claim-intake.service';
 import { CorrectClaimController } from './claims/correct-claim/correct-claim.controller';
 import { CorrectClaimHandler } from './claims/correct-claim/correct-claim.handler';
@@ -27,6 +39,8 @@ export class BasicInsuranceModule {
       imports: [CqrsModule.forRoot()],
       controllers: [
         policyController(basicPolicySchema, 'basic'),
+        catalogueController(basicCatalogueSchema, 'basic'),
+        HospitalsController,
         SubmitClaimController,
         CorrectClaimController,
         ReverseClaimController,
@@ -36,12 +50,15 @@ export class BasicInsuranceModule {
       providers: [
         { provide: RUNTIME, useValue: runtime },
         BasicPolicies,
+        BasicCatalogues,
+        HospitalRegistry,
         BasicPersonYears,
         ClaimIntake,
         SlipView,
         DownstreamDecisions,
         BasicRecalculation,
         { provide: POLICY_STORE, useExisting: BasicPolicies },
+        { provide: CATALOGUE_STORE, useExisting: BasicCatalogues },
         { provide: POLICY_RECALCULATION, useExisting: BasicRecalculation },
         PutPolicyHandler,
         SubmitClaimHandler,

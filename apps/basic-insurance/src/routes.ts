@@ -1,4 +1,4 @@
-import { basicPolicySchema, claimSchema, reversalSchema } from '@msb/contracts';
+import { basicCatalogueSchema, basicPolicySchema, claimSchema, hospitalRecordSchema, reversalSchema } from '@msb/contracts';
 import type { RouteDoc } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
@@ -18,6 +18,36 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: '{ region, year, revision, recordedAt, policy }', 404: 'no policy' },
   },
   {
+    method: 'put',
+    path: '/catalogue/:region/:year',
+    summary: "A new revision of the region-year's catalogue (医保目录): each code's category A, B or C and a B item's self-pay ratio (If-Match for optimistic concurrency); recalculates the region-year",
+    roles: ['basic-officer'],
+    body: basicCatalogueSchema,
+    responses: { 200: '{ region, year, revision }', 400: 'invalid catalogue', 409: 'stale revision' },
+  },
+  {
+    method: 'get',
+    path: '/catalogue/:region/:year',
+    summary: 'The latest revision of the catalogue',
+    roles: ['basic-officer'],
+    responses: { 200: '{ region, year, revision, recordedAt, catalogue }', 404: 'no catalogue' },
+  },
+  {
+    method: 'put',
+    path: '/hospitals/:hospitalId',
+    summary: "A hospital's record in the registry (定点医疗机构): name, level, region, designated (If-Match for optimistic concurrency); recalculates its claims",
+    roles: ['basic-officer'],
+    body: hospitalRecordSchema,
+    responses: { 200: '{ hospitalId, revision }', 400: 'invalid record', 403: 'a region outside the officer\'s', 409: 'stale revision' },
+  },
+  {
+    method: 'get',
+    path: '/hospitals/:hospitalId',
+    summary: "A hospital's current record",
+    roles: ['basic-officer'],
+    responses: { 200: '{ hospitalId, revision, recordedAt, name, level, region, designated }', 404: 'not registered' },
+  },
+  {
     method: 'post',
     path: '/claims',
     summary: 'Submit a claim for one-stop settlement',
@@ -27,7 +57,7 @@ export const ROUTES: RouteDoc[] = [
       202: '{ claimId, status }',
       400: 'invalid claim',
       409: 'claimId reused with other content',
-      422: 'no basic policy for the region and year',
+      422: 'no basic policy or catalogue for the region and year; a hospital not registered or not designated',
     },
   },
   {

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { criticalIllnessPolicySchema } from '@msb/contracts';
+import { criticalIllnessCatalogueSchema, criticalIllnessPolicySchema } from '@msb/contracts';
 import {
+  CATALOGUE_STORE,
+  catalogueController,
   EligibilityStore,
   POLICY_RECALCULATION,
   POLICY_STORE,
@@ -10,6 +12,7 @@ import {
   RUNTIME,
   ServiceRuntime,
 } from '@msb/platform';
+import { CriticalIllnessCatalogues } from './catalogue/ci-catalogue.store';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessLedgerController } from './ledgers/ci-ledger.controller';
 import { CriticalIllnessLedgerView } from './ledgers/ci-ledger.view';
@@ -25,10 +28,16 @@ export class CriticalIllnessModule {
     return {
       module: CriticalIllnessModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [policyController(criticalIllnessPolicySchema, '大病'), CriticalIllnessLedgerController, FundReportController],
+      controllers: [
+        policyController(criticalIllnessPolicySchema, '大病'),
+        catalogueController(criticalIllnessCatalogueSchema, '大病'),
+        CriticalIllnessLedgerController,
+        FundReportController,
+      ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         CriticalIllnessPolicies,
+        CriticalIllnessCatalogues,
         CriticalIllnessPersonYears,
         { provide: EligibilityStore, useValue: EligibilityStore.ofWindows() },
         CriticalIllnessInputs,
@@ -36,6 +45,7 @@ export class CriticalIllnessModule {
         CriticalIllnessLedgerView,
         FundReportView,
         { provide: POLICY_STORE, useExisting: CriticalIllnessPolicies },
+        { provide: CATALOGUE_STORE, useExisting: CriticalIllnessCatalogues },
         { provide: POLICY_RECALCULATION, useExisting: CriticalIllnessRecalculation },
         PutPolicyHandler,
       ],

@@ -5,6 +5,7 @@ import {
   PaymentRecord1732400000070,
   PersonYearHeld1732400000500,
   RecalculationBatches1732400000090,
+  Catalogues1732400000095,
   Recalculations1732400000050,
   ServiceDefinition,
 } from '@msb/platform';
@@ -30,6 +31,7 @@ export const criticalIllnessService: ServiceDefinition = {
     PaymentRecord1732400000070,
     CriticalIllnessTables1732400000200,
     EligibilityWindows1732400000210,
+    Catalogues1732400000095,
     PersonYearHeld1732400000500,
   ],
   grants: CRITICAL_ILLNESS_GRANTS,

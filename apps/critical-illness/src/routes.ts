@@ -1,4 +1,4 @@
-import { criticalIllnessPolicySchema } from '@msb/contracts';
+import { criticalIllnessCatalogueSchema, criticalIllnessPolicySchema } from '@msb/contracts';
 import type { RouteDoc } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
@@ -16,6 +16,21 @@ export const ROUTES: RouteDoc[] = [
     summary: 'The latest revision of the 大病 section',
     roles: ['insurer-officer'],
     responses: { 200: '{ region, year, revision, recordedAt, policy }', 404: 'no policy' },
+  },
+  {
+    method: 'put',
+    path: '/catalogue/:region/:year',
+    summary: "A new revision of 大病's catalogue of the region-year: the codes outside basic scope it admits into its base (If-Match for optimistic concurrency); recalculates the region-year",
+    roles: ['insurer-officer'],
+    body: criticalIllnessCatalogueSchema,
+    responses: { 200: '{ region, year, revision }', 400: 'invalid catalogue', 409: 'stale revision' },
+  },
+  {
+    method: 'get',
+    path: '/catalogue/:region/:year',
+    summary: "The latest revision of 大病's catalogue",
+    roles: ['insurer-officer'],
+    responses: { 200: '{ region, year, revision, recordedAt, catalogue }', 404: 'no catalogue' },
   },
   {
     method: 'get',

@@ -9,6 +9,7 @@ export * from './service.bootstrap';
 export * from './recalculation.service';
 export { Recalculations1732400000050 } from './migrations/1732400000050-recalculations';
 export { RecalculationBatches1732400000090 } from './migrations/1732400000090-recalculation-batches';
+export { Catalogues1732400000095 } from './migrations/1732400000095-catalogues';
 export * from './policy.store';
 export * from './eligibility.store';
 export * from './http.params';

@@ -49,7 +49,6 @@ export interface CriticalIllnessDecisionSummary {
   base: string;
   threshold: string;
   entitlement: string;
-  catalogueRevision?: number;
   claims: CriticalIllnessDecidedClaim[];
 }
 
@@ -108,7 +107,6 @@ export function decideCriticalIllnessPersonYear(
       base: print(year.base),
       threshold: print(year.threshold),
       entitlement: print(year.entitlement),
-      ...(catalogue.revision > 0 ? { catalogueRevision: catalogue.revision } : {}),
       claims,
     },
     payments,

@@ -1,8 +1,7 @@
 import { contentHash, Payer } from '@msb/contracts';
 import type { Tx } from '@msb/eventing';
-import { print } from '@msb/money';
 import type { Decided } from '@msb/platform';
-import { claimFromWire, claimTotal } from '@msb/settlement';
+import { money, print, sum } from '@msb/money';
 import type { BasicEvent, BasicPersonYearState } from '../person-years/basic-person-year.decider';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 
@@ -144,7 +143,7 @@ function claimsShown(state: BasicPersonYearState): BasicClaimShown[] {
       serviceDate: record.claim.serviceDate,
       visitType: record.claim.visitType,
       hospitalId: record.claim.hospital.id,
-      total: print(claimTotal(claimFromWire(record.claim, record.version))),
+      total: print(sum(record.claim.items.map((i) => money(i.amount)))),
       policyScope: d && d.status === 'LIVE' ? d.policyScope : null,
       basic: state.paid[record.claim.claimId]?.paid ?? '0.00',
       hash: contentHash(record.claim),

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { claimSchema } from '@msb/contracts';
-import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, requireOwnHospital, validate } from '@msb/platform';
+import { validateClaim } from '../claim-request.validation';
+import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, requireOwnHospital } from '@msb/platform';
 import { ClaimAccepted } from '../submit-claim/submit-claim.command';
 import { CorrectClaimCommand } from './correct-claim.command';
 
@@ -18,7 +18,7 @@ export class CorrectClaimController {
     @CurrentCaller() caller: Caller,
   ): Promise<ClaimAccepted> {
     const id = idParam('claimId', claimId);
-    const claim = validate(claimSchema, body);
+    const claim = validateClaim(body);
     if (claim.claimId !== id)
       throw Problem.invalid('The body names another claim than the path', [{ path: '/claimId', message: `must be ${id}, as in the path` }]);
     requireOwnHospital(caller, claim.hospital.id, `claim ${id}`);

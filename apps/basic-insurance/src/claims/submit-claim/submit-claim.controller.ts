@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { claimSchema } from '@msb/contracts';
-import { Caller, correlationIdFrom, CurrentCaller, requireOwnHospital, validate } from '@msb/platform';
+import { validateClaim } from '../claim-request.validation';
+import { Caller, correlationIdFrom, CurrentCaller, requireOwnHospital } from '@msb/platform';
 import { ClaimAccepted, SubmitClaimCommand } from './submit-claim.command';
 
 @Controller()
@@ -15,7 +15,7 @@ export class SubmitClaimController {
     @Headers() headers: Record<string, string | undefined>,
     @CurrentCaller() caller: Caller,
   ): Promise<Omit<ClaimAccepted, 'version'>> {
-    const claim = validate(claimSchema, body);
+    const claim = validateClaim(body);
     requireOwnHospital(caller, claim.hospital.id, `claim ${claim.claimId}`);
     const accepted: ClaimAccepted = await this.commands.execute(
       new SubmitClaimCommand(claim, claim.hospital.id, correlationIdFrom(headers), new Date()),

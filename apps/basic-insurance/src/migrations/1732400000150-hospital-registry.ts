@@ -1,0 +1,28 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The hospital registry (定点医疗机构): every change of a hospital's record is a new revision of
+ * the whole registry (one counter), never an edit; a decision names the registry revision it
+ * was made on.
+ */
+export class HospitalRegistry1732400000150 implements MigrationInterface {
+  name = 'HospitalRegistry1732400000150';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE hospital_revisions (
+        revision integer PRIMARY KEY,
+        hospital_id text NOT NULL,
+        content_hash text NOT NULL,
+        record jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query('CREATE INDEX hospital_revisions_hospital ON hospital_revisions (hospital_id, revision DESC)');
+    await q.query('CREATE INDEX claims_hospital_year ON claims (hospital_id, region, year)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX claims_hospital_year');
+    await q.query('DROP TABLE hospital_revisions');
+  }
+}
