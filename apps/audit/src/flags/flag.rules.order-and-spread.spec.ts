@@ -24,9 +24,9 @@ describe('fraudFlags: order and spread', () => {
     const log = new TestLog();
     for (let i = 1; i <= 25; i++)
       log.claim(
-        stay(`N-${i}`, `P-N${i}`, '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '9000' }),
+        stay(`N-${i}`, `P-N${i}`, '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '9000' }),
       );
-    log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }));
+    log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }));
 
     expect(flagsOf(log)).toEqual([['AMOUNT_OUTLIER', ['N-X']]]);
   });
