@@ -20,7 +20,8 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'put',
     path: '/catalogue/:region/:year',
-    summary: "A new revision of the region-year's catalogue (医保目录): each code's category A, B or C and a B item's self-pay ratio (If-Match for optimistic concurrency); recalculates the region-year",
+    summary:
+      "A new revision of the region-year's catalogue (医保目录): each code's category A, B or C and a B item's self-pay ratio (If-Match for optimistic concurrency); recalculates the region-year",
     roles: ['basic-officer'],
     body: basicCatalogueSchema,
     responses: { 200: '{ region, year, revision }', 400: 'invalid catalogue', 409: 'stale revision' },
@@ -35,10 +36,11 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'put',
     path: '/hospitals/:hospitalId',
-    summary: "A hospital's record in the registry (定点医疗机构): name, level, region, designated (If-Match for optimistic concurrency); recalculates its claims",
+    summary:
+      "A hospital's record in the registry (定点医疗机构): name, level, region, designated (If-Match for optimistic concurrency); recalculates its claims",
     roles: ['basic-officer'],
     body: hospitalRecordSchema,
-    responses: { 200: '{ hospitalId, revision }', 400: 'invalid record', 403: 'a region outside the officer\'s', 409: 'stale revision' },
+    responses: { 200: '{ hospitalId, revision }', 400: 'invalid record', 403: "a region outside the officer's", 409: 'stale revision' },
   },
   {
     method: 'get',

@@ -20,7 +20,8 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'put',
     path: '/catalogue/:region/:year',
-    summary: "A new revision of 大病's catalogue of the region-year: the codes outside basic scope it admits into its base (If-Match for optimistic concurrency); recalculates the region-year",
+    summary:
+      "A new revision of 大病's catalogue of the region-year: the codes outside basic scope it admits into its base (If-Match for optimistic concurrency); recalculates the region-year",
     roles: ['insurer-officer'],
     body: criticalIllnessCatalogueSchema,
     responses: { 200: '{ region, year, revision }', 400: 'invalid catalogue', 409: 'stale revision' },

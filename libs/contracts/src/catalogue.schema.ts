@@ -12,12 +12,10 @@ export const catalogueCode = z
 export const MAX_CATALOGUE_ENTRIES = 20_000;
 
 /** One entry of the bureau's catalogue: 甲类 A, 乙类 B (with its 先行自付 ratio, else the policy's), 丙类 C. */
-export const catalogueEntrySchema = z
-  .strictObject({ category: itemCategory, selfPayRatio: rate.optional() })
-  .superRefine((entry, ctx) => {
-    if (entry.selfPayRatio !== undefined && entry.category !== 'B')
-      ctx.addIssue({ code: 'custom', path: ['selfPayRatio'], message: 'applies only to category B items' });
-  });
+export const catalogueEntrySchema = z.strictObject({ category: itemCategory, selfPayRatio: rate.optional() }).superRefine((entry, ctx) => {
+  if (entry.selfPayRatio !== undefined && entry.category !== 'B')
+    ctx.addIssue({ code: 'custom', path: ['selfPayRatio'], message: 'applies only to category B items' });
+});
 
 /** The basic catalogue of a region-year (医保药品目录 / 诊疗项目 / 医用耗材), revisioned like a policy. */
 export const basicCatalogueSchema = z.strictObject({
@@ -44,7 +42,10 @@ export type CriticalIllnessCatalogueDto = z.infer<typeof criticalIllnessCatalogu
 
 /** A designated hospital (定点医疗机构) in the bureau's registry: its level and region decide basic's rate. */
 export const hospitalRecordSchema = z.strictObject({
-  name: z.string({ error: required('must be a string') }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  name: z
+    .string({ error: required('must be a string') })
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters'),
   level: hospitalLevel,
   region: regionCode,
   designated: z.boolean({ error: required('must be true or false') }),

@@ -57,7 +57,11 @@ export const claimItemSchema = z
     if ((item.quantity === undefined) !== (item.unitPrice === undefined)) {
       const missing = item.quantity === undefined ? 'quantity' : 'unitPrice';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'quantity and unitPrice go together: send both or neither' });
-    } else if (item.quantity !== undefined && item.unitPrice !== undefined && !sameAmount(times(item.quantity, item.unitPrice), item.amount)) {
+    } else if (
+      item.quantity !== undefined &&
+      item.unitPrice !== undefined &&
+      !sameAmount(times(item.quantity, item.unitPrice), item.amount)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['amount'],

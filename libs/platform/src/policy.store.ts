@@ -78,7 +78,9 @@ export class PolicyStore<Dto, Terms> {
     await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS t(k)', [
       keys.map(([, k]) => this.lockKey(k.region, k.year)),
     ]);
-    const rows = await tx.query<{ region: string; year: number; revision: number; recorded_at: Date } & Record<'policy' | 'catalogue', Dto>>(
+    const rows = await tx.query<
+      { region: string; year: number; revision: number; recorded_at: Date } & Record<'policy' | 'catalogue', Dto>
+    >(
       `SELECT DISTINCT ON (region, year) region, year, revision, ${this.column}, recorded_at FROM ${this.table}
        WHERE (region, year) IN (SELECT * FROM unnest($1::text[], $2::int[])) ORDER BY region, year, revision DESC`,
       [keys.map(([, k]) => k.region), keys.map(([, k]) => k.year)],
@@ -126,14 +128,10 @@ export class PolicyStore<Dto, Terms> {
     }
     if (current && current.content_hash === hash) return { region, year, revision: currentRevision, created: false };
     const revision = currentRevision + 1;
-    await tx.execute(`INSERT INTO ${this.table} (region, year, revision, content_hash, ${this.column}, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      region,
-      year,
-      revision,
-      hash,
-      JSON.stringify(dto),
-      now,
-    ]);
+    await tx.execute(
+      `INSERT INTO ${this.table} (region, year, revision, content_hash, ${this.column}, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [region, year, revision, hash, JSON.stringify(dto), now],
+    );
     const data = { region, year, revision, [this.column]: dto };
     const message = envelope({
       type: this.options.eventType,
@@ -144,7 +142,12 @@ export class PolicyStore<Dto, Terms> {
       correlationId: input.correlationId,
     });
     await appendToStream(tx, this.streamId(region, year), currentRevision, [
-      { type: this.kind === 'policy' ? 'PolicyRevised' : 'CatalogueRevised', data, eventId: message.id, metadata: { correlationId: message.correlationId } },
+      {
+        type: this.kind === 'policy' ? 'PolicyRevised' : 'CatalogueRevised',
+        data,
+        eventId: message.id,
+        metadata: { correlationId: message.correlationId },
+      },
     ]);
     await enqueue(tx, [{ topic: this.options.topic, key: personKey(region, '*'), envelope: message }]);
     await scheduleRecalculation(tx, region, year, revision);

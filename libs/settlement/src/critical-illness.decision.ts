@@ -25,7 +25,10 @@ export function criticalIllnessBasis(c: CriticalIllnessBasis): CriticalIllnessBa
 
 /** ciExtra of one of basic's claims under 大病's catalogue: what it admits of the items outside basic scope. */
 export function ciExtraOf(c: Pick<CriticalIllnessBasis, 'outOfScopeItems'>, covered: CriticalIllnessCatalogue): Decimal {
-  return admittedByCriticalIllness((c.outOfScopeItems ?? []).map((i) => ({ code: i.code, amount: money(i.amount) })), covered);
+  return admittedByCriticalIllness(
+    (c.outOfScopeItems ?? []).map((i) => ({ code: i.code, amount: money(i.amount) })),
+    covered,
+  );
 }
 
 /** 大病's input from basic: one revision of basic's person-year decision. */

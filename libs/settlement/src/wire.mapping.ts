@@ -28,7 +28,10 @@ import {
 export function basicCatalogueFromWire(dto: BasicCatalogueDto): BasicCatalogue {
   const entries = new Map<string, CatalogueEntry>();
   for (const [code, e] of Object.entries(dto.items))
-    entries.set(code, e.selfPayRatio === undefined ? { category: e.category } : { category: e.category, selfPayRatio: money(e.selfPayRatio) });
+    entries.set(
+      code,
+      e.selfPayRatio === undefined ? { category: e.category } : { category: e.category, selfPayRatio: money(e.selfPayRatio) },
+    );
   return entries;
 }
 

@@ -133,7 +133,8 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
     case 'basic.HospitalRegistered': {
       index.hospitals.set(e.data.revision, { hospitalId: e.data.hospitalId, record: e.data.hospital });
       const now = index.hospitalsNow.get(e.data.hospitalId);
-      if (!now || now.revision < e.data.revision) index.hospitalsNow.set(e.data.hospitalId, { ...e.data.hospital, revision: e.data.revision });
+      if (!now || now.revision < e.data.revision)
+        index.hospitalsNow.set(e.data.hospitalId, { ...e.data.hospital, revision: e.data.revision });
       return;
     }
     case 'assistance.EligibilityGranted':

@@ -23,9 +23,7 @@ describe('fraudFlags: order and spread', () => {
   it('a total of 80,000 among 25 peers that all cost 9,000 is an outlier', () => {
     const log = new TestLog();
     for (let i = 1; i <= 25; i++)
-      log.claim(
-        stay(`N-${i}`, `P-N${i}`, '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '9000' }),
-      );
+      log.claim(stay(`N-${i}`, `P-N${i}`, '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '9000' }));
     log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }));
 
     expect(flagsOf(log)).toEqual([['AMOUNT_OUTLIER', ['N-X']]]);

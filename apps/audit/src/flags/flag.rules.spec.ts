@@ -274,18 +274,14 @@ describe('fraudFlags', () => {
 
     it('given the same total among 18 peers (19 claims, fewer than 20), then nothing is flagged', () => {
       const log = withPeers(18);
-      log.claim(
-        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }),
-      );
+      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }));
 
       expect(fraud(log)).toEqual([]);
     });
 
     it('given 25 peers and outlierMinPeers 30, then nothing is flagged', () => {
       const log = withPeers(25);
-      log.claim(
-        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }),
-      );
+      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }));
 
       expect(fraud(log, { ...DEFAULT_THRESHOLDS, outlierMinPeers: 30 })).toEqual([]);
     });
@@ -299,9 +295,7 @@ describe('fraudFlags', () => {
 
     it('given a total only moderately above the peers (10,900), then it is not flagged', () => {
       const log = withPeers(25);
-      log.claim(
-        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '10900' }),
-      );
+      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '10900' }));
 
       expect(fraud(log)).toEqual([]);
     });

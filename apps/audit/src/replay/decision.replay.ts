@@ -206,7 +206,8 @@ export function replay(index: LogIndex): ReplayResult {
   const registryAt = registryRevisions(index);
   // each claim version appears in every later decision of its year: classify it once per catalogue and registry revision
   const parsedClaims = new Map<string, Claim>();
-  const resolverFor = (catalogueKey: string, catalogue: BasicCatalogue, registry: number, hospitals: ReadonlyMap<string, HospitalRecord>) =>
+  const resolverFor =
+    (catalogueKey: string, catalogue: BasicCatalogue, registry: number, hospitals: ReadonlyMap<string, HospitalRecord>) =>
     (dto: RecordedClaim['claim'], version: number): Claim => {
       const key = `${dto.claimId}@${version}#${catalogueKey}#${registry}`;
       let claim = parsedClaims.get(key);
@@ -392,7 +393,8 @@ function finalState(index: LogIndex, differ: (d: Difference) => void): number {
       criticalIllness: c && criticalIllnessCatalogueFromWire(index.catalogues.criticalIllness.get(c.key)!),
     });
   }
-  for (const [hospitalId, record] of index.hospitalsNow) applyFact(book, { type: 'HospitalPut', hospitalId, hospital: hospitalFromWire(record) });
+  for (const [hospitalId, record] of index.hospitalsNow)
+    applyFact(book, { type: 'HospitalPut', hospitalId, hospital: hospitalFromWire(record) });
   for (const [claimId, facts] of index.claims) {
     const latestVersion = Math.max(...facts.versions.keys());
     const dto = facts.versions.get(latestVersion);

@@ -46,7 +46,10 @@ export class HospitalRegistry {
     return this.cached;
   }
 
-  async get(db: Pick<Tx, 'query'>, hospitalId: string): Promise<{ revision: number; record: HospitalRecordDto; recordedAt: string } | undefined> {
+  async get(
+    db: Pick<Tx, 'query'>,
+    hospitalId: string,
+  ): Promise<{ revision: number; record: HospitalRecordDto; recordedAt: string } | undefined> {
     const [row] = await db.query<{ revision: number; record: HospitalRecordDto; recorded_at: Date }>(
       'SELECT revision, record, recorded_at FROM hospital_revisions WHERE hospital_id = $1 ORDER BY revision DESC LIMIT 1',
       [hospitalId],
@@ -76,13 +79,10 @@ export class HospitalRegistry {
     const [head] = await tx.query<{ revision: number | null }>('SELECT max(revision) AS revision FROM hospital_revisions');
     const registryRevision = head?.revision ?? 0;
     const revision = registryRevision + 1;
-    await tx.execute('INSERT INTO hospital_revisions (revision, hospital_id, content_hash, record, recorded_at) VALUES ($1, $2, $3, $4, $5)', [
-      revision,
-      hospitalId,
-      hash,
-      JSON.stringify(record),
-      now,
-    ]);
+    await tx.execute(
+      'INSERT INTO hospital_revisions (revision, hospital_id, content_hash, record, recorded_at) VALUES ($1, $2, $3, $4, $5)',
+      [revision, hospitalId, hash, JSON.stringify(record), now],
+    );
     const data = { hospitalId, revision, hospital: record };
     const message = envelope({
       type: 'basic.HospitalRegistered',

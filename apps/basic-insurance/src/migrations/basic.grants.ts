@@ -26,6 +26,7 @@ export const BASIC_GRANTS: readonly TableGrant[] = [
       'critical_illness',
       'assistance',
       'latest_hash',
+      'basic_figures',
       'updated_at',
       // once, when the slip first shows SETTLED (settled-claims.projection.ts)
       'settled_at',
