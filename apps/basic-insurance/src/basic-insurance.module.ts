@@ -28,6 +28,7 @@ import { BasicRecalculation } from './recalculation/basic-recalculation.service'
 import { GetLedgerController } from './slips/get-ledger/get-ledger.controller';
 import { GetLedgerHandler } from './slips/get-ledger/get-ledger.handler';
 import { GetSlipController } from './slips/get-slip/get-slip.controller';
+import { ClaimFhirController } from './slips/fhir/claim-fhir.controller';
 import { GetSlipHandler } from './slips/get-slip/get-slip.handler';
 import { SlipView } from './slips/slip.view';
 
@@ -45,6 +46,7 @@ export class BasicInsuranceModule {
         CorrectClaimController,
         ReverseClaimController,
         GetSlipController,
+        ClaimFhirController,
         GetLedgerController,
       ],
       providers: [

@@ -85,6 +85,14 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/claims/:claimId/fhir',
+    summary:
+      'The slip as a FHIR R4 ExplanationOfBenefit (application/fhir+json): the three coverages, item adjudications by the catalogue, totals per payer and patient, benefit balances',
+    roles: ['hospital', 'basic-officer'],
+    responses: { 200: 'ExplanationOfBenefit', 404: 'unknown claim' },
+  },
+  {
+    method: 'get',
     path: '/claims/:claimId',
     summary: 'The one-stop slip (一站式结算单) with its adjustment history',
     roles: ['hospital', 'basic-officer'],
