@@ -119,19 +119,35 @@ export const REGISTRY_DECIDED_FIELDS: Readonly<Record<string, string>> = {
   inRegion: "comes from the bureau's hospital registry (the hospital's region against the claim's), not from the claim",
 };
 
-/** Version 1 of a claim (read only: claim events recorded before the catalogue), when the hospital declared its items' categories. */
+/**
+ * Version 1 of a claim (read only: claim events recorded before the catalogue), when the
+ * hospital declared its items' categories. Frozen as released.
+ */
 export const claimSchemaV1 = z.strictObject({
-  claimId: z.string(),
-  personId: z.string(),
-  region: z.string(),
-  hospital: z.strictObject({ id: z.string(), level: hospitalLevel, inRegion: z.boolean() }),
+  claimId: identifier,
+  personId: identifier,
+  region: regionCode,
+  hospital: z.strictObject({ id: identifier, level: hospitalLevel, inRegion: z.boolean({ error: required('must be true or false') }) }),
   visitType,
-  admissionDate: z.string().optional(),
-  serviceDate: z.string(),
-  diagnosis: z.array(z.string()),
-  items: z.array(
-    z.strictObject({ code: z.string(), category: itemCategory, amount, selfPayRatio: rate.optional(), ciEligible: z.boolean().optional() }),
-  ),
+  admissionDate: isoDate.optional(),
+  serviceDate: isoDate,
+  diagnosis: z
+    .array(icd10, { error: required('must be a list of ICD-10 codes') })
+    .min(1, 'must list at least one diagnosis')
+    .max(20, 'must list at most 20 diagnoses'),
+  items: z
+    .array(
+      z.strictObject({
+        code: itemCode,
+        category: itemCategory,
+        amount,
+        selfPayRatio: rate.optional(),
+        ciEligible: z.boolean({ error: required('must be true or false') }).optional(),
+      }),
+      { error: required('must be a list of items') },
+    )
+    .min(1, 'must list at least one item')
+    .max(2000, 'must list at most 2000 items'),
 });
 export type ClaimDtoV1 = z.infer<typeof claimSchemaV1>;
 

@@ -91,6 +91,9 @@ export const basicPersonYearDecidedV1 = z.strictObject({
   personYear: personYearRefSchema,
   revision: z.number().int().min(1),
   policyRevision: z.number().int().min(1),
+  /** The revision of the region-year's catalogue, and of the hospital registry, the decision was made on (absent before catalogues). */
+  catalogueRevision: z.number().int().min(1).optional(),
+  hospitalRegistryRevision: z.number().int().min(1).optional(),
   cause: causeSchema,
   claims: z.array(basicDecidedClaimSchema),
   payments: z.array(paymentSchema),
@@ -108,14 +111,7 @@ export const basicTotalsSchema = z.strictObject({
 });
 export type BasicDecisionTotals = z.infer<typeof basicTotalsSchema>;
 
-export const basicPersonYearDecidedV2 = basicPersonYearDecidedV1
-  .extend({
-    ...deltaOf(basicTotalsSchema),
-    /** The revision of the region-year's catalogue, and of the hospital registry, the decision was made on. */
-    catalogueRevision: z.number().int().min(1).optional(),
-    hospitalRegistryRevision: z.number().int().min(1).optional(),
-  })
-  .refine(follows, FOLLOWS);
+export const basicPersonYearDecidedV2 = basicPersonYearDecidedV1.extend(deltaOf(basicTotalsSchema)).refine(follows, FOLLOWS);
 export type BasicPersonYearDecided = z.infer<typeof basicPersonYearDecidedV2>;
 
 export const criticalIllnessDecidedClaimSchema = z.strictObject({
@@ -139,6 +135,8 @@ export const criticalIllnessPersonYearDecidedV1 = z.strictObject({
   basicRevision: z.number().int().min(1),
   eligibilityRevision: z.number().int().min(0),
   policyRevision: z.number().int().min(1),
+  /** The revision of 大病's catalogue of the region-year the decision was made on (absent: none). */
+  catalogueRevision: z.number().int().min(1).optional(),
   cause: causeSchema,
   tilted: z.boolean(),
   base: cents,
@@ -158,11 +156,7 @@ export const criticalIllnessTotalsSchema = z.strictObject({
 export type CriticalIllnessDecisionTotals = z.infer<typeof criticalIllnessTotalsSchema>;
 
 export const criticalIllnessPersonYearDecidedV2 = criticalIllnessPersonYearDecidedV1
-  .extend({
-    ...deltaOf(criticalIllnessTotalsSchema),
-    /** The revision of 大病's catalogue of the region-year the decision was made on. */
-    catalogueRevision: z.number().int().min(1).optional(),
-  })
+  .extend(deltaOf(criticalIllnessTotalsSchema))
   .refine(follows, FOLLOWS);
 export type CriticalIllnessPersonYearDecided = z.infer<typeof criticalIllnessPersonYearDecidedV2>;
 
