@@ -29,6 +29,7 @@ import { GetLedgerController } from './slips/get-ledger/get-ledger.controller';
 import { GetLedgerHandler } from './slips/get-ledger/get-ledger.handler';
 import { GetSlipController } from './slips/get-slip/get-slip.controller';
 import { ClaimFhirController } from './slips/fhir/claim-fhir.controller';
+import { ClaimSettlementController } from './slips/national/claim-settlement.controller';
 import { GetSlipHandler } from './slips/get-slip/get-slip.handler';
 import { SlipView } from './slips/slip.view';
 
@@ -47,6 +48,7 @@ export class BasicInsuranceModule {
         ReverseClaimController,
         GetSlipController,
         ClaimFhirController,
+        ClaimSettlementController,
         GetLedgerController,
       ],
       providers: [

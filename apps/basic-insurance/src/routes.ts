@@ -85,6 +85,13 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/claims/:claimId/settlement',
+    summary: 'The slip in the national platform 2304 vocabulary: { setlinfo, setldetail } (docs/NATIONAL.md)',
+    roles: ['hospital', 'basic-officer'],
+    responses: { 200: '{ setlinfo, setldetail }', 404: 'unknown claim' },
+  },
+  {
+    method: 'get',
     path: '/claims/:claimId/fhir',
     summary:
       'The slip as a FHIR R4 ExplanationOfBenefit (application/fhir+json): the three coverages, item adjudications by the catalogue, totals per payer and patient, benefit balances',
