@@ -61,6 +61,29 @@ describe('catalogues and the hospital registry through the running system', () =
     expect(await slip()).toMatchObject({ policyScope: '60000.00', basic: '42000.00', criticalIllness: '9000.00' });
   }, 120_000);
 
+  it("the hospital's adjustment feed lists each 追回 of the two revisions in order, page by page from the cursor; another hospital is refused", async () => {
+    const hospital = ids.hospital('H1');
+    const feed = (query: string, as = hospital) =>
+      system.clients.basic
+        .as({ role: 'hospital', hospital: as })
+        .get<{ adjustments: { claimId: string; payer: string; amount: string; reason: string }[]; next: string | null }>(
+          `/hospitals/${hospital}/adjustments${query}`,
+        );
+    const first = await feed('?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.adjustments).toHaveLength(1);
+    const rest = await feed(`?after=${first.body.next}&limit=100`);
+    const all = [...first.body.adjustments, ...rest.body.adjustments];
+    // 大病 22000 → 12000, then basic 56000 → 42000 and 大病 12000 → 9000
+    expect(all.map((a) => [a.claimId, a.payer, a.amount, a.reason])).toEqual([
+      [claimId, 'criticalIllness', '-10000.00', 'POLICY_REVISED'],
+      [claimId, 'basic', '-14000.00', 'POLICY_REVISED'],
+      [claimId, 'criticalIllness', '-3000.00', expect.any(String)],
+    ]);
+    expect((await feed(`?after=${rest.body.next}`)).body.adjustments).toEqual([]);
+    expect((await feed('', ids.hospital('H-OTHER'))).status).toBe(403);
+  }, 60_000);
+
   /** A claim of the seed's person at its hospital, with fresh ids. */
   const seedClaim = (id: string, items: object[]) => ({
     claimId: ids.claim(id),

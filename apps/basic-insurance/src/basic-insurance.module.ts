@@ -14,6 +14,7 @@ import {
 import { BasicCatalogues } from './catalogue/basic-catalogue.store';
 import { HospitalRegistry } from './hospitals/hospital-registry.store';
 import { HospitalsController } from './hospitals/hospitals.controller';
+import { HospitalAdjustmentsController } from './hospitals/hospital-adjustments.controller';
 import { ClaimIntake } from './claims/claim-intake.service';
 import { CorrectClaimController } from './claims/correct-claim/correct-claim.controller';
 import { CorrectClaimHandler } from './claims/correct-claim/correct-claim.handler';
@@ -43,6 +44,7 @@ export class BasicInsuranceModule {
         policyController(basicPolicySchema, 'basic'),
         catalogueController(basicCatalogueSchema, 'basic'),
         HospitalsController,
+        HospitalAdjustmentsController,
         SubmitClaimController,
         CorrectClaimController,
         ReverseClaimController,

@@ -44,6 +44,16 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/hospitals/:hospitalId/adjustments',
+    summary: "Every 补付 and 追回 of every payer on the hospital's claims, in order, resumable: ?after=CURSOR&limit=N (≤ 1000)",
+    roles: ['hospital', 'basic-officer'],
+    responses: {
+      200: '{ hospitalId, adjustments: [{ cursor, claimId, payer, version, amount, reason, at }], next }',
+      403: "another hospital's",
+    },
+  },
+  {
+    method: 'get',
     path: '/hospitals/:hospitalId',
     summary: "A hospital's current record",
     roles: ['basic-officer'],

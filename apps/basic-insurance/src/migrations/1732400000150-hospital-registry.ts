@@ -21,9 +21,12 @@ export class HospitalRegistry1732400000150 implements MigrationInterface {
     await q.query('CREATE INDEX claims_hospital_year ON claims (hospital_id, region, year)');
     // basic's figures of a claim beyond its amount: 全自费, the deductible it bore, the items not in the catalogue
     await q.query('ALTER TABLE claims ADD COLUMN basic_figures jsonb');
+    // the transaction that recorded an adjustment: a feed read by id serves only ids no open transaction can still precede
+    await q.query('ALTER TABLE adjustments ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id()');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE adjustments DROP COLUMN tx');
     await q.query('ALTER TABLE claims DROP COLUMN basic_figures');
     await q.query('DROP INDEX claims_hospital_year');
     await q.query('DROP TABLE hospital_revisions');
