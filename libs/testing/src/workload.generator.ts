@@ -1,3 +1,4 @@
+import { money, print } from '@msb/money';
 import type {
   AssistancePolicyDto,
   BasicCatalogueDto,
@@ -298,4 +299,17 @@ export async function inParallel<T>(
       }
     }),
   );
+}
+
+/**
+ * A correction a hospital might send: the claim's first item billed 10 % lower (rounded to
+ * cents), its price breakdown dropped (the lower amount no longer multiplies out).
+ */
+export function correctedDown(claim: ClaimDto): ClaimDto {
+  return {
+    ...claim,
+    items: claim.items.map((item, k) =>
+      k === 0 ? { code: item.code, amount: print(money(item.amount).times('0.9').toDecimalPlaces(2)) } : item,
+    ),
+  };
 }
