@@ -20,6 +20,9 @@ import {
   startTestInfrastructure,
   TestSystem,
   applyStep,
+  workloadCatalogue,
+  workloadCriticalIllnessCatalogue,
+  workloadSetupSteps,
 } from '@msb/testing';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { seedPersonYears } from './seed-person-years';
@@ -38,7 +41,7 @@ async function throughput(system: TestSystem) {
   const tag = `T${randomTag(4).toUpperCase()}`;
   const regions = ['610100', '321300', '340300'].map((r) => `${r}${tag}`.slice(0, 12));
   const workload = generateWorkload({ seed: 7, tag, regions, year: 2024, people: Math.ceil(claims / 2), claims, eligibleShare: 0.15 });
-  for (const region of regions) await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+  for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
   const t0 = performance.now();
@@ -80,7 +83,7 @@ async function latency(system: TestSystem) {
     claims: rate * seconds,
     eligibleShare: 0.15,
   });
-  await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+  for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
   const latencies: number[] = [];
@@ -117,6 +120,14 @@ async function revision(system: TestSystem) {
   const region = `440300${tag}`.slice(0, 12);
   const policies = demoPolicies();
   await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...policies });
+  // 大病's catalogue admits the negotiated drugs some of the seeded decisions list outside basic scope
+  await applyStep(system.clients, {
+    op: 'putCatalogue',
+    region,
+    year: 2024,
+    basic: workloadCatalogue(),
+    criticalIllness: workloadCriticalIllnessCatalogue(),
+  });
   const load = await seedPersonYears(system, region, 2024, personYears, tag);
   await system.caughtUp(3600000);
   const loaded = performance.now();
