@@ -9,6 +9,7 @@ import {
   policyController,
   PutPolicyHandler,
   RUNTIME,
+  statementController,
   ServiceRuntime,
 } from '@msb/platform';
 import { BasicCatalogues } from './catalogue/basic-catalogue.store';
@@ -43,6 +44,7 @@ export class BasicInsuranceModule {
       controllers: [
         policyController(basicPolicySchema, 'basic'),
         catalogueController(basicCatalogueSchema, 'basic'),
+        statementController('basic', 'basic-officer'),
         HospitalsController,
         HospitalAdjustmentsController,
         SubmitClaimController,

@@ -1,5 +1,5 @@
 import { basicCatalogueSchema, basicPolicySchema, claimSchema, hospitalRecordSchema, reversalSchema } from '@msb/contracts';
-import type { RouteDoc } from '@msb/platform';
+import { RouteDoc, statementRoutes } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
   {
@@ -122,4 +122,5 @@ export const ROUTES: RouteDoc[] = [
     roles: ['basic-officer'],
     responses: { 200: '{ basic, criticalIllness, assistance, total, selfPay, claims }', 404: 'no claims' },
   },
+  ...statementRoutes('基本医保', 'basic-officer'),
 ];

@@ -10,6 +10,7 @@ import {
   policyController,
   PutPolicyHandler,
   RUNTIME,
+  statementController,
   ServiceRuntime,
 } from '@msb/platform';
 import { CriticalIllnessCatalogues } from './catalogue/ci-catalogue.store';
@@ -31,6 +32,7 @@ export class CriticalIllnessModule {
       controllers: [
         policyController(criticalIllnessPolicySchema, '大病'),
         catalogueController(criticalIllnessCatalogueSchema, '大病'),
+        statementController('critical-illness', 'insurer-officer'),
         CriticalIllnessLedgerController,
         FundReportController,
       ],

@@ -2,6 +2,7 @@ import { TOPICS } from '@msb/contracts';
 import {
   main,
   PayerTables1732400000060,
+  PaymentHospital1732400000098,
   PaymentRecord1732400000070,
   PersonYearHeld1732400000500,
   RecalculationBatches1732400000090,
@@ -29,6 +30,7 @@ export const criticalIllnessService: ServiceDefinition = {
     RecalculationBatches1732400000090,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
+    PaymentHospital1732400000098,
     CriticalIllnessTables1732400000200,
     EligibilityWindows1732400000210,
     Catalogues1732400000095,

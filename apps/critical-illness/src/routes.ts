@@ -1,5 +1,5 @@
 import { criticalIllnessCatalogueSchema, criticalIllnessPolicySchema } from '@msb/contracts';
-import type { RouteDoc } from '@msb/platform';
+import { RouteDoc, statementRoutes } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
   {
@@ -47,4 +47,5 @@ export const ROUTES: RouteDoc[] = [
     roles: ['insurer-officer'],
     responses: { 200: 'fund report' },
   },
+  ...statementRoutes('大病保险', 'insurer-officer'),
 ];

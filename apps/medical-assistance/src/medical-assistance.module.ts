@@ -8,6 +8,7 @@ import {
   policyController,
   PutPolicyHandler,
   RUNTIME,
+  statementController,
   ServiceRuntime,
 } from '@msb/platform';
 import { EligibilityController } from './eligibility/eligibility.controller';
@@ -25,7 +26,12 @@ export class MedicalAssistanceModule {
     return {
       module: MedicalAssistanceModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [policyController(assistancePolicySchema, 'assistance'), EligibilityController, AssistanceLedgerController],
+      controllers: [
+        policyController(assistancePolicySchema, 'assistance'),
+        statementController('assistance', 'civil-affairs-officer'),
+        EligibilityController,
+        AssistanceLedgerController,
+      ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         AssistancePolicies,

@@ -1,5 +1,5 @@
 import { assistancePolicySchema, grantRequestSchema, revocationSchema } from '@msb/contracts';
-import type { RouteDoc } from '@msb/platform';
+import { RouteDoc, statementRoutes } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
   {
@@ -48,4 +48,5 @@ export const ROUTES: RouteDoc[] = [
     roles: ['civil-affairs-officer'],
     responses: { 200: 'ledger', 404: 'unknown person-year' },
   },
+  ...statementRoutes('医疗救助', 'civil-affairs-officer'),
 ];

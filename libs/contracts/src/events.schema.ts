@@ -125,6 +125,8 @@ export const criticalIllnessDecidedClaimSchema = z.strictObject({
   criticalIllness: cents,
   /** Σ of the claim's items outside basic scope that 大病's catalogue admits. */
   ciExtra: cents.optional(),
+  /** The hospital the claim came from (as basic decided it): for the payers' statements (对账). */
+  hospitalId: z.string().optional(),
 });
 export type CriticalIllnessDecidedClaim = z.infer<typeof criticalIllnessDecidedClaimSchema>;
 

@@ -8,19 +8,27 @@ import { PaidSoFar, paymentsFor } from './payments.rules';
 
 /**
  * What 大病 needs of each claim basic decided: its version, status, date, visit type, compliant
- * self-pay and the items outside basic scope (for its own catalogue); not basic's other figures.
+ * self-pay, the items outside basic scope (for its own catalogue) and the hospital (for its
+ * statements, 对账); not basic's other figures.
  */
 export type CriticalIllnessBasis = Pick<
   BasicDecidedClaim,
-  'claimId' | 'version' | 'status' | 'serviceDate' | 'visitType' | 'compliantSelfPay' | 'outOfScopeItems'
+  'claimId' | 'version' | 'status' | 'serviceDate' | 'visitType' | 'compliantSelfPay' | 'outOfScopeItems' | 'hospitalId'
 >;
 
 /** Only what 大病 needs of one of basic's decided claims (what 大病 records of basic's decision). */
 export function criticalIllnessBasis(c: CriticalIllnessBasis): CriticalIllnessBasis {
-  const { claimId, version, status, serviceDate, visitType, compliantSelfPay, outOfScopeItems } = c;
-  return outOfScopeItems === undefined || outOfScopeItems.length === 0
-    ? { claimId, version, status, serviceDate, visitType, compliantSelfPay }
-    : { claimId, version, status, serviceDate, visitType, compliantSelfPay, outOfScopeItems };
+  const { claimId, version, status, serviceDate, visitType, compliantSelfPay, outOfScopeItems, hospitalId } = c;
+  return {
+    claimId,
+    version,
+    status,
+    serviceDate,
+    visitType,
+    compliantSelfPay,
+    ...(outOfScopeItems === undefined || outOfScopeItems.length === 0 ? {} : { outOfScopeItems }),
+    ...(hospitalId === undefined ? {} : { hospitalId }),
+  };
 }
 
 /** ciExtra of one of basic's claims under 大病's catalogue: what it admits of the items outside basic scope. */
@@ -95,6 +103,7 @@ export function decideCriticalIllnessPersonYear(
       compliantSelfPay: c.status === 'LIVE' ? print(base(c)) : '0.00',
       criticalIllness: print(amounts.get(c.claimId) ?? ZERO),
       ...(extra.isZero() ? {} : { ciExtra: print(extra) }),
+      ...(c.hospitalId === undefined ? {} : { hospitalId: c.hospitalId }),
     };
   });
   const payments = paymentsFor(

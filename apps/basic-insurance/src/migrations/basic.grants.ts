@@ -1,4 +1,11 @@
-import { CATALOGUES_GRANT, PERSON_YEARS_GRANT, POLICIES_GRANT, RECALCULATION_BATCHES_GRANT, RECALCULATIONS_GRANT } from '@msb/platform';
+import {
+  CATALOGUES_GRANT,
+  PAYMENTS_GRANT,
+  PERSON_YEARS_GRANT,
+  POLICIES_GRANT,
+  RECALCULATION_BATCHES_GRANT,
+  RECALCULATIONS_GRANT,
+} from '@msb/platform';
 import { appendOnly, TableGrant } from '@msb/eventing';
 
 /** What basic-insurance's runtime role does to its own tables (besides the eventing tables). */
@@ -10,6 +17,7 @@ export const BASIC_GRANTS: readonly TableGrant[] = [
   // the hospital registry (定点医疗机构): a revision per change, never edited
   appendOnly('hospital_revisions'),
   PERSON_YEARS_GRANT,
+  PAYMENTS_GRANT,
   // the slip's claims: the basic side upserts a claim's latest version, the downstream side its 大病 and assistance amounts
   {
     table: 'claims',
