@@ -17,6 +17,8 @@ import { HospitalRegistry } from './hospitals/hospital-registry.store';
 import { HospitalsController } from './hospitals/hospitals.controller';
 import { HospitalAdjustmentsController } from './hospitals/hospital-adjustments.controller';
 import { ClaimIntake } from './claims/claim-intake.service';
+import { PayerPreviewClient } from './preview/payer-preview.client';
+import { PreviewClaimController } from './preview/preview-claim.controller';
 import { CorrectClaimController } from './claims/correct-claim/correct-claim.controller';
 import { CorrectClaimHandler } from './claims/correct-claim/correct-claim.handler';
 import { ReverseClaimController } from './claims/reverse-claim/reverse-claim.controller';
@@ -47,6 +49,7 @@ export class BasicInsuranceModule {
         statementController('basic', 'basic-officer'),
         HospitalsController,
         HospitalAdjustmentsController,
+        PreviewClaimController,
         SubmitClaimController,
         CorrectClaimController,
         ReverseClaimController,
@@ -62,6 +65,7 @@ export class BasicInsuranceModule {
         HospitalRegistry,
         BasicPersonYears,
         ClaimIntake,
+        PayerPreviewClient,
         SlipView,
         DownstreamDecisions,
         BasicRecalculation,

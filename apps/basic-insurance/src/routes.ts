@@ -61,6 +61,19 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'post',
+    path: '/claims/preview',
+    summary:
+      'Pre-settlement (试算, 2303): the slip the claim would have if added now, status PREVIEW; 大病 and assistance give their parts; nothing recorded',
+    roles: ['hospital'],
+    body: claimSchema,
+    responses: {
+      200: '{ claimId, status: PREVIEW, total, policyScope, basic, criticalIllness?, assistance?, selfPay?, missing: [{ payer, reason }] }',
+      400: 'invalid claim',
+      422: 'no basic policy or catalogue; hospital not designated',
+    },
+  },
+  {
+    method: 'post',
     path: '/claims',
     summary: 'Submit a claim for one-stop settlement',
     roles: ['hospital'],

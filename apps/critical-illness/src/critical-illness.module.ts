@@ -15,6 +15,7 @@ import {
 } from '@msb/platform';
 import { CriticalIllnessCatalogues } from './catalogue/ci-catalogue.store';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
+import { CriticalIllnessPreviewController } from './previews/ci-preview.controller';
 import { CriticalIllnessLedgerController } from './ledgers/ci-ledger.controller';
 import { CriticalIllnessLedgerView } from './ledgers/ci-ledger.view';
 import { CriticalIllnessPersonYears } from './person-years/ci-person-year.repository';
@@ -35,6 +36,7 @@ export class CriticalIllnessModule {
         statementController('critical-illness', 'insurer-officer'),
         CriticalIllnessLedgerController,
         FundReportController,
+        CriticalIllnessPreviewController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },

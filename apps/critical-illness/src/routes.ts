@@ -1,4 +1,5 @@
 import { criticalIllnessCatalogueSchema, criticalIllnessPolicySchema } from '@msb/contracts';
+import { previewRequestSchema } from './previews/ci-preview.controller';
 import { RouteDoc, statementRoutes } from '@msb/platform';
 
 export const ROUTES: RouteDoc[] = [
@@ -48,4 +49,13 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: 'fund report' },
   },
   ...statementRoutes('大病保险', 'insurer-officer'),
+
+  {
+    method: 'post',
+    path: '/previews',
+    summary: "大病's part of a preview (试算) on basic's figures sent, with 大病's own facts in force; nothing recorded",
+    roles: ['settlement-service'],
+    body: previewRequestSchema,
+    responses: { 200: '{ policyRevision, claims }', 400: 'invalid request', 422: 'no 大病 policy yet' },
+  },
 ];

@@ -11,6 +11,7 @@ import {
   statementController,
   ServiceRuntime,
 } from '@msb/platform';
+import { AssistancePreviewController } from './previews/assistance-preview.controller';
 import { EligibilityController } from './eligibility/eligibility.controller';
 import { Grants } from './eligibility/grants.service';
 import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
@@ -31,6 +32,7 @@ export class MedicalAssistanceModule {
         statementController('assistance', 'civil-affairs-officer'),
         EligibilityController,
         AssistanceLedgerController,
+        AssistancePreviewController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
