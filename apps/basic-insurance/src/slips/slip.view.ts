@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { money, print, sum, ZERO } from '@msb/money';
-import { ClaimOwner, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { Caller, ClaimOwner, maySeeClaim, Problem, recordAccess, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { conservationProblems } from '@msb/settlement';
 import type { BasicFigures } from './slip.projection';
 
@@ -159,6 +159,18 @@ export class SlipView {
       byClaim.set(r.claim_id, list);
     }
     return byClaim;
+  }
+
+  /**
+   * The slip as `caller` may see it, recorded in the access log first (`action`: the route): a
+   * hospital its own claims, an officer those of its regions; to anyone else the claim does not exist (404).
+   */
+  async shownTo(caller: Caller, claimId: string, action: string, correlationId: string): Promise<Slip> {
+    const owner = await this.owner(claimId);
+    const slip = owner && maySeeClaim(caller, owner) ? await this.slip(claimId) : undefined;
+    if (!slip) throw Problem.notFound(`claim ${claimId} is unknown`);
+    await recordAccess(this.runtime.db, caller, { action, resource: `claim:${claimId}`, personId: slip.personId, correlationId });
+    return slip;
   }
 
   /** Whose claim it is and where: what decides who may see it. */

@@ -1,17 +1,7 @@
 import { Controller, Get, Header, Headers, Inject, Param } from '@nestjs/common';
 import type { ClaimDto } from '@msb/contracts';
 import { money, ONE, print, round2, ZERO } from '@msb/money';
-import {
-  Caller,
-  correlationIdFrom,
-  CurrentCaller,
-  idParam,
-  maySeeClaim,
-  Problem,
-  recordAccess,
-  RUNTIME,
-  ServiceRuntime,
-} from '@msb/platform';
+import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { BasicCatalogues } from '../../catalogue/basic-catalogue.store';
 import { HospitalRegistry } from '../../hospitals/hospital-registry.store';
 import { BasicPolicies } from '../../policies/basic-policy.store';
@@ -44,15 +34,7 @@ export class ClaimFhirController {
     @CurrentCaller() caller: Caller,
   ): Promise<FhirResource> {
     const claimId = idParam('claimId', id);
-    const owner = await this.slips.owner(claimId);
-    const slip = owner && maySeeClaim(caller, owner) ? await this.slips.slip(claimId) : undefined;
-    if (!slip) throw Problem.notFound(`claim ${claimId} is unknown`);
-    await recordAccess(this.runtime.db, caller, {
-      action: 'GET /claims/:claimId/fhir',
-      resource: `claim:${claimId}`,
-      personId: slip.personId,
-      correlationId: correlationIdFrom(headers),
-    });
+    const slip = await this.slips.shownTo(caller, claimId, 'GET /claims/:claimId/fhir', correlationIdFrom(headers));
     const [row] = await this.runtime.db.query<{ state: { claims: Record<string, { claim: ClaimDto }> }; updated_at: Date }>(
       'SELECT p.state, c.updated_at FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1',
       [claimId],

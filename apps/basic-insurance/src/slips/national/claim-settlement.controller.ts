@@ -1,16 +1,6 @@
 import { Controller, Get, Headers, Inject, Param } from '@nestjs/common';
 import type { ClaimDto } from '@msb/contracts';
-import {
-  Caller,
-  correlationIdFrom,
-  CurrentCaller,
-  idParam,
-  maySeeClaim,
-  Problem,
-  recordAccess,
-  RUNTIME,
-  ServiceRuntime,
-} from '@msb/platform';
+import { Caller, correlationIdFrom, CurrentCaller, idParam, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { SlipView } from '../slip.view';
 import { Settlement2304, settlement2304 } from './settlement-2304.mapper';
 
@@ -33,15 +23,7 @@ export class ClaimSettlementController {
     @CurrentCaller() caller: Caller,
   ): Promise<Settlement2304> {
     const claimId = idParam('claimId', id);
-    const owner = await this.slips.owner(claimId);
-    const slip = owner && maySeeClaim(caller, owner) ? await this.slips.slip(claimId) : undefined;
-    if (!slip) throw Problem.notFound(`claim ${claimId} is unknown`);
-    await recordAccess(this.runtime.db, caller, {
-      action: 'GET /claims/:claimId/settlement',
-      resource: `claim:${claimId}`,
-      personId: slip.personId,
-      correlationId: correlationIdFrom(headers),
-    });
+    const slip = await this.slips.shownTo(caller, claimId, 'GET /claims/:claimId/settlement', correlationIdFrom(headers));
     const [row] = await this.runtime.db.query<{ visit_type: ClaimDto['visitType']; at: Date }>(
       'SELECT visit_type, coalesce(settled_at, updated_at) AS at FROM claims WHERE claim_id = $1',
       [claimId],
