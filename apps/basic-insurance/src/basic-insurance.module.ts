@@ -36,6 +36,7 @@ import { ClaimFhirController } from './slips/fhir/claim-fhir.controller';
 import { ClaimSettlementController } from './slips/national/claim-settlement.controller';
 import { GetSlipHandler } from './slips/get-slip/get-slip.handler';
 import { SlipView } from './slips/slip.view';
+import { SlipSettledWaiter } from './slips/slip-settled.waiter';
 
 @Module({})
 export class BasicInsuranceModule {
@@ -67,6 +68,7 @@ export class BasicInsuranceModule {
         ClaimIntake,
         PayerPreviewClient,
         SlipView,
+        SlipSettledWaiter,
         DownstreamDecisions,
         BasicRecalculation,
         { provide: POLICY_STORE, useExisting: BasicPolicies },

@@ -75,11 +75,13 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post',
     path: '/claims',
-    summary: 'Submit a claim for one-stop settlement',
+    summary:
+      'Submit a claim for one-stop settlement; Location: /claims/{claimId}. Prefer: wait=N (RFC 7240, N ≤ 30 s) waits for the slip to be SETTLED',
     roles: ['hospital'],
     body: claimSchema,
     responses: {
-      202: '{ claimId, status }',
+      201: 'with Prefer: wait=N, the slip SETTLED within N seconds (as GET /claims/{claimId}); Preference-Applied: wait=N',
+      202: '{ claimId, status }: accepted, the slip not yet SETTLED (or no Prefer: wait)',
       400: 'invalid claim',
       409: 'claimId reused with other content',
       422: 'no basic policy or catalogue for the region and year; a hospital not registered or not designated',
@@ -88,11 +90,12 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'put',
     path: '/claims/:claimId',
-    summary: 'Correct a claim: its next version',
+    summary: 'Correct a claim: its next version; Location: /claims/{claimId}. Prefer: wait=N waits for that version to be SETTLED',
     roles: ['hospital'],
     body: claimSchema,
     responses: {
-      202: '{ claimId, version, status }',
+      201: 'with Prefer: wait=N, the slip SETTLED at the new version within N seconds; Preference-Applied: wait=N',
+      202: '{ claimId, version, status }: accepted, not yet SETTLED (or no Prefer: wait)',
       400: 'invalid claim',
       404: 'unknown claim',
       409: 'reversed, or moved to another person-year',
@@ -101,10 +104,16 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post',
     path: '/claims/:claimId/reversal',
-    summary: 'Reverse (冲销) a claim: every payer pays 0 on it',
+    summary:
+      'Reverse (冲销) a claim: every payer pays 0 on it; Location: /claims/{claimId}. Prefer: wait=N waits for the slip to be REVERSED',
     roles: ['hospital'],
     body: reversalSchema,
-    responses: { 202: '{ claimId, status }', 404: 'unknown claim', 409: 'already reversed' },
+    responses: {
+      201: 'with Prefer: wait=N, the slip REVERSED within N seconds; Preference-Applied: wait=N',
+      202: '{ claimId, status }: accepted, not yet REVERSED (or no Prefer: wait)',
+      404: 'unknown claim',
+      409: 'already reversed',
+    },
   },
   {
     method: 'get',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Client, Notification } from 'pg';
 import type { Logger } from 'pino';
-import { Caller, recordAccess, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { Caller, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { SLIP_SETTLED_CHANNEL } from './settled-claims.projection';
 import { PERSON_YEAR_SETTLED_SQL, Slip, SlipStatus, SlipView } from './slip.view';
 
@@ -68,6 +68,7 @@ export class SlipSettledWaiter implements OnApplicationBootstrap, OnApplicationS
   private checking = false;
   private checkFailing = false;
   private ticker?: NodeJS.Timeout;
+  private checkSoon?: NodeJS.Immediate;
   private listener?: Client;
   private reconnectTimer?: NodeJS.Timeout;
   private closed = false;
@@ -87,6 +88,8 @@ export class SlipSettledWaiter implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    if (this.checkSoon) clearImmediate(this.checkSoon);
+    this.checkSoon = undefined;
     this.releaseAll();
     const client = this.listener;
     this.listener = undefined;
@@ -107,9 +110,9 @@ export class SlipSettledWaiter implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * The claim's slip once it shows `goal`, at once when `seen` (its status when the write was
-   * accepted) already does, else within `ms`; recorded in the access log as shown to the
-   * caller, like every slip shown. Undefined when the slip did not get there in time (or
-   * changed again meanwhile, as under a newer correction).
+   * accepted) already does, else within `ms`; as `caller` may see it, recorded in the access log
+   * (SlipView.shownTo). Undefined when the slip did not get there in time (or changed again
+   * meanwhile, as under a newer correction: that read stays recorded, as a read it was).
    */
   async settledSlip(
     goal: SlipGoal,
@@ -118,15 +121,8 @@ export class SlipSettledWaiter implements OnApplicationBootstrap, OnApplicationS
     shownTo: { caller: Caller; action: string; correlationId: string },
   ): Promise<Slip | undefined> {
     if (!showsGoal(seen, goal) && !(await this.until(goal, ms))) return undefined;
-    const slip = await this.slips.slip(goal.claimId);
-    if (!slip || !showsGoal(slip, goal)) return undefined;
-    await recordAccess(this.runtime.db, shownTo.caller, {
-      action: shownTo.action,
-      resource: `claim:${goal.claimId}`,
-      personId: slip.personId,
-      correlationId: shownTo.correlationId,
-    });
-    return slip;
+    const slip = await this.slips.shownTo(shownTo.caller, goal.claimId, shownTo.action, shownTo.correlationId);
+    return showsGoal(slip, goal) ? slip : undefined;
   }
 
   /** Wait up to `ms` for the claim's slip to show `goal`: true when it did. */
@@ -150,8 +146,12 @@ export class SlipSettledWaiter implements OnApplicationBootstrap, OnApplicationS
       set.add(waiter);
       this.ticker ??= setInterval(() => this.tick(), RECHECK_MS);
       // a settlement committed before this wait began was announced to no one: read it once now
+      // (with every wait that begins in the same turn of the event loop)
       this.due.add(goal.claimId);
-      this.check();
+      this.checkSoon ??= setImmediate(() => {
+        this.checkSoon = undefined;
+        this.check();
+      });
     });
   }
 
