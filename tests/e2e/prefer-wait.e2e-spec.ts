@@ -191,3 +191,38 @@ describe('Prefer: wait with only basic-insurance running (大病 and assistance 
     }
   }, 30_000);
 });
+
+describe('Prefer: wait on two replicas: the answer comes from whichever replica holds the request', () => {
+  let system: TestSystem;
+  const ids = new IdMap(randomTag());
+  const onReplica = (replica: number) => asHospital(system.replicaClients(replica), ids.hospital('H1'));
+
+  beforeAll(async () => {
+    system = await TestSystem.start({ services: ['basic-insurance', 'critical-illness', 'medical-assistance'], replicas: 2 });
+    await seedRegistries(system, ids);
+  }, 300_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  }, 120_000);
+
+  it('claims on either replica, and each correction on the other one, answer 201 SETTLED', async () => {
+    const millis: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const id = `PW-R-${i}`;
+      const posted = await timed(() => onReplica(i % 2).post('/claims', claimOf(ids, id, `PR${i}`), { prefer: 'wait=10' }));
+      expect(posted.answer.status).toBe(201);
+      expect(posted.answer.body).toMatchObject({ claimId: ids.claim(id), status: 'SETTLED' });
+      const corrected = await timed(() =>
+        onReplica((i + 1) % 2).put(`/claims/${ids.claim(id)}`, claimOf(ids, id, `PR${i}`, '60000'), { prefer: 'wait=10' }),
+      );
+      expect(corrected.answer.status).toBe(201);
+      expect(corrected.answer.body).toMatchObject({ version: 2, status: 'SETTLED', basic: '42000.00' });
+      millis.push(posted.ms, corrected.ms);
+    }
+    millis.sort((a, b) => a - b);
+    console.log(
+      `two replicas, 40 writes with Prefer: wait=10: p50 ${Math.round(percentile(millis, 50))} ms, max ${Math.round(millis[39])} ms`,
+    );
+  }, 180_000);
+});
