@@ -6,7 +6,8 @@
  *   BENCH_CLAIMS        claims for the throughput run (default 10000)
  *   BENCH_RATE_SECONDS  seconds at 100 claims/s for the latency run (default 30)
  *   BENCH_PERSON_YEARS  person-years for the policy revision (default 100000)
- *   BENCH_ONLY          comma list of phases: baselines,throughput,latency,revision,replay
+ *   BENCH_COUNTER_SECONDS seconds at 50 claims/s for the counter run: preview, then POST with Prefer: wait (default 20)
+ *   BENCH_ONLY          comma list of phases: baselines,throughput,latency,counter,revision,replay
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,12 +21,15 @@ import {
   startTestInfrastructure,
   TestSystem,
   applyStep,
+  workloadCatalogue,
+  workloadCriticalIllnessCatalogue,
+  workloadSetupSteps,
 } from '@msb/testing';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { seedPersonYears } from './seed-person-years';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const only = (process.env.BENCH_ONLY ?? 'baselines,throughput,latency,revision,replay').split(',');
+const only = (process.env.BENCH_ONLY ?? 'baselines,throughput,latency,counter,revision,replay').split(',');
 const results: Record<string, unknown> = {};
 
 function percentile(sorted: number[], p: number): number {
@@ -38,7 +42,7 @@ async function throughput(system: TestSystem) {
   const tag = `T${randomTag(4).toUpperCase()}`;
   const regions = ['610100', '321300', '340300'].map((r) => `${r}${tag}`.slice(0, 12));
   const workload = generateWorkload({ seed: 7, tag, regions, year: 2024, people: Math.ceil(claims / 2), claims, eligibleShare: 0.15 });
-  for (const region of regions) await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+  for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
   const t0 = performance.now();
@@ -80,7 +84,7 @@ async function latency(system: TestSystem) {
     claims: rate * seconds,
     eligibleShare: 0.15,
   });
-  await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+  for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
   const latencies: number[] = [];
@@ -111,12 +115,69 @@ async function latency(system: TestSystem) {
   };
 }
 
+/** At the counter, 50 claims/s: each claim previewed (试算), then submitted with `Prefer: wait=10` (the one-stop answer). */
+async function counter(system: TestSystem) {
+  const seconds = Number(process.env.BENCH_COUNTER_SECONDS ?? 20);
+  const rate = 50;
+  const tag = `C${randomTag(4).toUpperCase()}`;
+  const region = `320100${tag}`.slice(0, 12);
+  const workload = generateWorkload({
+    seed: 13,
+    tag,
+    regions: [region],
+    year: 2024,
+    people: rate * seconds,
+    claims: rate * seconds,
+    eligibleShare: 0.15,
+  });
+  for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
+  await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
+  await system.caughtUp(300000);
+  const previews: number[] = [];
+  const waits: number[] = [];
+  let incompletePreviews = 0;
+  let answered202 = 0;
+  const start = performance.now();
+  await Promise.all(
+    workload.claims.map(async (claim, i) => {
+      const due = start + (i * 1000) / rate;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      const hospital = system.clients.basic.as({ role: 'hospital', hospital: claim.hospital.id });
+      let t = performance.now();
+      const preview = await hospital.post<{ missing: unknown[] }>('/claims/preview', claim);
+      previews.push(performance.now() - t);
+      if (preview.status !== 200 || preview.body.missing.length > 0) incompletePreviews += 1;
+      t = performance.now();
+      const posted = await hospital.post('/claims', claim, { prefer: 'wait=10' });
+      waits.push(performance.now() - t);
+      if (posted.status !== 201) answered202 += 1;
+    }),
+  );
+  const stats = (list: number[]) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return {
+      p50Ms: Math.round(percentile(sorted, 50)),
+      p99Ms: Math.round(percentile(sorted, 99)),
+      maxMs: Math.round(sorted[sorted.length - 1]),
+    };
+  };
+  return { rate, claims: workload.claims.length, preview: stats(previews), incompletePreviews, preferWait: stats(waits), answered202 };
+}
+
 async function revision(system: TestSystem) {
   const personYears = Number(process.env.BENCH_PERSON_YEARS ?? 100000);
   const tag = `R${randomTag(4).toUpperCase()}`;
   const region = `440300${tag}`.slice(0, 12);
   const policies = demoPolicies();
   await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...policies });
+  // 大病's catalogue admits the negotiated drugs some of the seeded decisions list outside basic scope
+  await applyStep(system.clients, {
+    op: 'putCatalogue',
+    region,
+    year: 2024,
+    basic: workloadCatalogue(),
+    criticalIllness: workloadCriticalIllnessCatalogue(),
+  });
   const load = await seedPersonYears(system, region, 2024, personYears, tag);
   await system.caughtUp(3600000);
   const loaded = performance.now();
@@ -167,6 +228,11 @@ function markdown(r: Record<string, unknown>): string {
   const l = r.latency as { p50Ms?: number; p99Ms?: number } | undefined;
   row('p50 ms POST → SETTLED at 100/s', l?.p50Ms);
   row('p99 ms POST → SETTLED at 100/s', l?.p99Ms);
+  const c = r.counter as { preview?: { p50Ms: number; p99Ms: number }; preferWait?: { p50Ms: number; p99Ms: number } } | undefined;
+  row('p50 ms POST /claims/preview at 50/s', c?.preview?.p50Ms);
+  row('p99 ms POST /claims/preview at 50/s', c?.preview?.p99Ms);
+  row('p50 ms POST /claims Prefer: wait at 50/s', c?.preferWait?.p50Ms);
+  row('p99 ms POST /claims Prefer: wait at 50/s', c?.preferWait?.p99Ms);
   const v = r.revision as
     { personYears?: number; criticalIllnessPersonYearsPerSecond?: number; throughAssistancePersonYearsPerSecond?: number } | undefined;
   row(`大病 revision person-years/s (${v?.personYears ?? '?'})`, v?.criticalIllnessPersonYearsPerSecond, b?.postgres?.txPerSecond);
@@ -199,6 +265,11 @@ async function main() {
       out('latency at 100 claims/s…');
       results.latency = await latency(system);
       out(JSON.stringify(results.latency));
+    }
+    if (only.includes('counter')) {
+      out('at the counter, 50 claims/s: preview, then Prefer: wait…');
+      results.counter = await counter(system);
+      out(JSON.stringify(results.counter));
     }
     if (only.includes('replay')) {
       out('audit replay…');

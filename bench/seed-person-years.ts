@@ -5,7 +5,8 @@ import { kafkaAs, rng, TestSystem } from '@msb/testing';
 
 /**
  * Many person-years for a region-year, fast: basic's person-year decisions (1–3 inpatient
- * and chronic claims each, a heavy-tailed compliant self-pay) published straight onto the
+ * and chronic claims each, a heavy-tailed compliant self-pay, a tenth of each bill outside
+ * basic scope for 大病's catalogue) published straight onto the
  * system's basic.decisions topic, as basic would. 大病 and assistance consume and decide them
  * through their normal path.
  */
@@ -29,20 +30,29 @@ export async function seedPersonYears(
       const personId = `${tag}-P${i}`;
       const n = 1 + Math.floor(random() * 3);
       const claims: BasicPersonYearDecided['claims'] = Array.from({ length: n }, (_, k) => {
-        const total = 2000 + Math.pow(random(), 2) * 60000;
-        const scope = total * 0.9;
-        const basic = scope * 0.7;
+        // in cents: total = policy scope + what lies outside basic scope (丙类, a negotiated drug on a third of the claims)
+        const total = Math.round((2000 + Math.pow(random(), 2) * 60000) * 100);
+        const scope = Math.round(total * 0.9);
+        const basic = Math.round(scope * 0.7);
+        const outside = total - scope;
+        const code = random() < 1 / 3 ? 'C-NEGOTIATED' : 'C-OTHER';
+        const print = (c: number) => (c / 100).toFixed(2);
         return {
           claimId: `${tag}-C${i}-${k}`,
           version: 1,
           status: 'LIVE' as const,
           serviceDate: `${year}-${String(1 + k * 4).padStart(2, '0')}-15`,
           visitType: k % 2 === 0 ? ('INPATIENT' as const) : ('OUTPATIENT_CHRONIC' as const),
-          total: total.toFixed(2),
-          policyScope: scope.toFixed(2),
+          total: print(total),
+          policyScope: print(scope),
           ciExtra: '0.00',
-          basic: basic.toFixed(2),
-          compliantSelfPay: (scope - basic).toFixed(2),
+          basic: print(basic),
+          compliantSelfPay: print(scope - basic),
+          hospitalId: `${tag}-H3`,
+          outOfScope: print(outside),
+          deductiblePaid: '0.00',
+          outOfScopeItems: [{ code, amount: print(outside) }],
+          notInCatalogue: [],
         };
       });
       const data: BasicPersonYearDecided = {
@@ -50,6 +60,8 @@ export async function seedPersonYears(
         revision: 1,
         previousRevision: 0,
         policyRevision: 1,
+        catalogueRevision: 1,
+        hospitalRegistryRevision: 1,
         cause: { reason: 'INITIAL' },
         claims,
         totals: basicTotals(claims),

@@ -1,8 +1,8 @@
 /**
  * `npm run bench:growth`: how one person's year grows on the bus and in the audit log.
- * Starts its own isolated system, puts the demo policies, grants the person 低保 (so that all
- * three payers pay), then submits N outpatient-chronic claims for ONE person-year, one after
- * the other, each waited for until its slip is SETTLED. For the 10th and the Nth claim it
+ * Starts its own isolated system, puts the demo policies, catalogues and hospital, grants the
+ * person 低保 (so that all three payers pay), then submits N outpatient-chronic claims for ONE
+ * person-year, one after the other, each waited for until its slip is SETTLED. For the 10th and the Nth claim it
  * reports the size of the latest decision message on each decisions topic (read as the
  * auditor's principal), the audit log's bytes per claim, and the POST → SETTLED latency.
  * Figures only, never pass/fail.
@@ -14,7 +14,16 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ClaimDto } from '@msb/contracts';
-import { applyStep, demoPolicies, kafkaAs, randomTag, startTestInfrastructure, TestSystem } from '@msb/testing';
+import {
+  applyStep,
+  demoPolicies,
+  kafkaAs,
+  randomTag,
+  startTestInfrastructure,
+  TestSystem,
+  workloadCatalogue,
+  workloadCriticalIllnessCatalogue,
+} from '@msb/testing';
 import { Client } from 'pg';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -117,7 +126,7 @@ async function auditFigures(system: TestSystem, subject: string, claims: number)
 }
 
 /** The k-th outpatient-chronic claim of the person's year: service dates in order over the year. */
-function chronicClaim(tag: string, region: string, personId: string, k: number, n: number): ClaimDto {
+function chronicClaim(tag: string, region: string, personId: string, hospitalId: string, k: number, n: number): ClaimDto {
   const day = Math.floor((k * 360) / n);
   const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
   const amount = 300 + ((k * 37) % 500);
@@ -125,13 +134,13 @@ function chronicClaim(tag: string, region: string, personId: string, k: number, 
     claimId: `${tag}-C${String(k + 1).padStart(6, '0')}`,
     personId,
     region,
-    hospital: { id: 'H11', level: 1, inRegion: true },
+    hospital: { id: hospitalId },
     visitType: 'OUTPATIENT_CHRONIC',
     serviceDate: date,
     diagnosis: ['E11.9'],
     items: [
-      { code: 'A-DRUGS', category: 'A', amount: (amount * 0.7).toFixed(2) },
-      { code: 'B-TREATMENT', category: 'B', amount: (amount * 0.3).toFixed(2) },
+      { code: 'A-DRUGS', amount: (amount * 0.7).toFixed(2) },
+      { code: 'B-TREATMENT', amount: (amount * 0.3).toFixed(2) },
     ],
   };
 }
@@ -149,7 +158,20 @@ async function main() {
     const region = `610100${tag}`.slice(0, 12);
     const personId = `${tag}-P1`;
     const subject = `${region}:${personId}:2024`;
+    const hospitalId = `${tag}-H11`;
     await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+    await applyStep(system.clients, {
+      op: 'putCatalogue',
+      region,
+      year: 2024,
+      basic: workloadCatalogue(),
+      criticalIllness: workloadCriticalIllnessCatalogue(),
+    });
+    await applyStep(system.clients, {
+      op: 'putHospital',
+      hospitalId,
+      hospital: { name: 'Town Health Centre', level: 1, region, designated: true },
+    });
     await applyStep(system.clients, {
       op: 'grantEligibility',
       grantId: `${tag}-G1`,
@@ -161,7 +183,7 @@ async function main() {
     const latencies: number[] = [];
     const started = performance.now();
     for (let k = 0; k < n; k++) {
-      const claim = chronicClaim(tag, region, personId, k, n);
+      const claim = chronicClaim(tag, region, personId, hospitalId, k, n);
       const sent = performance.now();
       await applyStep(system.clients, { op: 'submitClaim', claim });
       for (;;) {

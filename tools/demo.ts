@@ -1,10 +1,19 @@
 /**
- * The demo workload: policies for three regions, a few hundred claims from a population in
- * which some people hold assistance grants, then a retroactive grant that changes what was
- * already paid. Prints the slips, the totals per payer and the adjustments; leaves the
+ * The demo workload: policies and catalogues for three regions and their hospitals, a few
+ * hundred claims from a population in which some people hold assistance grants, then a
+ * retroactive grant that changes what was already paid. Prints the slips, the totals per payer and the adjustments; leaves the
  * system running. Run through `npm run demo`, which starts everything first.
  */
-import { applyStep, demoPolicies, generateWorkload, inParallel, randomTag, systemClients, waitUntilCaughtUp } from '@msb/testing';
+import {
+  applyStep,
+  demoPolicies,
+  generateWorkload,
+  inParallel,
+  randomTag,
+  systemClients,
+  waitUntilCaughtUp,
+  workloadSetupSteps,
+} from '@msb/testing';
 import { Decimal } from 'decimal.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -55,9 +64,10 @@ async function main() {
   const policies = demoPolicies();
 
   out(
-    `Demo run ${tag}: ${workload.claims.length} claims, ${workload.people.length} people, ${workload.grants.length} with an assistance grant, regions ${regions.join(', ')}, year ${year}`,
+    `Demo run ${tag}: ${workload.claims.length} claims, ${workload.people.length} people, ${workload.grants.length} with an assistance grant, ${workload.hospitals.length} hospitals, regions ${regions.join(', ')}, year ${year}`,
   );
-  for (const region of regions) await applyStep(clients, { op: 'putPolicy', region, year, ...policies });
+  // each region's policies and catalogues (医保目录, 大病's admitted codes), and the designated hospitals
+  for (const step of workloadSetupSteps(workload, policies)) await applyStep(clients, step);
   await inParallel(workload.grants, 8, (g) => applyStep(clients, { op: 'grantEligibility', ...g }));
 
   const started = Date.now();

@@ -3,7 +3,16 @@
  * reporting the accept rate and the time until all are settled.
  *   node -r ./tools/register-paths.js dist/tools/load.js [claims] [concurrency]
  */
-import { applyStep, demoPolicies, generateWorkload, inParallel, randomTag, systemClients, waitUntilCaughtUp } from '@msb/testing';
+import {
+  applyStep,
+  demoPolicies,
+  generateWorkload,
+  inParallel,
+  randomTag,
+  systemClients,
+  waitUntilCaughtUp,
+  workloadSetupSteps,
+} from '@msb/testing';
 
 async function main() {
   const claims = Number(process.argv[2] ?? 3000);
@@ -12,7 +21,7 @@ async function main() {
   const tag = `L${randomTag(4).toUpperCase()}`;
   const regions = [`610100${tag}`.slice(0, 12)];
   const workload = generateWorkload({ seed: 3, tag, regions, year: 2024, people: Math.ceil(claims / 2), claims, eligibleShare: 0.15 });
-  for (const region of regions) await applyStep(clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
+  for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(clients, { op: 'grantEligibility', ...g }));
   const t0 = performance.now();
   await inParallel(workload.claims, concurrency, (claim) => applyStep(clients, { op: 'submitClaim', claim }));

@@ -5,7 +5,11 @@
  *
  *   issuer.private.jwk.json   the private key (mode 600; never leaves this machine)
  *   jwks.json                 its public half
- *   trusted-issuers.json      [{ issuer, jwks: "jwks.json", agencies: [every agency] }]
+ *   trusted-issuers.json      [{ issuer, jwks: "jwks.json", agencies: [every agency] }, the service issuers]
+ *   basic-insurance.private.jwk.json, basic-insurance.jwks.json
+ *                             basic-insurance's own key: it signs the service tokens with which it asks
+ *                             大病 and assistance for their parts of a preview (试算); an issuer that speaks
+ *                             for the medical-insurance bureau only
  */
 'use strict';
 const crypto = require('node:crypto');
@@ -27,8 +31,37 @@ const ROLE_AUDIENCES = {
   operator: SERVICES,
   // read-only: /metrics (what Prometheus scrapes with)
   monitor: SERVICES,
+  // what basic-insurance's own service tokens carry (signed with its own key, not this issuer's)
+  'settlement-service': ['critical-illness', 'medical-assistance'],
 };
 const ROLES = Object.keys(ROLE_AUDIENCES);
+
+/** Services that call other agencies' services, each its own issuer for the agency it acts for. */
+const SERVICE_ISSUERS = {
+  'basic-insurance': { issuer: 'urn:msb:service:basic-insurance', agencies: ['medical-insurance-bureau'] },
+};
+
+/** An Ed25519 private JWK made once into `file` (mode 600); the first of two racing callers wins. */
+function ensureKey(file, what) {
+  if (!fs.existsSync(file)) {
+    const { privateKey } = crypto.generateKeyPairSync('ed25519');
+    const jwk = privateKey.export({ format: 'jwk' });
+    const full = { ...jwk, kid: thumbprint(jwk), alg: 'EdDSA', use: 'sig' };
+    try {
+      fs.writeFileSync(file, `${JSON.stringify(full, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+      if (!process.env.INFRA_QUIET) process.stderr.write(`[infra] made ${what} in ${path.relative(process.cwd(), path.dirname(file))}\n`);
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+const publicOf = (jwk) => {
+  const pub = { ...jwk };
+  delete pub.d; // the private part
+  return pub;
+};
 
 /** RFC 7638 thumbprint of an OKP public key: the key id. */
 function thumbprint(jwk) {
@@ -65,19 +98,31 @@ function ensureLocalIssuer(dir = AUTH_DIR) {
   const publicJwk = { ...privateJwk };
   delete publicJwk.d; // the private part
   writeIfChanged(path.join(dir, 'jwks.json'), `${JSON.stringify({ keys: [publicJwk] }, null, 2)}\n`, 0o644);
+  const services = {};
+  const trusted = [{ issuer: LOCAL_ISSUER, jwks: 'jwks.json', agencies: AGENCIES }];
+  for (const [service, { issuer, agencies }] of Object.entries(SERVICE_ISSUERS)) {
+    const keyFile = path.join(dir, `${service}.private.jwk.json`);
+    const key = ensureKey(keyFile, `${service}'s service token key`);
+    writeIfChanged(path.join(dir, `${service}.jwks.json`), `${JSON.stringify({ keys: [publicOf(key)] }, null, 2)}\n`, 0o644);
+    trusted.push({ issuer, jwks: `${service}.jwks.json`, agencies });
+    services[service] = { issuer, keyFile };
+  }
   const trustedIssuersFile = path.join(dir, 'trusted-issuers.json');
-  writeIfChanged(
-    trustedIssuersFile,
-    `${JSON.stringify([{ issuer: LOCAL_ISSUER, jwks: 'jwks.json', agencies: AGENCIES }], null, 2)}\n`,
-    0o644,
-  );
-  return { dir, issuer: LOCAL_ISSUER, privateKeyFile, trustedIssuersFile };
+  writeIfChanged(trustedIssuersFile, `${JSON.stringify(trusted, null, 2)}\n`, 0o644);
+  return { dir, issuer: LOCAL_ISSUER, privateKeyFile, trustedIssuersFile, services };
 }
 
-/** What the local services are started with: the caller's AUTH_TRUSTED_ISSUERS, else the local issuer. */
-function localAuthEnv() {
+/**
+ * What the local services are started with: the caller's AUTH_TRUSTED_ISSUERS, else the local
+ * issuer; and for a service that calls other agencies (`service`), its own service token key.
+ */
+function localAuthEnv(service) {
   const local = ensureLocalIssuer();
-  return { AUTH_TRUSTED_ISSUERS: process.env.AUTH_TRUSTED_ISSUERS || local.trustedIssuersFile };
+  const own = service && local.services[service];
+  return {
+    AUTH_TRUSTED_ISSUERS: process.env.AUTH_TRUSTED_ISSUERS || local.trustedIssuersFile,
+    ...(own ? { SERVICE_TOKEN_KEY_FILE: own.keyFile, SERVICE_TOKEN_ISSUER: own.issuer } : {}),
+  };
 }
 
 /**
@@ -109,7 +154,7 @@ async function mintToken(options) {
     .sign(key);
 }
 
-module.exports = { ensureLocalIssuer, localAuthEnv, mintToken, LOCAL_ISSUER, AGENCIES, ROLES, ROLE_AUDIENCES, SERVICES, AUTH_DIR };
+module.exports = { ensureLocalIssuer, localAuthEnv, mintToken, LOCAL_ISSUER, AGENCIES, ROLES, ROLE_AUDIENCES, SERVICES, SERVICE_ISSUERS, AUTH_DIR };
 
 if (require.main === module) {
   const made = ensureLocalIssuer();

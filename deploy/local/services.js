@@ -127,6 +127,14 @@ function envFor(name, replica = 0, replicas = 1) {
     PORT: String(portOf(name, replica)),
     ...bus.agencyEnv(name, brokers),
     ...key,
+    // basic asks 大病 and assistance for their parts of a preview (试算), with its own service key
+    ...(name === 'basic-insurance'
+      ? {
+          ...require('./issuer').localAuthEnv(name),
+          CRITICAL_ILLNESS_URL: `http://127.0.0.1:${portOf('critical-illness', 0)}`,
+          MEDICAL_ASSISTANCE_URL: `http://127.0.0.1:${portOf('medical-assistance', 0)}`,
+        }
+      : {}),
     // one instance keeps the default (its pid); several are told apart by name
     ...(replicas > 1 || replica > 0 ? { INSTANCE_ID: `${name}-${replica}` } : {}),
   };

@@ -1,6 +1,6 @@
 import { ClaimDto, GrantRequestDto, ScenarioStep } from '@msb/contracts';
-import { money, print } from '@msb/money';
 import {
+  correctedDown,
   applyStep,
   expectedSlips,
   ChaosChecker,
@@ -9,6 +9,8 @@ import {
   FaultInjector,
   faultSchedule,
   generateWorkload,
+  WORKLOAD_CODES,
+  workloadSetupSteps,
   inParallel,
   randomTag,
   rng,
@@ -21,8 +23,8 @@ import { Client } from 'pg';
 
 /**
  * A randomized fault schedule (FAULT_SEED reproduces it) on two replicas of every service,
- * while a workload of claims, corrections, reversals, grants, revocations and a policy
- * revision runs: kill -9, SIGSTOP past the consumer session timeout, a broker restart, cut
+ * while a workload of claims, corrections, reversals, grants, revocations, a policy and a
+ * catalogue revision runs: kill -9, SIGSTOP past the consumer session timeout, a broker restart, cut
  * database connections, a starved pool, a poison message and an event too large for the bus,
  * interleaved at random. A checker reads slips and ledgers all along. At the end every slip is
  * what libs/settlement computes, no claim was paid twice, replay finds nothing, the chain
@@ -103,7 +105,8 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
     const year = 2024;
     const workload = generateWorkload({ seed, tag, regions, year, people: Math.ceil(CLAIMS / 3), claims: CLAIMS, eligibleShare: 0.12 });
     const policies = demoPolicies();
-    for (const region of regions) await run({ op: 'putPolicy', region, year, ...policies });
+    // the policies, both catalogues of each region and the hospitals
+    for (const step of workloadSetupSteps(workload, policies)) await run(step);
     await inParallel(workload.grants, 8, (g) => run({ op: 'grantEligibility', ...g }));
 
     // the checker samples what was accepted so far
@@ -129,7 +132,7 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
       await injector.apply(fault);
     });
 
-    // claims paced over 60% of the schedule, then what comes after them, then a policy revision
+    // claims paced over 60% of the schedule, then what comes after them, then a policy and a catalogue revision
     const position = new Map(workload.claims.map((c, i) => [c.claimId, i]));
     await inParallel(workload.claims, 12, async (claim) => {
       const due = t0 + (DURATION_MS * 0.6 * position.get(claim.claimId)!) / workload.claims.length;
@@ -140,10 +143,7 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
     });
     note(`${workload.claims.length} claims accepted`);
     const shuffled = [...workload.claims].sort(() => random() - 0.5);
-    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.05)).map((c) => ({
-      ...c,
-      items: c.items.map((i, k) => (k === 0 ? { ...i, amount: print(money(i.amount).times('0.9').toDecimalPlaces(2)) } : i)),
-    }));
+    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.05)).map(correctedDown);
     const reversals = shuffled.slice(Math.round(CLAIMS * 0.05), Math.round(CLAIMS * 0.08));
     const granted = new Set(workload.grants.map((g) => g.personId));
     const retro: GrantRequestDto[] = workload.people
@@ -166,6 +166,14 @@ describe(`chaos: a randomized fault schedule on two replicas (FAULT_SEED=${seed}
       run,
     );
     await run({ op: 'putPolicy', region: regions[0], year, criticalIllness: { ...policies.criticalIllness, threshold: '8000' } });
+    // and a catalogue revision: the bureau lists B-TREATMENT-15 at 25 % self-pay, 大病 admits C-OTHER too
+    await run({
+      op: 'putCatalogue',
+      region: regions[1],
+      year,
+      basic: { items: { ...workload.catalogue.items, [WORKLOAD_CODES.treatmentAt['0.15']]: { category: 'B', selfPayRatio: '0.25' } } },
+      criticalIllness: { covered: [...workload.criticalIllnessCatalogue.covered, WORKLOAD_CODES.other] },
+    });
     note(`workload done (${unavailable} retries while a replica was unavailable)`);
     await faults;
     note('every fault applied and undone');

@@ -33,12 +33,12 @@ function stay(
     claimId: id,
     personId,
     region,
-    hospital: { id: hospital, level: 2, inRegion: true },
+    hospital: { id: hospital },
     visitType: 'INPATIENT',
     admissionDate: admission,
     serviceDate: discharge,
     diagnosis: [diagnosis],
-    items: [{ code: 'A-STAY', category: 'A', amount }],
+    items: [{ code: 'ITEM-A-0', amount }], // 甲类 in every generated catalogue of 150100
   };
 }
 
@@ -84,16 +84,24 @@ describe('audit: an immutable, verifiable record', () => {
       }
     }
     region = ids.region('150100');
+    // two level-2 hospitals of the region, registered for the injected patterns
+    const [h21, h22] = [ids.hospital('H-AUDIT-21'), ids.hospital('H-AUDIT-22')];
+    for (const hospitalId of [h21, h22])
+      await applyStep(system.clients, {
+        op: 'putHospital',
+        hospitalId,
+        hospital: { name: `Hospital ${hospitalId}`, level: 2, region, designated: true },
+      });
     const injected = [
       // 重复收费: the same stay billed twice
-      stay(`DUP-1-${ids.tag}`, `P-DUP-${ids.tag}`, region, 'H21', '2024-03-01', '2024-03-08', 'J18.9', '12000.00'),
-      stay(`DUP-2-${ids.tag}`, `P-DUP-${ids.tag}`, region, 'H21', '2024-03-01', '2024-03-08', 'J18.9', '12000.00'),
+      stay(`DUP-1-${ids.tag}`, `P-DUP-${ids.tag}`, region, h21, '2024-03-01', '2024-03-08', 'J18.9', '12000.00'),
+      stay(`DUP-2-${ids.tag}`, `P-DUP-${ids.tag}`, region, h21, '2024-03-01', '2024-03-08', 'J18.9', '12000.00'),
       // two hospitals at once
-      stay(`OVL-1-${ids.tag}`, `P-OVL-${ids.tag}`, region, 'H21', '2024-06-01', '2024-06-20', 'I63.9', '30000.00'),
-      stay(`OVL-2-${ids.tag}`, `P-OVL-${ids.tag}`, region, 'H22', '2024-06-10', '2024-06-15', 'K35.8', '8000.00'),
+      stay(`OVL-1-${ids.tag}`, `P-OVL-${ids.tag}`, region, h21, '2024-06-01', '2024-06-20', 'I63.9', '30000.00'),
+      stay(`OVL-2-${ids.tag}`, `P-OVL-${ids.tag}`, region, h22, '2024-06-10', '2024-06-15', 'K35.8', '8000.00'),
       // 分解住院: discharged and readmitted 8 days later for the same diagnosis
-      stay(`SPL-1-${ids.tag}`, `P-SPL-${ids.tag}`, region, 'H21', '2024-09-01', '2024-09-10', 'C34.9', '40000.00'),
-      stay(`SPL-2-${ids.tag}`, `P-SPL-${ids.tag}`, region, 'H21', '2024-09-18', '2024-09-28', 'C34.9', '35000.00'),
+      stay(`SPL-1-${ids.tag}`, `P-SPL-${ids.tag}`, region, h21, '2024-09-01', '2024-09-10', 'C34.9', '40000.00'),
+      stay(`SPL-2-${ids.tag}`, `P-SPL-${ids.tag}`, region, h21, '2024-09-18', '2024-09-28', 'C34.9', '35000.00'),
     ];
     for (const claim of injected) {
       await applyStep(system.clients, { op: 'submitClaim', claim });
@@ -242,8 +250,9 @@ describe('audit: an immutable, verifiable record', () => {
         ],
       },
     };
-    // the policies, then civil affairs' grant as an old medical-assistance published it, before any claim
-    await applyStep(system.clients, steps[0]);
+    // the policies, the catalogues and the hospital, then civil affairs' grant as an old medical-assistance published it, before any claim
+    for (const step of steps.filter((s) => s.op === 'putPolicy' || s.op === 'putCatalogue' || s.op === 'putHospital'))
+      await applyStep(system.clients, step);
     // as medical-assistance, the only agency that may write its topic
     const kafka = kafkaAs('medical-assistance', 'v1');
     const producer = kafka.producer();

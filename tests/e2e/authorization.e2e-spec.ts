@@ -67,7 +67,8 @@ describe('authorization on every route', () => {
   let grantId = '';
   let region = '';
   const year = 2023;
-  const OTHER_HOSPITAL = 'H-OTHER';
+  /** Another designated hospital of the region: what it may not do to the scenario's claim is not for want of registration. */
+  const OTHER_HOSPITAL = ids.hospital('H-OTHER');
   const tokensUsed = new Set<string>();
 
   const client = (service: ServiceName): ServiceClient => system.client(service);
@@ -93,6 +94,7 @@ describe('authorization on every route', () => {
       region,
       year: String(year),
       grantId,
+      hospitalId: good.hospital.id,
     };
     let path = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name] ?? 'X1');
     if (route.method === 'GET' && (route.path === '/eligibility' || route.path === '/access-log')) path += `?personId=${good.personId}`;
@@ -118,7 +120,7 @@ describe('authorization on every route', () => {
     return out;
   }
 
-  /** What no refused request may move: messages published and consumed, the slip, grants, ledgers, policies. */
+  /** What no refused request may move: messages published and consumed, the slip, grants, ledgers, policies, catalogues, the hospital's record. */
   async function footprint() {
     await system.caughtUp();
     // audit publishes a signed checkpoint a few seconds after its log grows: take it now, so that it is not counted as a move
@@ -142,6 +144,12 @@ describe('authorization on every route', () => {
           async (s) => (await client(s as ServiceName).get<{ revision: number }>(policy)).body.revision,
         ),
       ),
+      catalogues: await Promise.all(
+        ['basic-insurance', 'critical-illness'].map(
+          async (s) => (await client(s as ServiceName).get<{ revision: number }>(`/catalogue/${region}/${year}`)).body.revision,
+        ),
+      ),
+      hospital: (await client('basic-insurance').get<{ revision: number }>(`/hospitals/${good.hospital.id}`)).body.revision,
     };
   }
 
@@ -162,6 +170,11 @@ describe('authorization on every route', () => {
       if (mapped.op === 'grantEligibility' && !grantId) grantId = mapped.grantId;
     }
     region = ids.region('500112');
+    await applyStep(system.clients, {
+      op: 'putHospital',
+      hospitalId: OTHER_HOSPITAL,
+      hospital: { name: 'Other Hospital', level: 2, region, designated: true },
+    });
     await system.caughtUp();
   }, 120_000);
 
@@ -266,7 +279,36 @@ describe('authorization on every route', () => {
       403,
       'a basic officer of another region writes its policy',
     );
+    const currentCatalogue = (await client('basic-insurance').get<{ catalogue: unknown }>(`/catalogue/${region}/${year}`)).body.catalogue;
+    expectProblem(
+      await basicOfficer.put(`/catalogue/${region}/${year}`, currentCatalogue),
+      403,
+      'a basic officer of another region writes its catalogue',
+    );
+    const {
+      revision: _r,
+      recordedAt: _at,
+      hospitalId: _id,
+      ...record
+    } = (await client('basic-insurance').get<Record<string, unknown>>(`/hospitals/${good.hospital.id}`)).body;
+    expectProblem(
+      await basicOfficer.put(`/hospitals/${good.hospital.id}`, record),
+      403,
+      "a basic officer of another region writes the region's hospital",
+    );
+    expectProblem(
+      await basicOfficer.put(`/hospitals/${good.hospital.id}`, { ...record, region: '999999' }),
+      403,
+      "a basic officer of another region moves the region's hospital into its own",
+    );
     const insurerOfficer = client('critical-illness').as({ role: 'insurer-officer', ...elsewhere });
+    const currentCiCatalogue = (await client('critical-illness').get<{ catalogue: unknown }>(`/catalogue/${region}/${year}`)).body
+      .catalogue;
+    expectProblem(
+      await insurerOfficer.put(`/catalogue/${region}/${year}`, currentCiCatalogue),
+      403,
+      "an insurer officer of another region writes 大病's catalogue",
+    );
     expectProblem(
       await insurerOfficer.get(`/reports/fund/${region}/${year}`),
       403,
@@ -290,7 +332,7 @@ describe('authorization on every route', () => {
   }, 300_000);
 
   it('lets the right role through on every route it reads with', async () => {
-    const known = new Set(['claimId', 'personId', 'region', 'year', 'grantId']);
+    const known = new Set(['claimId', 'personId', 'region', 'year', 'grantId', 'hospitalId']);
     let tried = 0;
     for (const service of SERVICE_NAMES) {
       const rules = await declared(service);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClaimDto, deadLetterTopic, TOPICS } from '@msb/contracts';
+import { ClaimDto, deadLetterTopic, REGISTRY_DECIDED_FIELDS, TOPICS } from '@msb/contracts';
 import {
   applyStep,
   asHospital,
@@ -46,6 +46,9 @@ describe('bad input over HTTP and on Kafka', () => {
   let hospital: ServiceClient;
   let assistance: ServiceClient;
   let criticalIllness: ServiceClient;
+  /** A hospital the registry holds but no longer designates (定点 withdrawn), and a region-year with a policy but no catalogue. */
+  const undesignated = ids.hospital('H-WITHDRAWN');
+  const uncatalogued = ids.region('NOCAT1');
 
   /** What must not move while bad requests are refused: messages published and slips. */
   async function footprint() {
@@ -77,6 +80,11 @@ describe('bad input over HTTP and on Kafka', () => {
     const submit = scenario.steps.find((s) => s.op === 'submitClaim');
     good = mapStep(submit!, ids).op === 'submitClaim' ? (mapStep(submit!, ids) as { claim: ClaimDto }).claim : (undefined as never);
     hospital = asHospital(system.clients, good.hospital.id);
+    const registered = await basic.put(`/hospitals/${undesignated}`, { name: 'Withdrawn Hospital', level: 2, region, designated: false });
+    expect(registered.status).toBe(200);
+    const policy = scenario.steps.find((s) => s.op === 'putPolicy' && s.basic !== undefined);
+    if (policy?.op !== 'putPolicy') throw new Error('the scenario puts no basic policy');
+    expect((await basic.put(`/policies/${uncatalogued}/2023`, policy.basic)).status).toBe(200);
     await system.caughtUp();
   }, 120_000);
 
@@ -93,23 +101,24 @@ describe('bad input over HTTP and on Kafka', () => {
     expect(paths(empty)).toEqual(['/claimId', '/diagnosis', '/hospital', '/items', '/personId', '/region', '/serviceDate', '/visitType']);
     expect(empty.body.errors!.every((e) => e.message === 'is required')).toBe(true);
 
-    // wrong types, negative, NaN, huge and three-decimal amounts, unknown categories, levels and visit types, impossible dates
+    // wrong types, negative, NaN, huge and three-decimal amounts, empty codes, bad quantities, unknown visit types, impossible dates
     const wrong = await hospital.post('/claims', {
       ...good,
       claimId: `BAD-${ids.tag}`,
-      hospital: { id: 'H1', level: 4, inRegion: 'yes' },
+      hospital: { id: 'not an id' },
       visitType: 'EMERGENCY',
       admissionDate: '2023-02-30',
       serviceDate: '2023-13-01',
       diagnosis: ['not-a-code'],
       items: [
-        { code: 'A1', category: 'A', amount: 1200 },
-        { code: 'A2', category: 'A', amount: '-5.00' },
-        { code: 'A3', category: 'A', amount: 'NaN' },
-        { code: 'A4', category: 'A', amount: '99999999999999.00' },
-        { code: 'A5', category: 'A', amount: '1.234' },
-        { code: 'D1', category: 'D', amount: '10.00' },
-        { code: 'B1', category: 'B', amount: '10.00', selfPayRatio: '1.5' },
+        { code: 'A1', amount: 1200 },
+        { code: 'A2', amount: '-5.00' },
+        { code: 'A3', amount: 'NaN' },
+        { code: 'A4', amount: '99999999999999.00' },
+        { code: 'A5', amount: '1.234' },
+        { code: '', amount: '10.00' },
+        { code: 'Q1', amount: '10.00', quantity: '0', unitPrice: '10.00' },
+        { code: 'Q2', amount: '10.00', quantity: 2, unitPrice: '5.00' },
       ],
     });
     expectProblem(wrong, 400);
@@ -117,19 +126,59 @@ describe('bad input over HTTP and on Kafka', () => {
       [
         '/admissionDate',
         '/diagnosis/0',
-        '/hospital/inRegion',
-        '/hospital/level',
+        '/hospital/id',
         '/items/0/amount',
         '/items/1/amount',
         '/items/2/amount',
         '/items/3/amount',
         '/items/4/amount',
-        '/items/5/category',
-        '/items/6/selfPayRatio',
+        '/items/5/code',
+        '/items/6/amount',
+        '/items/6/quantity',
+        '/items/7/quantity',
         '/serviceDate',
         '/visitType',
       ].sort(),
     );
+
+    // what the bureau's and the insurer's registries decide is not the hospital's to send: each such field named, with who decides it
+    const [first, second, third] = good.items;
+    const declared = await hospital.post('/claims', {
+      ...good,
+      claimId: `DECLARED-${ids.tag}`,
+      hospital: { ...good.hospital, level: 3, inRegion: true },
+      items: [
+        { ...first, category: 'A' },
+        { ...second, category: 'B', selfPayRatio: '0.10' },
+        { ...third, category: 'C', ciEligible: true },
+      ],
+    });
+    expectProblem(declared, 400);
+    expect([...declared.body.errors!].sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual([
+      { path: '/hospital/inRegion', message: REGISTRY_DECIDED_FIELDS.inRegion },
+      { path: '/hospital/level', message: REGISTRY_DECIDED_FIELDS.level },
+      { path: '/items/0/category', message: REGISTRY_DECIDED_FIELDS.category },
+      { path: '/items/1/category', message: REGISTRY_DECIDED_FIELDS.category },
+      { path: '/items/1/selfPayRatio', message: REGISTRY_DECIDED_FIELDS.selfPayRatio },
+      { path: '/items/2/category', message: REGISTRY_DECIDED_FIELDS.category },
+      { path: '/items/2/ciEligible', message: REGISTRY_DECIDED_FIELDS.ciEligible },
+    ]);
+
+    // quantity × unit price must be the amount (3 × 3.33 = 9.99, not 10.00), and the two go together
+    const mispriced = await hospital.post('/claims', {
+      ...good,
+      claimId: `MISPRICED-${ids.tag}`,
+      items: [
+        { ...first, amount: '10.00', quantity: '3', unitPrice: '3.33' },
+        { ...second, quantity: '2' },
+        { ...third, amount: '10.00', quantity: '4', unitPrice: '2.5' },
+      ],
+    });
+    expectProblem(mispriced, 400);
+    expect(mispriced.body.errors).toEqual([
+      { path: '/items/0/amount', message: expect.stringContaining('quantity × unitPrice') },
+      { path: '/items/1/unitPrice', message: expect.stringContaining('together') },
+    ]);
 
     // discharge before admission
     const backwards = await hospital.post('/claims', {
@@ -152,7 +201,7 @@ describe('bad input over HTTP and on Kafka', () => {
     const huge = {
       ...good,
       claimId: `HUGE-${ids.tag}`,
-      items: Array.from({ length: 30000 }, (_, i) => ({ code: `X${i}`, category: 'A', amount: '1.00' })),
+      items: Array.from({ length: 40000 }, (_, i) => ({ code: `X${i}`, amount: '1.00' })),
     };
     expectProblem(await hospital.post('/claims', huge), 413);
 
@@ -165,7 +214,7 @@ describe('bad input over HTTP and on Kafka', () => {
     expectProblem(await basic.get('/claims/bad%20id'), 400);
 
     // conflicting duplicates: the same id with other content
-    const reused = await hospital.post('/claims', { ...good, items: [{ code: 'A', category: 'A', amount: '1.00' }] });
+    const reused = await hospital.post('/claims', { ...good, items: [{ code: 'A-ITEM', amount: '1.00' }] });
     expectProblem(reused, 409);
     const grant = { grantId: ids.grant('G-LIM'), personId: good.personId, category: 'MINIMUM_LIVING', validFrom: '2023-01-01' };
     expectProblem(await assistance.post('/eligibility', grant), 409);
@@ -174,8 +223,41 @@ describe('bad input over HTTP and on Kafka', () => {
     expect(paths(moved)).toEqual(['/personId']);
     expectProblem(await hospital.put(`/claims/${good.claimId}`, { ...good, claimId: 'OTHER' }), 400);
 
-    // no basic policy for the region-year: valid but not payable
+    // no basic policy, or no catalogue, for the region-year: valid but not payable
     expectProblem(await hospital.post('/claims', { ...good, claimId: `NOPOLICY-${ids.tag}`, region: 'ZZ9999' }), 422);
+    expectProblem(await hospital.post('/claims', { ...good, claimId: `NOCAT-${ids.tag}`, region: uncatalogued }), 422);
+
+    // a hospital the registry does not hold, or holds but does not designate: valid but not payable
+    const unknownHospital = ids.hospital('H-NOWHERE');
+    expectProblem(
+      await asHospital(system.clients, unknownHospital).post('/claims', {
+        ...good,
+        claimId: `NOHOSPITAL-${ids.tag}`,
+        hospital: { id: unknownHospital },
+      }),
+      422,
+    );
+    expectProblem(
+      await asHospital(system.clients, undesignated).post('/claims', {
+        ...good,
+        claimId: `UNDESIGNATED-${ids.tag}`,
+        hospital: { id: undesignated },
+      }),
+      422,
+    );
+
+    // catalogues and hospital records: a ratio on a non-B entry, an unknown category, a code listed twice, a record of no level
+    const badCatalogue = await basic.put(`/catalogue/${region}/2023`, {
+      items: { 'A-ITEM': { category: 'A', selfPayRatio: '0.10' }, 'D-ITEM': { category: 'D' } },
+    });
+    expectProblem(badCatalogue, 400);
+    expect(paths(badCatalogue)).toEqual(['/items/A-ITEM/selfPayRatio', '/items/D-ITEM/category']);
+    const twice = await criticalIllness.put(`/catalogue/${region}/2023`, { covered: ['C-ITEM', 'C-ITEM'] });
+    expectProblem(twice, 400);
+    expect(paths(twice)).toEqual(['/covered/1']);
+    const badHospital = await basic.put(`/hospitals/${ids.hospital('H-BAD')}`, { name: '', level: 4, region: 'x', designated: 'yes' });
+    expectProblem(badHospital, 400);
+    expect(paths(badHospital)).toEqual(['/designated', '/level', '/name', '/region']);
 
     // policies: bands that do not increase, rates above 1, a stale revision
     const badBands = await criticalIllness.put(`/policies/${region}/2023`, {

@@ -13,6 +13,7 @@ import {
 import {
   applyPayments,
   CriticalIllnessDecisionSummary,
+  criticalIllnessCatalogueFromWire,
   criticalIllnessPolicyFromWire,
   decideCriticalIllnessPersonYear,
   decidedSummary,
@@ -81,8 +82,14 @@ describe('a missing decision revision: consumers hold the person-year and resume
     const steps = scenario.steps.map((s) => mapStep(s, ids));
     const put = steps.find((s) => s.op === 'putPolicy');
     if (put?.op !== 'putPolicy' || !put.criticalIllness) throw new Error(`${SCENARIO} puts a 大病 policy`);
-    // 大病 is not running: its policy is the test's own
-    for (const step of steps) await applyStep(system.clients, step.op === 'putPolicy' ? { ...step, criticalIllness: undefined } : step);
+    const catalogue = steps.find((s) => s.op === 'putCatalogue');
+    if (catalogue?.op !== 'putCatalogue' || !catalogue.criticalIllness) throw new Error(`${SCENARIO} puts a 大病 catalogue`);
+    // 大病 is not running: its policy and its catalogue are the test's own
+    for (const step of steps)
+      await applyStep(
+        system.clients,
+        step.op === 'putPolicy' || step.op === 'putCatalogue' ? { ...step, criticalIllness: undefined } : step,
+      );
     await system.caughtUp();
 
     const [key] = Object.keys(scenario.expected.personYears);
@@ -95,6 +102,7 @@ describe('a missing decision revision: consumers hold the person-year and resume
     expect([b1.revision, b2.revision]).toEqual([1, 2]);
     const policy = criticalIllnessPolicyFromWire(put.criticalIllness);
     const eligibility = { revision: 0, windows: [] };
+    const covered = { revision: 1, covered: criticalIllnessCatalogueFromWire(catalogue.criticalIllness) };
     const decide = (
       on: { revision: number; decided: CriticalIllnessDecisionSummary | null },
       basic: BasicPersonYearDecided,
@@ -107,11 +115,12 @@ describe('a missing decision revision: consumers hold the person-year and resume
         eligibility,
         paid,
         reasonFromUpstream(basic.cause.reason),
+        covered,
       );
       const events = decisionEvents(
         { key: personYear, ...on },
         outcome,
-        { policyRevision: 1, cause: basic.cause },
+        { policyRevision: 1, catalogueRevision: covered.revision, cause: basic.cause },
         { settled: 'CriticalIllnessSettled', adjusted: 'CriticalIllnessAdjusted' },
         CRITICAL_ILLNESS_DECISION,
       );

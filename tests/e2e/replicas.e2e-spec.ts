@@ -1,10 +1,12 @@
 import { ClaimDto, GrantRequestDto, ScenarioStep } from '@msb/contracts';
-import { money, print } from '@msb/money';
+import { money } from '@msb/money';
 import {
+  correctedDown,
   applyStep,
   expectedSlips,
   demoPolicies,
   generateWorkload,
+  workloadSetupSteps,
   inParallel,
   randomTag,
   rng,
@@ -120,8 +122,9 @@ describe(`two replicas of every service (REPLICAS_SEED=${seed})`, () => {
     const tag = `D${randomTag(4).toUpperCase()}`;
     const region = `440300${tag}`.slice(0, 12);
     const year = 2024;
-    await onReplica({ op: 'putPolicy', region, year, ...demoPolicies() }, 0);
-    const { claims } = generateWorkload({ seed, tag, regions: [region], year, people: 40, claims: 40 });
+    const workload = generateWorkload({ seed, tag, regions: [region], year, people: 40, claims: 40 });
+    for (const step of workloadSetupSteps(workload, demoPolicies())) await onReplica(step, 0);
+    const { claims } = workload;
     const post = (replica: number, claim: ClaimDto) =>
       system.replicaClient('basic-insurance', replica).as({ role: 'hospital', hospital: claim.hospital.id }).post('/claims', claim);
     const outcomes: string[] = [];
@@ -164,7 +167,8 @@ describe(`two replicas of every service (REPLICAS_SEED=${seed})`, () => {
     };
     const tookClaim = new Map<string, number>();
 
-    for (const region of regions) await run({ op: 'putPolicy', region, year, ...policies });
+    // the policies, both catalogues of each region and the hospitals, then the grants
+    for (const step of workloadSetupSteps(workload, policies)) await run(step);
     await inParallel(workload.grants, 8, (g) => run({ op: 'grantEligibility', ...g }));
 
     // kill -9 one replica of basic, assistance and audit while the claims flow, and start it again
@@ -194,10 +198,7 @@ describe(`two replicas of every service (REPLICAS_SEED=${seed})`, () => {
 
     // corrections and reversals on the replica that did not take the claim; grants and revocations alternately
     const shuffled = [...workload.claims].sort(() => random() - 0.5);
-    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.06)).map((c) => ({
-      ...c,
-      items: c.items.map((item, k) => (k === 0 ? { ...item, amount: print(money(item.amount).times('0.9').toDecimalPlaces(2)) } : item)),
-    }));
+    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.06)).map(correctedDown);
     const reversals = shuffled.slice(Math.round(CLAIMS * 0.06), Math.round(CLAIMS * 0.1));
     const granted = new Set(workload.grants.map((g) => g.personId));
     const retro: GrantRequestDto[] = workload.people

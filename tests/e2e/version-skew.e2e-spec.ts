@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClaimDto, Envelope, personKey, TOPICS } from '@msb/contracts';
+import { ClaimDto, Envelope, EVENT_TYPES, personKey, TOPICS } from '@msb/contracts';
 import { applyStep, IdMap, kafkaAs, loadScenario, mapStep, randomTag, ServiceClient, TestSystem } from '@msb/testing';
 import type { Producer } from 'kafkajs';
 
@@ -100,17 +100,20 @@ describe('version skew between agencies', () => {
     const submitted = (c: ClaimDto, version: number, extra: object = {}) =>
       envelope('basic.ClaimSubmitted', version, { claim: c, version: 1, year: 2023, ...extra }, { subject: c.claimId });
     const [stopped, other] = [0, 1];
+    // the claim events' current version (2: claims by catalogue code and hospital id), and one a release ahead
+    const current = EVENT_TYPES['basic.ClaimSubmitted'].version;
+    const newer = current + 1;
 
     // basic.claims is read by audit alone. On one key and partition, in one batch: a current
     // ClaimSubmitted, a newer one, a current one; then a current one on another partition.
     const first = await send(
       TOPICS.basicClaims,
       key,
-      [submitted(claim('BEFORE'), 1), submitted(claim('NEWER'), 2, { channel: 'his-v2' }), submitted(claim('AFTER'), 1)],
+      [submitted(claim('BEFORE'), current), submitted(claim('NEWER'), newer, { channel: 'his-v2' }), submitted(claim('AFTER'), current)],
       stopped,
     );
     const newerAt = (first + 1n).toString();
-    await send(TOPICS.basicClaims, personKey(region, `OTHER-${ids.tag}`), [submitted(claim('ELSEWHERE'), 1)], other);
+    await send(TOPICS.basicClaims, personKey(region, `OTHER-${ids.tag}`), [submitted(claim('ELSEWHERE'), current)], other);
 
     // what came before it on its partition is processed, and the other partition goes on
     await eventually('the event before the newer one is logged', async () =>
@@ -133,7 +136,7 @@ describe('version skew between agencies', () => {
         reason: 'NEWER_VERSION',
         since: expect.any(String),
         type: 'basic.ClaimSubmitted',
-        version: 2,
+        version: newer,
       },
     ]);
 
@@ -194,6 +197,25 @@ describe('version skew between agencies', () => {
     });
     const after = await history(good.claimId);
     const logged = after.find((e) => e.eventId === sent.id)!;
+    expect((await audit.get<{ event: unknown }>(`/entries/${logged.index}`)).body.event).toEqual(sent);
+    expect((await statuses()).map((s) => s.deadLettered)).toEqual([0, 0, 0, 0]);
+  }, 120_000);
+
+  it('reads a claim event of version 1, from before the catalogue (the hospital declared categories, level and in-region): audit records it as published', async () => {
+    const old = {
+      ...good,
+      claimId: `V1-${ids.tag}`,
+      hospital: { id: good.hospital.id, level: 3, inRegion: true },
+      items: good.items.map((i, n) => ({ code: i.code, amount: i.amount, category: (['A', 'B', 'C'] as const)[n % 3] })),
+    };
+    const sent = envelope('basic.ClaimSubmitted', 1, { claim: old, version: 1, year: 2023 }, { subject: old.claimId });
+    // on the partition that is not stopped at the newer event
+    await send(TOPICS.basicClaims, personKey(region, `V1-${ids.tag}`), [sent], 1);
+    const [logged] = await eventually('the v1 claim event is logged', async () => {
+      const events = await history(old.claimId);
+      return events.length > 0 ? events : undefined;
+    });
+    expect(logged).toMatchObject({ eventId: sent.id, type: 'basic.ClaimSubmitted' });
     expect((await audit.get<{ event: unknown }>(`/entries/${logged.index}`)).body.event).toEqual(sent);
     expect((await statuses()).map((s) => s.deadLettered)).toEqual([0, 0, 0, 0]);
   }, 120_000);

@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { ClaimDto, GrantRequestDto, ScenarioStep } from '@msb/contracts';
-import { money, print } from '@msb/money';
+import { money } from '@msb/money';
 import {
+  correctedDown,
   applyStep,
   expectedSlips,
   demoPolicies,
   generateWorkload,
+  WORKLOAD_CODES,
+  workloadSetupSteps,
   inParallel,
   randomTag,
   repoRoot,
@@ -19,7 +22,7 @@ import { Client } from 'pg';
 
 /**
  * The worst day: while a workload of 2,000+ claims with corrections, reversals, grants,
- * revocations and a policy revision flows, every service is killed (-9) in turn and
+ * revocations, a policy and a catalogue revision flows, every service is killed (-9) in turn and
  * restarted, the Kafka broker is stopped and started, every service's database connections
  * are cut, and one service is stopped gracefully. Afterwards every claim is settled exactly
  * as libs/settlement computes from the same facts, no payer settled a claim twice,
@@ -89,7 +92,8 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
       steps.push(step);
     };
 
-    for (const region of regions) await run({ op: 'putPolicy', region, year, ...policies });
+    // the policies, both catalogues of each region and the hospitals
+    for (const step of workloadSetupSteps(workload, policies)) await run(step);
     await inParallel(workload.grants, 8, (g) => run({ op: 'grantEligibility', ...g }));
 
     // chaos, while the claims flow
@@ -146,15 +150,12 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
       while (flowing) await sleep(200);
     })();
 
-    // the claims, then what comes after them: corrections, reversals, retroactive grants, revocations, a policy revision
+    // the claims, then what comes after them: corrections, reversals, retroactive grants, revocations, a policy and a catalogue revision
     const started = Date.now();
     await inParallel(workload.claims, 12, (claim) => run({ op: 'submitClaim', claim }));
     note(`${workload.claims.length} claims accepted in ${Date.now() - started} ms`);
     const shuffled = [...workload.claims].sort(() => random() - 0.5);
-    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.05)).map((c) => ({
-      ...c,
-      items: c.items.map((i, k) => (k === 0 ? { ...i, amount: print(money(i.amount).times('0.9').toDecimalPlaces(2)) } : i)),
-    }));
+    const corrections: ClaimDto[] = shuffled.slice(0, Math.round(CLAIMS * 0.05)).map(correctedDown);
     const reversals = shuffled.slice(Math.round(CLAIMS * 0.05), Math.round(CLAIMS * 0.08));
     const granted = new Set(workload.grants.map((g) => g.personId));
     const retro: GrantRequestDto[] = workload.people
@@ -177,6 +178,14 @@ describe(`faults under load (FAULT_SEED=${seed})`, () => {
       (step) => run(step),
     );
     await run({ op: 'putPolicy', region: regions[0], year, criticalIllness: { ...policies.criticalIllness, threshold: '8000' } });
+    // and a catalogue revision: the bureau lists B-TREATMENT-15 at 25 % self-pay, 大病 admits C-OTHER too
+    await run({
+      op: 'putCatalogue',
+      region: regions[1],
+      year,
+      basic: { items: { ...workload.catalogue.items, [WORKLOAD_CODES.treatmentAt['0.15']]: { category: 'B', selfPayRatio: '0.25' } } },
+      criticalIllness: { covered: [...workload.criticalIllnessCatalogue.covered, WORKLOAD_CODES.other] },
+    });
     flowing = false;
     await chaos;
     note(`workload done in ${Date.now() - started} ms (${unavailable} retries while a service was unavailable)`);

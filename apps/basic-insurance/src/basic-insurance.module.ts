@@ -1,8 +1,24 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { basicPolicySchema } from '@msb/contracts';
-import { POLICY_RECALCULATION, POLICY_STORE, policyController, PutPolicyHandler, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { basicCatalogueSchema, basicPolicySchema } from '@msb/contracts';
+import {
+  CATALOGUE_STORE,
+  catalogueController,
+  POLICY_RECALCULATION,
+  POLICY_STORE,
+  policyController,
+  PutPolicyHandler,
+  RUNTIME,
+  statementController,
+  ServiceRuntime,
+} from '@msb/platform';
+import { BasicCatalogues } from './catalogue/basic-catalogue.store';
+import { HospitalRegistry } from './hospitals/hospital-registry.store';
+import { HospitalsController } from './hospitals/hospitals.controller';
+import { HospitalAdjustmentsController } from './hospitals/hospital-adjustments.controller';
 import { ClaimIntake } from './claims/claim-intake.service';
+import { PayerPreviewClient } from './preview/payer-preview.client';
+import { PreviewClaimController } from './preview/preview-claim.controller';
 import { CorrectClaimController } from './claims/correct-claim/correct-claim.controller';
 import { CorrectClaimHandler } from './claims/correct-claim/correct-claim.handler';
 import { ReverseClaimController } from './claims/reverse-claim/reverse-claim.controller';
@@ -16,8 +32,11 @@ import { BasicRecalculation } from './recalculation/basic-recalculation.service'
 import { GetLedgerController } from './slips/get-ledger/get-ledger.controller';
 import { GetLedgerHandler } from './slips/get-ledger/get-ledger.handler';
 import { GetSlipController } from './slips/get-slip/get-slip.controller';
+import { ClaimFhirController } from './slips/fhir/claim-fhir.controller';
+import { ClaimSettlementController } from './slips/national/claim-settlement.controller';
 import { GetSlipHandler } from './slips/get-slip/get-slip.handler';
 import { SlipView } from './slips/slip.view';
+import { SlipSettledWaiter } from './slips/slip-settled.waiter';
 
 @Module({})
 export class BasicInsuranceModule {
@@ -27,21 +46,33 @@ export class BasicInsuranceModule {
       imports: [CqrsModule.forRoot()],
       controllers: [
         policyController(basicPolicySchema, 'basic'),
+        catalogueController(basicCatalogueSchema, 'basic'),
+        statementController('basic', 'basic-officer'),
+        HospitalsController,
+        HospitalAdjustmentsController,
+        PreviewClaimController,
         SubmitClaimController,
         CorrectClaimController,
         ReverseClaimController,
         GetSlipController,
+        ClaimFhirController,
+        ClaimSettlementController,
         GetLedgerController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         BasicPolicies,
+        BasicCatalogues,
+        HospitalRegistry,
         BasicPersonYears,
         ClaimIntake,
+        PayerPreviewClient,
         SlipView,
+        SlipSettledWaiter,
         DownstreamDecisions,
         BasicRecalculation,
         { provide: POLICY_STORE, useExisting: BasicPolicies },
+        { provide: CATALOGUE_STORE, useExisting: BasicCatalogues },
         { provide: POLICY_RECALCULATION, useExisting: BasicRecalculation },
         PutPolicyHandler,
         SubmitClaimHandler,

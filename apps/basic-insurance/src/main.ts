@@ -1,7 +1,10 @@
 import { TOPICS } from '@msb/contracts';
 import {
+  Catalogues1732400000095,
   main,
   PayerTables1732400000060,
+  PaymentHospital1732400000098,
+  PaymentRecord1732400000070,
   PersonYearHeld1732400000500,
   RecalculationBatches1732400000090,
   Recalculations1732400000050,
@@ -16,6 +19,7 @@ import { ClaimFirstHash1732400000120 } from './migrations/1732400000120-claim-fi
 import { ClaimHospital1732400000130 } from './migrations/1732400000130-claim-hospital';
 import { SlipHeldDecisions1732400000140 } from './migrations/1732400000140-slip-held-decisions';
 import { ClaimSettledAt1732400000147 } from './migrations/1732400000147-claim-settled-at';
+import { HospitalRegistry1732400000150 } from './migrations/1732400000150-hospital-registry';
 import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
@@ -37,6 +41,10 @@ export const basicInsuranceService: ServiceDefinition = {
     ClaimHospital1732400000130,
     SlipHeldDecisions1732400000140,
     ClaimSettledAt1732400000147,
+    Catalogues1732400000095,
+    HospitalRegistry1732400000150,
+    PaymentRecord1732400000070,
+    PaymentHospital1732400000098,
     PersonYearHeld1732400000500,
   ],
   grants: BASIC_GRANTS,

@@ -1,16 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { criticalIllnessPolicySchema } from '@msb/contracts';
+import { criticalIllnessCatalogueSchema, criticalIllnessPolicySchema } from '@msb/contracts';
 import {
+  CATALOGUE_STORE,
+  catalogueController,
   EligibilityStore,
   POLICY_RECALCULATION,
   POLICY_STORE,
   policyController,
   PutPolicyHandler,
   RUNTIME,
+  statementController,
   ServiceRuntime,
 } from '@msb/platform';
+import { CriticalIllnessCatalogues } from './catalogue/ci-catalogue.store';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
+import { CriticalIllnessPreviewController } from './previews/ci-preview.controller';
 import { CriticalIllnessLedgerController } from './ledgers/ci-ledger.controller';
 import { CriticalIllnessLedgerView } from './ledgers/ci-ledger.view';
 import { CriticalIllnessPersonYears } from './person-years/ci-person-year.repository';
@@ -25,10 +30,18 @@ export class CriticalIllnessModule {
     return {
       module: CriticalIllnessModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [policyController(criticalIllnessPolicySchema, '大病'), CriticalIllnessLedgerController, FundReportController],
+      controllers: [
+        policyController(criticalIllnessPolicySchema, '大病'),
+        catalogueController(criticalIllnessCatalogueSchema, '大病'),
+        statementController('critical-illness', 'insurer-officer'),
+        CriticalIllnessLedgerController,
+        FundReportController,
+        CriticalIllnessPreviewController,
+      ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         CriticalIllnessPolicies,
+        CriticalIllnessCatalogues,
         CriticalIllnessPersonYears,
         { provide: EligibilityStore, useValue: EligibilityStore.ofWindows() },
         CriticalIllnessInputs,
@@ -36,6 +49,7 @@ export class CriticalIllnessModule {
         CriticalIllnessLedgerView,
         FundReportView,
         { provide: POLICY_STORE, useExisting: CriticalIllnessPolicies },
+        { provide: CATALOGUE_STORE, useExisting: CriticalIllnessCatalogues },
         { provide: POLICY_RECALCULATION, useExisting: CriticalIllnessRecalculation },
         PutPolicyHandler,
       ],

@@ -2,9 +2,11 @@ import { TOPICS } from '@msb/contracts';
 import {
   main,
   PayerTables1732400000060,
+  PaymentHospital1732400000098,
   PaymentRecord1732400000070,
   PersonYearHeld1732400000500,
   RecalculationBatches1732400000090,
+  Catalogues1732400000095,
   Recalculations1732400000050,
   ServiceDefinition,
 } from '@msb/platform';
@@ -28,8 +30,10 @@ export const criticalIllnessService: ServiceDefinition = {
     RecalculationBatches1732400000090,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
+    PaymentHospital1732400000098,
     CriticalIllnessTables1732400000200,
     EligibilityWindows1732400000210,
+    Catalogues1732400000095,
     PersonYearHeld1732400000500,
   ],
   grants: CRITICAL_ILLNESS_GRANTS,

@@ -2,6 +2,7 @@ import { TOPICS } from '@msb/contracts';
 import {
   main,
   PayerTables1732400000060,
+  PaymentHospital1732400000098,
   PaymentRecord1732400000070,
   PersonYearHeld1732400000500,
   RecalculationBatches1732400000090,
@@ -28,6 +29,7 @@ export const medicalAssistanceService: ServiceDefinition = {
     RecalculationBatches1732400000090,
     PayerTables1732400000060,
     PaymentRecord1732400000070,
+    PaymentHospital1732400000098,
     AssistanceTables1732400000300,
     PersonGrants1732400000310,
     PersonYearHeld1732400000500,

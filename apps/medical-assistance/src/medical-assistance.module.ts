@@ -8,8 +8,10 @@ import {
   policyController,
   PutPolicyHandler,
   RUNTIME,
+  statementController,
   ServiceRuntime,
 } from '@msb/platform';
+import { AssistancePreviewController } from './previews/assistance-preview.controller';
 import { EligibilityController } from './eligibility/eligibility.controller';
 import { Grants } from './eligibility/grants.service';
 import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
@@ -25,7 +27,13 @@ export class MedicalAssistanceModule {
     return {
       module: MedicalAssistanceModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [policyController(assistancePolicySchema, 'assistance'), EligibilityController, AssistanceLedgerController],
+      controllers: [
+        policyController(assistancePolicySchema, 'assistance'),
+        statementController('assistance', 'civil-affairs-officer'),
+        EligibilityController,
+        AssistanceLedgerController,
+        AssistancePreviewController,
+      ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         AssistancePolicies,

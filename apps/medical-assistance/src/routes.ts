@@ -1,5 +1,6 @@
 import { assistancePolicySchema, grantRequestSchema, revocationSchema } from '@msb/contracts';
-import type { RouteDoc } from '@msb/platform';
+import { RouteDoc, statementRoutes } from '@msb/platform';
+import { previewRequestSchema } from './previews/assistance-preview.controller';
 
 export const ROUTES: RouteDoc[] = [
   {
@@ -47,5 +48,15 @@ export const ROUTES: RouteDoc[] = [
     summary: 'The assistance person-year: category, base, entitlement, paid, claims',
     roles: ['civil-affairs-officer'],
     responses: { 200: 'ledger', 404: 'unknown person-year' },
+  },
+  ...statementRoutes('医疗救助', 'civil-affairs-officer'),
+
+  {
+    method: 'post',
+    path: '/previews',
+    summary: "Assistance's part of a preview (试算) on 大病's figures sent, with civil affairs' own facts in force; nothing recorded",
+    roles: ['settlement-service'],
+    body: previewRequestSchema,
+    responses: { 200: '{ policyRevision, claims }', 400: 'invalid request', 422: 'no assistance policy yet' },
   },
 ];

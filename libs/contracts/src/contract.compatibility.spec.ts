@@ -33,6 +33,8 @@ describe('released schemas are frozen but for new optional properties', () => {
       claimId: z.string(),
       grantId: z.string().optional(),
       policyRevision: z.number().int().optional(),
+      catalogueRevision: z.number().int().optional(),
+      hospitalId: z.string().optional(),
     });
     expect(changed(basicPersonYearDecidedV1.extend({ cause }))).toEqual([
       'cause.claimId: now required (producers of the released version may leave it out)',

@@ -219,15 +219,15 @@ const CLAIM = {
   claimId: 'C-1',
   personId: 'P-1',
   region: '440300',
-  hospital: { id: 'H-1', level: 3, inRegion: true },
+  hospital: { id: 'H-1' },
   visitType: 'INPATIENT',
   admissionDate: '2024-03-01',
   serviceDate: '2024-03-05',
   diagnosis: ['C34.9'],
-  items: [{ code: 'X1', category: 'A', amount: '1200.00' }],
+  items: [{ code: 'X1', amount: '1200.00' }],
 };
-const submitted = (claim: object, extra: object = {}) => ({
-  ...envelope('basic.ClaimSubmitted', 1, { claim, version: 1, year: 2024 }),
+const submitted = (claim: object, extra: object = {}, version = 2) => ({
+  ...envelope('basic.ClaimSubmitted', version, { claim, version: 1, year: 2024 }),
   source: 'basic-insurance',
   ...extra,
 });
@@ -273,6 +273,18 @@ describe('tolerant on the bus, strict over HTTP: one schema, read two ways', () 
 
   it('given a current event without unknown properties, then there is no `published` copy and nothing ignored', () => {
     expect(decodeMessage(JSON.stringify(submitted(CLAIM)))).toEqual({ ok: true, envelope: submitted(CLAIM) });
+  });
+
+  it('given a claim event of version 1 (the hospital declared categories and its level), then it is read and upcast to the catalogue form', () => {
+    const v1 = {
+      ...CLAIM,
+      hospital: { id: 'H-1', level: 3, inRegion: true },
+      items: [{ code: 'X1', category: 'A', amount: '1200.00', ciEligible: undefined }],
+    };
+
+    const decoded = decodeMessage(JSON.stringify(submitted(v1, {}, 1)));
+
+    expect(decoded).toMatchObject({ ok: true, envelope: { version: 2, data: { claim: CLAIM } } });
   });
 
   it('every type@version is read, each current one with a tolerant reader of its strict schema', () => {

@@ -9,9 +9,15 @@ import {
   basicPersonYearDecidedV1,
   basicPersonYearDecidedV2,
   basicPolicyRevisedV1,
+  basicCatalogueRevisedV1,
   claimCorrectedV1,
+  claimCorrectedV2,
+  claimEventV1toV2,
   claimReversedV1,
   claimSubmittedV1,
+  claimSubmittedV2,
+  criticalIllnessCatalogueRevisedV1,
+  hospitalRegisteredV1,
   criticalIllnessPersonYearDecidedV1,
   criticalIllnessPersonYearDecidedV2,
   criticalIllnessPolicyRevisedV1,
@@ -30,13 +36,20 @@ import { TOPICS, TopicName } from './topic.names';
  * A released version is frozen but for new optional properties (docs/CONTRACT.md).
  */
 export const EVENT_TYPES = {
-  'basic.ClaimSubmitted': { topic: TOPICS.basicClaims, version: 1, schema: claimSubmittedV1 },
-  'basic.ClaimCorrected': { topic: TOPICS.basicClaims, version: 1, schema: claimCorrectedV1 },
+  'basic.ClaimSubmitted': { topic: TOPICS.basicClaims, version: 2, schema: claimSubmittedV2 },
+  'basic.ClaimCorrected': { topic: TOPICS.basicClaims, version: 2, schema: claimCorrectedV2 },
   'basic.ClaimReversed': { topic: TOPICS.basicClaims, version: 1, schema: claimReversedV1 },
   'basic.PersonYearDecided': { topic: TOPICS.basicDecisions, version: 2, schema: basicPersonYearDecidedV2 },
   'basic.PolicyRevised': { topic: TOPICS.basicPolicies, version: 1, schema: basicPolicyRevisedV1 },
+  'basic.CatalogueRevised': { topic: TOPICS.basicPolicies, version: 1, schema: basicCatalogueRevisedV1 },
+  'basic.HospitalRegistered': { topic: TOPICS.basicPolicies, version: 1, schema: hospitalRegisteredV1 },
   'critical-illness.PersonYearDecided': { topic: TOPICS.criticalIllnessDecisions, version: 2, schema: criticalIllnessPersonYearDecidedV2 },
   'critical-illness.PolicyRevised': { topic: TOPICS.criticalIllnessPolicies, version: 1, schema: criticalIllnessPolicyRevisedV1 },
+  'critical-illness.CatalogueRevised': {
+    topic: TOPICS.criticalIllnessPolicies,
+    version: 1,
+    schema: criticalIllnessCatalogueRevisedV1,
+  },
   'assistance.EligibilityGranted': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityGrantedV2 },
   'assistance.EligibilityRevoked': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityRevokedV2 },
   'assistance.PersonYearDecided': { topic: TOPICS.assistanceDecisions, version: 2, schema: assistancePersonYearDecidedV2 },
@@ -59,6 +72,8 @@ const UPCASTERS: Record<string, (data: unknown) => unknown> = {
   'basic.PersonYearDecided@1': basicDecisionV1toV2,
   'critical-illness.PersonYearDecided@1': criticalIllnessDecisionV1toV2,
   'assistance.PersonYearDecided@1': assistanceDecisionV1toV2,
+  'basic.ClaimSubmitted@1': claimEventV1toV2,
+  'basic.ClaimCorrected@1': claimEventV1toV2,
 };
 
 /**
@@ -72,6 +87,8 @@ const OLDER_SCHEMAS: Record<string, z.ZodType> = {
   'basic.PersonYearDecided@1': basicPersonYearDecidedV1,
   'critical-illness.PersonYearDecided@1': criticalIllnessPersonYearDecidedV1,
   'assistance.PersonYearDecided@1': assistancePersonYearDecidedV1,
+  'basic.ClaimSubmitted@1': claimSubmittedV1,
+  'basic.ClaimCorrected@1': claimCorrectedV1,
 };
 
 const VERSIONS = eventVersions({ types: EVENT_TYPES, upcasters: UPCASTERS, olderSchemas: OLDER_SCHEMAS });

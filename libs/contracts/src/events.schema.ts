@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { claimSchema } from './claim.schema';
+import { basicCatalogueSchema, criticalIllnessCatalogueSchema, hospitalRecordSchema } from './catalogue.schema';
+import { claimSchema, claimSchemaV1, claimV1toV2, ClaimDtoV1 } from './claim.schema';
 import { category, payer, reasonCode, visitType } from './domain-values.schema';
 import { eligibilityWindows, eligibilityWindowSchema, grantSchema } from './eligibility.schema';
 import { assistancePolicySchema, basicPolicySchema, criticalIllnessPolicySchema } from './policy.schema';
@@ -22,6 +23,10 @@ export const causeSchema = z.strictObject({
   claimId: z.string().optional(),
   grantId: z.string().optional(),
   policyRevision: z.number().int().optional(),
+  /** A catalogue revision (basic's or 大病's) that set the decision off (reason POLICY_REVISED). */
+  catalogueRevision: z.number().int().optional(),
+  /** A hospital whose registry record changed (reason POLICY_REVISED). */
+  hospitalId: z.string().optional(),
 });
 export type Cause = z.infer<typeof causeSchema>;
 
@@ -50,9 +55,21 @@ export const basicDecidedClaimSchema = z.strictObject({
   visitType,
   total: cents,
   policyScope: cents,
+  /** What basic's message admits for 大病 beyond scope: 0 since 大病 keeps its own catalogue (`outOfScopeItems`). */
   ciExtra: cents,
   basic: cents,
+  /** policyScope − basic + ciExtra. */
   compliantSelfPay: cents,
+  /** The hospital the claim came from. */
+  hospitalId: z.string().optional(),
+  /** Σ of the items outside basic scope (丙类 and codes not in the catalogue): 全自费. */
+  outOfScope: cents.optional(),
+  /** The deductible (起付线) this claim bore: min(deductible, policyScope). */
+  deductiblePaid: cents.optional(),
+  /** The items outside basic scope by code, amounts summed: what 大病 may admit with its own catalogue. */
+  outOfScopeItems: z.array(z.strictObject({ code: z.string(), amount: cents })).optional(),
+  /** Codes of the claim's items that the bureau's catalogue does not list (paid as 丙类, reason NOT_IN_CATALOGUE). */
+  notInCatalogue: z.array(z.string()).optional(),
 });
 export type BasicDecidedClaim = z.infer<typeof basicDecidedClaimSchema>;
 
@@ -74,6 +91,9 @@ export const basicPersonYearDecidedV1 = z.strictObject({
   personYear: personYearRefSchema,
   revision: z.number().int().min(1),
   policyRevision: z.number().int().min(1),
+  /** The revision of the region-year's catalogue, and of the hospital registry, the decision was made on (absent before catalogues). */
+  catalogueRevision: z.number().int().min(1).optional(),
+  hospitalRegistryRevision: z.number().int().min(1).optional(),
   cause: causeSchema,
   claims: z.array(basicDecidedClaimSchema),
   payments: z.array(paymentSchema),
@@ -100,8 +120,13 @@ export const criticalIllnessDecidedClaimSchema = z.strictObject({
   status: claimStatus,
   serviceDate: z.string(),
   visitType,
+  /** Basic's compliant self-pay plus what 大病's catalogue admits beyond basic scope (`ciExtra`). */
   compliantSelfPay: cents,
   criticalIllness: cents,
+  /** Σ of the claim's items outside basic scope that 大病's catalogue admits. */
+  ciExtra: cents.optional(),
+  /** The hospital the claim came from (as basic decided it): for the payers' statements (对账). */
+  hospitalId: z.string().optional(),
 });
 export type CriticalIllnessDecidedClaim = z.infer<typeof criticalIllnessDecidedClaimSchema>;
 
@@ -112,6 +137,8 @@ export const criticalIllnessPersonYearDecidedV1 = z.strictObject({
   basicRevision: z.number().int().min(1),
   eligibilityRevision: z.number().int().min(0),
   policyRevision: z.number().int().min(1),
+  /** The revision of 大病's catalogue of the region-year the decision was made on (absent: none). */
+  catalogueRevision: z.number().int().min(1).optional(),
   cause: causeSchema,
   tilted: z.boolean(),
   base: cents,
@@ -171,8 +198,16 @@ export type AssistanceDecisionTotals = z.infer<typeof assistanceTotalsSchema>;
 export const assistancePersonYearDecidedV2 = assistancePersonYearDecidedV1.extend(deltaOf(assistanceTotalsSchema)).refine(follows, FOLLOWS);
 export type AssistancePersonYearDecided = z.infer<typeof assistancePersonYearDecidedV2>;
 
-export const claimSubmittedV1 = z.strictObject({ claim: claimSchema, version: z.literal(1), year: z.number().int() });
-export const claimCorrectedV1 = z.strictObject({ claim: claimSchema, version: z.number().int().min(2), year: z.number().int() });
+/** v1 (read only, upcast to v2): the claim as the hospital declared it, categories and all. */
+export const claimSubmittedV1 = z.strictObject({ claim: claimSchemaV1, version: z.literal(1), year: z.number().int() });
+export const claimCorrectedV1 = z.strictObject({ claim: claimSchemaV1, version: z.number().int().min(2), year: z.number().int() });
+/** v2: the claim in the hospital's form, by catalogue code and hospital id. */
+export const claimSubmittedV2 = z.strictObject({ claim: claimSchema, version: z.literal(1), year: z.number().int() });
+export const claimCorrectedV2 = z.strictObject({ claim: claimSchema, version: z.number().int().min(2), year: z.number().int() });
+export function claimEventV1toV2(data: unknown): unknown {
+  const d = data as { claim: ClaimDtoV1 };
+  return { ...d, claim: claimV1toV2(d.claim) };
+}
 export const claimReversedV1 = z.strictObject({
   claimId: z.string(),
   version: z.number().int().min(1),
@@ -185,6 +220,19 @@ const policyRevised = <T extends z.ZodType>(policy: T) =>
 export const basicPolicyRevisedV1 = policyRevised(basicPolicySchema);
 export const criticalIllnessPolicyRevisedV1 = policyRevised(criticalIllnessPolicySchema);
 export const assistancePolicyRevisedV1 = policyRevised(assistancePolicySchema);
+
+/** A new revision of a region-year's catalogue (basic's, or 大病's), published whole. */
+const catalogueRevised = <T extends z.ZodType>(catalogue: T) =>
+  z.strictObject({ region: z.string(), year: z.number().int(), revision: z.number().int().min(1), catalogue });
+export const basicCatalogueRevisedV1 = catalogueRevised(basicCatalogueSchema);
+export const criticalIllnessCatalogueRevisedV1 = catalogueRevised(criticalIllnessCatalogueSchema);
+
+/** A hospital's record in the registry, as of registry revision `revision` (one counter for the whole registry). */
+export const hospitalRegisteredV1 = z.strictObject({
+  hospitalId: z.string(),
+  revision: z.number().int().min(1),
+  hospital: hospitalRecordSchema,
+});
 
 /**
  * v1 (read only, upcast to v2): eligibility changes carried the person's whole set of grants,

@@ -1,6 +1,7 @@
 export * from './primitives.schema';
 export * from './domain-values.schema';
 export * from './claim.schema';
+export * from './catalogue.schema';
 export * from './policy.schema';
 export * from './eligibility.schema';
 export * from './events.schema';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { basicCatalogueSchema, criticalIllnessCatalogueSchema, hospitalRecordSchema } from './catalogue.schema';
 import { claimSchema } from './claim.schema';
 import { category } from './domain-values.schema';
 import { assistancePolicySchema, basicPolicySchema, criticalIllnessPolicySchema } from './policy.schema';
@@ -13,6 +14,15 @@ export const scenarioStepSchema = z.discriminatedUnion('op', [
     criticalIllness: criticalIllnessPolicySchema.optional(),
     assistance: assistancePolicySchema.optional(),
   }),
+  /** The region-year's catalogues: `basic` to basic-insurance, `criticalIllness` to critical-illness. */
+  z.object({
+    op: z.literal('putCatalogue'),
+    region: z.string(),
+    year: z.number().int(),
+    basic: basicCatalogueSchema.optional(),
+    criticalIllness: criticalIllnessCatalogueSchema.optional(),
+  }),
+  z.object({ op: z.literal('putHospital'), hospitalId: z.string(), hospital: hospitalRecordSchema }),
   z.object({ op: z.literal('submitClaim'), claim: claimSchema }),
   z.object({ op: z.literal('correctClaim'), claim: claimSchema }),
   z.object({ op: z.literal('reverseClaim'), claimId: z.string(), reason: z.string().optional() }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '@msb/contracts';
+import { EVENT_TYPES, type Envelope } from '@msb/contracts';
 
 export interface EnvelopeInput<T> {
   type: string;
@@ -13,13 +13,21 @@ export interface EnvelopeInput<T> {
   id?: string;
 }
 
-/** Wrap event data in the shared envelope. Time comes from the caller (a command's clock), never from here. */
+/** The version producers publish a type at: the registry's current one (1 for a type it does not know, as in tests of unknown types). */
+function currentVersion(type: string): number {
+  return (EVENT_TYPES as Record<string, { version: number } | undefined>)[type]?.version ?? 1;
+}
+
+/**
+ * Wrap event data in the shared envelope, at the type's current version unless told. Time comes
+ * from the caller (a command's clock), never from here.
+ */
 export function envelope<T>(input: EnvelopeInput<T>): Envelope<T> {
   const id = input.id ?? randomUUID();
   return {
     id,
     type: input.type,
-    version: input.version ?? 1,
+    version: input.version ?? currentVersion(input.type),
     source: input.source,
     subject: input.subject,
     time: input.time.toISOString(),

@@ -36,6 +36,15 @@ export class EligibilityStore {
     return new Map(rows.map((r) => [r.person_id, { revision: r.eligibility_revision, windows: r.held }]));
   }
 
+  /** A person's eligibility as stored, writing nothing (a preview's read; revision 0 for a person never seen). */
+  async peek(db: Pick<Tx, 'query'>, personId: string): Promise<Eligibility> {
+    const [row] = await db.query<{ eligibility_revision: number; held: EligibilitySpan[] }>(
+      `SELECT eligibility_revision, ${this.column} AS held FROM persons WHERE person_id = $1`,
+      [personId],
+    );
+    return row ? { revision: row.eligibility_revision, windows: row.held } : { revision: 0, windows: [] };
+  }
+
   /** Store a newer eligibility revision; false when it is not newer than what is stored. */
   async record(tx: Tx, personId: string, revision: number, held: readonly EligibilitySpan[]): Promise<boolean> {
     await tx.execute('INSERT INTO persons (person_id) VALUES ($1) ON CONFLICT DO NOTHING', [personId]);

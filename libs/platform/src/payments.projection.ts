@@ -4,17 +4,22 @@ import type { Decided } from './person-year.repository';
 
 /**
  * A payer's payment record: every settlement and adjustment it decided, one row each, for
- * its ledgers and fund reports. Table payments(region, year, person_id, claim_id, version,
- * kind, amount, reason, at).
+ * its ledgers, fund reports and statements to hospitals (对账). Table payments(region, year,
+ * person_id, claim_id, version, kind, amount, reason, at, hospital_id); `hospitalOf` reads the
+ * claim's hospital from the person-year's state after the decision (undefined: unknown).
  */
-export function paymentsProjection<S, E extends { type: string; data: unknown }>(isPayment: (e: E) => e is E & { data: Payment }) {
+export function paymentsProjection<S, E extends { type: string; data: unknown }>(
+  isPayment: (e: E) => e is E & { data: Payment },
+  hospitalOf: (state: S, claimId: string) => string | undefined,
+) {
   return async (tx: Tx, decided: Decided<S, E>[]): Promise<void> => {
-    const rows: { key: PersonYearRef; p: Payment; at: Date }[] = [];
-    for (const { key, events, at } of decided) for (const e of events) if (isPayment(e)) rows.push({ key, p: e.data, at });
+    const rows: { key: PersonYearRef; p: Payment; at: Date; hospitalId: string | null }[] = [];
+    for (const { key, state, events, at } of decided)
+      for (const e of events) if (isPayment(e)) rows.push({ key, p: e.data, at, hospitalId: hospitalOf(state, e.data.claimId) ?? null });
     if (rows.length === 0) return;
     await tx.execute(
-      `INSERT INTO payments (region, year, person_id, claim_id, version, kind, amount, reason, at)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::numeric[], $8::text[], $9::timestamptz[])`,
+      `INSERT INTO payments (region, year, person_id, claim_id, version, kind, amount, reason, at, hospital_id)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::numeric[], $8::text[], $9::timestamptz[], $10::text[])`,
       [
         rows.map((r) => r.key.region),
         rows.map((r) => r.key.year),
@@ -25,6 +30,7 @@ export function paymentsProjection<S, E extends { type: string; data: unknown }>
         rows.map((r) => r.p.amount),
         rows.map((r) => r.p.reason),
         rows.map((r) => r.at),
+        rows.map((r) => r.hospitalId),
       ],
     );
   };

@@ -95,3 +95,62 @@ export function policyController(schema: z.ZodType, section: string): Type<unkno
   }
   return PolicyController;
 }
+
+/** The payer's catalogue store (basic's 医保目录, 大病's admitted codes), provided by the payer's module. */
+export const CATALOGUE_STORE = Symbol('CatalogueStore');
+
+/**
+ * PUT and GET /catalogue/{region}/{year}: the payer's catalogue of the region-year, revisioned
+ * like its policy (`If-Match`, a repeat is a no-op); the latest revision rules the region-year
+ * and a new one recalculates it.
+ */
+export function catalogueController(schema: z.ZodType, section: string): Type<unknown> {
+  @Controller()
+  class CatalogueController {
+    constructor(
+      @Inject(RUNTIME) private readonly runtime: ServiceRuntime,
+      @Inject(CATALOGUE_STORE) private readonly catalogues: PolicyStore<unknown, unknown>,
+      @Inject(POLICY_RECALCULATION) private readonly recalculation: { poke(): void },
+    ) {}
+
+    @Put('catalogue/:region/:year')
+    @HttpCode(200)
+    async put(
+      @Param('region') region: string,
+      @Param('year') year: string,
+      @Body() body: unknown,
+      @Headers() headers: Record<string, string | undefined>,
+      @CurrentCaller() caller: Caller,
+    ) {
+      const params = regionYearParams(region, year);
+      requireRegion(caller, params.region);
+      const catalogue = validate(schema, body);
+      const expectedRevision = expectedRevisionFrom(headers);
+      const result = await this.runtime.db.transaction((tx) =>
+        this.catalogues.put(tx, {
+          region: params.region,
+          year: params.year,
+          dto: catalogue,
+          expectedRevision,
+          now: new Date(),
+          correlationId: correlationIdFrom(headers),
+        }),
+      );
+      if (result.created) {
+        this.runtime.relay.poke();
+        this.recalculation.poke();
+      }
+      return { region: result.region, year: result.year, revision: result.revision };
+    }
+
+    @Get('catalogue/:region/:year')
+    async get(@Param('region') region: string, @Param('year') year: string, @CurrentCaller() caller: Caller) {
+      const params = regionYearParams(region, year);
+      requireRegion(caller, params.region);
+      const latest = await this.catalogues.latest(this.runtime.db, params.region, params.year);
+      if (!latest) throw Problem.notFound(`no ${section} catalogue for region ${params.region} in ${params.year}`);
+      return { region: latest.region, year: latest.year, revision: latest.revision, recordedAt: latest.recordedAt, catalogue: latest.dto };
+    }
+  }
+  return CatalogueController;
+}

@@ -19,6 +19,12 @@ export interface PolicyStoreOptions<Dto, Terms> {
   eventType: EventType;
   topic: TopicName;
   parse: (dto: Dto) => Terms;
+  /**
+   * What the store keeps (default "policy": the policies table and the event's `policy`); a
+   * catalogue (医保目录) is kept the same way in `catalogues` with the event's `catalogue`. Both
+   * share the region-year's lock, so one shared lock holds a decider's policy and catalogue.
+   */
+  kind?: 'policy' | 'catalogue';
 }
 
 export interface PutPolicyResult {
@@ -37,11 +43,24 @@ export interface PutPolicyResult {
  */
 export class PolicyStore<Dto, Terms> {
   private readonly cache = new Map<string, PolicyRevision<Dto, Terms>>();
+  private readonly kind: 'policy' | 'catalogue';
+  private readonly table: 'policies' | 'catalogues';
 
-  constructor(private readonly options: PolicyStoreOptions<Dto, Terms>) {}
+  constructor(private readonly options: PolicyStoreOptions<Dto, Terms>) {
+    this.kind = options.kind ?? 'policy';
+    this.table = this.kind === 'policy' ? 'policies' : 'catalogues';
+  }
 
   private lockKey(region: string, year: number): string {
     return `${this.options.payer}-policy:${region}:${year}`;
+  }
+
+  private streamId(region: string, year: number): string {
+    return `${this.options.payer}-${this.kind}:${region}:${year}`;
+  }
+
+  private get column(): 'policy' | 'catalogue' {
+    return this.kind;
   }
 
   /** Shared lock for deciders (in their transaction). */
@@ -59,14 +78,16 @@ export class PolicyStore<Dto, Terms> {
     await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS t(k)', [
       keys.map(([, k]) => this.lockKey(k.region, k.year)),
     ]);
-    const rows = await tx.query<{ region: string; year: number; revision: number; policy: Dto; recorded_at: Date }>(
-      `SELECT DISTINCT ON (region, year) region, year, revision, policy, recorded_at FROM policies
+    const rows = await tx.query<
+      { region: string; year: number; revision: number; recorded_at: Date } & Record<'policy' | 'catalogue', Dto>
+    >(
+      `SELECT DISTINCT ON (region, year) region, year, revision, ${this.column}, recorded_at FROM ${this.table}
        WHERE (region, year) IN (SELECT * FROM unnest($1::text[], $2::int[])) ORDER BY region, year, revision DESC`,
       [keys.map(([, k]) => k.region), keys.map(([, k]) => k.year)],
     );
     const result = new Map<string, PolicyRevision<Dto, Terms>>();
     for (const row of rows)
-      result.set(`${row.region}|${row.year}`, this.revisionOf(row.region, row.year, row.revision, row.policy, row.recorded_at));
+      result.set(`${row.region}|${row.year}`, this.revisionOf(row.region, row.year, row.revision, row[this.column], row.recorded_at));
     return result;
   }
 
@@ -80,12 +101,12 @@ export class PolicyStore<Dto, Terms> {
   }
 
   async latest(tx: Pick<Tx, 'query'>, region: string, year: number): Promise<PolicyRevision<Dto, Terms> | undefined> {
-    const [row] = await tx.query<{ revision: number; policy: Dto; recorded_at: Date }>(
-      'SELECT revision, policy, recorded_at FROM policies WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1',
+    const [row] = await tx.query<{ revision: number; recorded_at: Date } & Record<'policy' | 'catalogue', Dto>>(
+      `SELECT revision, ${this.column}, recorded_at FROM ${this.table} WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1`,
       [region, year],
     );
     if (!row) return undefined;
-    return this.revisionOf(region, year, row.revision, row.policy, row.recorded_at);
+    return this.revisionOf(region, year, row.revision, row[this.column], row.recorded_at);
   }
 
   async put(
@@ -96,26 +117,22 @@ export class PolicyStore<Dto, Terms> {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey(region, year)]);
     const hash = contentHash(dto);
     const [current] = await tx.query<{ revision: number; content_hash: string }>(
-      'SELECT revision, content_hash FROM policies WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1',
+      `SELECT revision, content_hash FROM ${this.table} WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1`,
       [region, year],
     );
     const currentRevision = current?.revision ?? 0;
     if (input.expectedRevision !== undefined && input.expectedRevision !== currentRevision) {
       throw Problem.conflict(
-        `the policy of ${region}/${year} is at revision ${currentRevision}, not ${input.expectedRevision}; read it again and resubmit`,
+        `the ${this.kind} of ${region}/${year} is at revision ${currentRevision}, not ${input.expectedRevision}; read it again and resubmit`,
       );
     }
     if (current && current.content_hash === hash) return { region, year, revision: currentRevision, created: false };
     const revision = currentRevision + 1;
-    await tx.execute('INSERT INTO policies (region, year, revision, content_hash, policy, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      region,
-      year,
-      revision,
-      hash,
-      JSON.stringify(dto),
-      now,
-    ]);
-    const data = { region, year, revision, policy: dto };
+    await tx.execute(
+      `INSERT INTO ${this.table} (region, year, revision, content_hash, ${this.column}, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [region, year, revision, hash, JSON.stringify(dto), now],
+    );
+    const data = { region, year, revision, [this.column]: dto };
     const message = envelope({
       type: this.options.eventType,
       source: this.options.source,
@@ -124,8 +141,13 @@ export class PolicyStore<Dto, Terms> {
       time: now,
       correlationId: input.correlationId,
     });
-    await appendToStream(tx, this.lockKey(region, year), currentRevision, [
-      { type: 'PolicyRevised', data, eventId: message.id, metadata: { correlationId: message.correlationId } },
+    await appendToStream(tx, this.streamId(region, year), currentRevision, [
+      {
+        type: this.kind === 'policy' ? 'PolicyRevised' : 'CatalogueRevised',
+        data,
+        eventId: message.id,
+        metadata: { correlationId: message.correlationId },
+      },
     ]);
     await enqueue(tx, [{ topic: this.options.topic, key: personKey(region, '*'), envelope: message }]);
     await scheduleRecalculation(tx, region, year, revision);

@@ -18,7 +18,9 @@ export interface RegionYearRecalculationOptions<
   personYears: PersonYearRepository<S, C, E>;
   /** What the command needs of each person besides the policy (their eligibility), read before the person-years are locked. */
   perPerson: (tx: Tx, personIds: string[]) => Promise<Map<string, F>>;
-  command: (policy: PolicyRevision<Dto, Terms>, ofPerson: F | undefined) => C;
+  /** What else the region-year is decided on (a catalogue, a registry), read once per batch under the region-year's lock. */
+  regionYear?: (tx: Tx, region: string, year: number) => Promise<unknown>;
+  command: (policy: PolicyRevision<Dto, Terms>, ofPerson: F | undefined, regionYear: unknown) => C;
   batchSize?: number;
 }
 
@@ -66,6 +68,7 @@ export class RegionYearRecalculation<
     const policy = await policies.latest(tx, job.region, job.year);
     const batch = await personYears.regionYearBatch(tx, job.region, job.year, job.cursor, limit);
     if (!policy || batch.length === 0) return { last: undefined, count: 0, changed: 0 };
+    const regionYear = await this.options.regionYear?.(tx, job.region, job.year);
     const ofPersons = await this.options.perPerson(
       tx,
       batch.map((b) => b.personId),
@@ -79,7 +82,7 @@ export class RegionYearRecalculation<
       tx,
       [...snapshots.values()].map((snapshot) => {
         const key = snapshot.state.key;
-        return { key, snapshot, command: this.options.command(policy, ofPersons.get(key.personId)), now, context: {} };
+        return { key, snapshot, command: this.options.command(policy, ofPersons.get(key.personId), regionYear), now, context: {} };
       }),
     );
     // a person-year changed when the recalculation published a new decision on it

@@ -47,6 +47,13 @@ export const baseConfigSchema = z.object({
   HEALTH_READY_MAX_CONSUMER_LAG: z.coerce.number().int().min(0).default(10000),
   HEALTH_READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
   /** OTLP/HTTP base URL (spans go to <url>/v1/traces), or the traces URL itself; neither: tracing records and sends nothing. */
+  /** basic-insurance: where 大病 and assistance answer previews (试算), and its own key for the service tokens it asks with. */
+  CRITICAL_ILLNESS_URL: z.string().url().optional(),
+  MEDICAL_ASSISTANCE_URL: z.string().url().optional(),
+  SERVICE_TOKEN_KEY_FILE: z.string().min(1).optional(),
+  SERVICE_TOKEN_ISSUER: z.string().min(1).optional(),
+  /** How long a preview waits for each downstream payer's part before it says the part is missing. */
+  PREVIEW_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(2000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
 });

@@ -5,7 +5,6 @@ import { byServiceDateThenId } from './claim-figures.rules';
 import type { BasicPolicy, Claim } from './domain.types';
 import type { PayerOutcome } from './payer.kernel';
 import { PaidSoFar, paymentsFor } from './payments.rules';
-import { claimFromWire } from './wire.mapping';
 
 /** A claim as basic recorded it: its latest version, and whether it was reversed (冲销). */
 export interface RecordedClaim {
@@ -25,36 +24,53 @@ const NOTHING = '0.00';
  * 基本医保 for a person-year in wire shape: the year decided on its live claims, each claim's
  * figures for the next payers (policy scope, compliant self-pay, what 大病 admits beyond it),
  * and the payments against what was paid before; adjustments carry `adjustmentReason`.
- * `parse` turns a recorded claim into the domain's (the audit replay passes a memo of it).
+ * `resolve` classifies a recorded claim by the catalogue and the hospital registry in force
+ * (resolveClaim; the audit replay passes a memo of it).
  */
 export function decideBasicPersonYear(
   policy: BasicPolicy,
   claims: readonly RecordedClaim[],
   paid: Readonly<Record<string, PaidSoFar>>,
   adjustmentReason: ReasonCode,
-  parse: (claim: ClaimDto, version: number) => Claim = claimFromWire,
+  resolve: (claim: ClaimDto, version: number) => Claim,
 ): PayerOutcome<BasicDecisionSummary> {
-  const live = claims.filter((r) => r.status === 'LIVE').map((r) => parse(r.claim, r.version));
+  const live = claims.filter((r) => r.status === 'LIVE').map((r) => resolve(r.claim, r.version));
   const year = decideBasicYear(policy, live);
   const byId = new Map(year.claims.map((c) => [c.claimId, c]));
   const decided = claims
     .map((r): BasicDecidedClaim => {
       const c = byId.get(r.claim.claimId);
+      // ciExtra is 0: 大病 admits what lies beyond basic scope with its own catalogue, from outOfScopeItems
       const figures = c
         ? {
             total: print(c.total),
             policyScope: print(c.policyScope),
-            ciExtra: print(c.ciExtra),
+            ciExtra: NOTHING,
             basic: print(c.basic),
             compliantSelfPay: print(c.compliantSelfPay),
+            outOfScope: print(c.outOfScope),
+            deductiblePaid: print(c.deductiblePaid),
+            outOfScopeItems: c.outOfScopeItems.map((i) => ({ code: i.code, amount: print(i.amount) })),
+            notInCatalogue: c.notInCatalogue,
           }
-        : { total: NOTHING, policyScope: NOTHING, ciExtra: NOTHING, basic: NOTHING, compliantSelfPay: NOTHING };
+        : {
+            total: NOTHING,
+            policyScope: NOTHING,
+            ciExtra: NOTHING,
+            basic: NOTHING,
+            compliantSelfPay: NOTHING,
+            outOfScope: NOTHING,
+            deductiblePaid: NOTHING,
+            outOfScopeItems: [],
+            notInCatalogue: [],
+          };
       return {
         claimId: r.claim.claimId,
         version: r.version,
         status: c ? 'LIVE' : 'REVERSED',
         serviceDate: r.claim.serviceDate,
         visitType: r.claim.visitType,
+        hospitalId: r.claim.hospital.id,
         ...figures,
       };
     })

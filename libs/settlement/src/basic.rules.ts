@@ -1,5 +1,5 @@
 import { Decimal, ZERO, max, min, round2 } from '@msb/money';
-import { ciExtra, claimTotal, inOrder, policyScope } from './claim-figures.rules';
+import { claimTotal, inOrder, notInCatalogue, outOfScope, outOfScopeItems, policyScope } from './claim-figures.rules';
 import type { BasicPolicy, Claim, DeductibleAndRate, IsoDate, LevelTable, VisitType } from './domain.types';
 
 /** What basic insurance decides for one claim, and the figures the next payers build on. */
@@ -9,12 +9,19 @@ export interface BasicClaimResult {
   serviceDate: IsoDate;
   visitType: VisitType;
   total: Decimal;
+  hospitalId: string;
   policyScope: Decimal;
-  ciExtra: Decimal;
+  /** 全自费: Σ of the items outside basic scope. */
+  outOfScope: Decimal;
+  /** The same by code: 大病 admits some of them with its own catalogue. */
+  outOfScopeItems: { code: string; amount: Decimal }[];
+  notInCatalogue: string[];
   deductible: Decimal;
+  /** The part of the policy scope under the deductible: min(deductible, policyScope). */
+  deductiblePaid: Decimal;
   rate: Decimal;
   basic: Decimal;
-  /** policyScope − basic + ciExtra: what 大病 and assistance build their bases from. */
+  /** policyScope − basic: the in-scope self-pay 大病 builds its base from (adding what its catalogue admits). */
   compliantSelfPay: Decimal;
 }
 
@@ -71,19 +78,22 @@ export function decideBasicYear(policy: BasicPolicy, liveClaims: readonly Claim[
     }
     used = used.plus(basic);
     if (claim.visitType === 'OUTPATIENT') outpatientUsed = outpatientUsed.plus(basic);
-    const extra = ciExtra(claim);
     results.push({
       claimId: claim.claimId,
       version: claim.version,
       serviceDate: claim.serviceDate,
       visitType: claim.visitType,
       total: claimTotal(claim),
+      hospitalId: claim.hospital.id,
       policyScope: scope,
-      ciExtra: extra,
+      outOfScope: outOfScope(claim),
+      outOfScopeItems: outOfScopeItems(claim),
+      notInCatalogue: notInCatalogue(claim),
       deductible,
+      deductiblePaid: min(deductible, scope),
       rate,
       basic,
-      compliantSelfPay: scope.minus(basic).plus(extra),
+      compliantSelfPay: scope.minus(basic),
     });
   }
   return { claims: results, basic: used, outpatientBasic: outpatientUsed };

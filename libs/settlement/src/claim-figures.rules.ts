@@ -23,9 +23,21 @@ export function policyScope(claim: Pick<Claim, 'items'>, policy: Pick<BasicPolic
   return round2(scope);
 }
 
-/** C items that 大病 admits although basic does not (seed 001's 20,000). */
-export function ciExtra(claim: Pick<Claim, 'items'>): Decimal {
-  return sum(claim.items.filter((i) => i.category === 'C' && i.ciEligible === true).map((i) => i.amount));
+/** 全自费: Σ of the items outside basic scope (丙类, and codes the catalogue does not list). */
+export function outOfScope(claim: Pick<Claim, 'items'>): Decimal {
+  return sum(claim.items.filter((i) => i.category === 'C').map((i) => i.amount));
+}
+
+/** The items outside basic scope by code, amounts summed, in code order: what 大病 may admit with its own catalogue. */
+export function outOfScopeItems(claim: Pick<Claim, 'items'>): { code: string; amount: Decimal }[] {
+  const byCode = new Map<string, Decimal>();
+  for (const i of claim.items) if (i.category === 'C') byCode.set(i.code, (byCode.get(i.code) ?? ZERO).plus(i.amount));
+  return [...byCode.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, amount]) => ({ code, amount }));
+}
+
+/** Codes of the claim's items the catalogue does not list, each once, in code order. */
+export function notInCatalogue(claim: Pick<Claim, 'items'>): string[] {
+  return [...new Set(claim.items.filter((i) => !i.inCatalogue).map((i) => i.code))].sort();
 }
 
 /** The claim's year is the calendar year of its serviceDate. */

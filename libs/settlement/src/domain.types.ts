@@ -22,15 +22,37 @@ export type HospitalLevel = (typeof HOSPITAL_LEVELS)[number];
 /** A date as YYYY-MM-DD; compared as a string, which orders correctly. */
 export type IsoDate = string;
 
+/** A bill item as the catalogue classifies it. */
 export interface ClaimItem {
   code: string;
   category: ItemCategory;
   amount: Decimal;
   selfPayRatio?: Decimal;
-  ciEligible?: boolean;
+  /** false: the code is not in the bureau's catalogue, so the item is paid as 丙类 (NOT_IN_CATALOGUE). */
+  inCatalogue: boolean;
 }
 
-/** One version of a claim, as the hospital submitted it. */
+/** One entry of the bureau's catalogue (医保目录). */
+export interface CatalogueEntry {
+  category: ItemCategory;
+  selfPayRatio?: Decimal;
+}
+
+/** The bureau's catalogue of a region-year: code → entry. */
+export type BasicCatalogue = ReadonlyMap<string, CatalogueEntry>;
+
+/** 大病's catalogue of a region-year: the codes outside basic scope it admits into its base. */
+export type CriticalIllnessCatalogue = ReadonlySet<string>;
+
+/** A hospital in the bureau's registry (定点医疗机构). */
+export interface HospitalRecord {
+  name: string;
+  level: HospitalLevel;
+  region: string;
+  designated: boolean;
+}
+
+/** One version of a claim, its items classified by the catalogue and its hospital by the registry. */
 export interface Claim {
   claimId: string;
   version: number;

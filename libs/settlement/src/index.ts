@@ -1,5 +1,6 @@
 export * from './domain.types';
 export * from './claim-figures.rules';
+export * from './catalogue.rules';
 export * from './grants.rules';
 export * from './basic.rules';
 export * from './critical-illness.rules';

@@ -80,9 +80,8 @@ export type PersonYearDecision<Summary, Totals = unknown> = {
   personYear: PersonYearRef;
   revision: number;
   previousRevision: number;
-  policyRevision: number;
-  cause: Cause;
-} & Summary & { totals: Totals; payments: Payment[] };
+} & DecisionGrounds &
+  Summary & { totals: Totals; payments: Payment[] };
 
 export type DecisionEvents<S extends string, A extends string, Summary, Totals> = (
   { type: S; data: Payment } | { type: A; data: Payment } | { type: 'PersonYearDecided'; data: PersonYearDecision<Summary, Totals> }
@@ -95,10 +94,22 @@ export type DecisionEvents<S extends string, A extends string, Summary, Totals> 
  * numbered after the one the state was decided on, carrying only the claims whose figures
  * changed since then and the year's totals over all of them.
  */
+/**
+ * What a decision was made on besides its inputs' figures, and why: the policy revision, the
+ * catalogue and hospital-registry revisions where the payer has them, the cause. Not news by
+ * itself: a revision that changes no figure publishes nothing.
+ */
+export interface DecisionGrounds {
+  policyRevision: number;
+  catalogueRevision?: number;
+  hospitalRegistryRevision?: number;
+  cause: Cause;
+}
+
 export function decisionEvents<S extends string, A extends string, C extends DecidedClaim, Totals, Summary extends { claims: C[] }>(
   on: { key: PersonYearRef; revision: number; decided: Summary | null },
   outcome: PayerOutcome<Summary>,
-  why: { policyRevision: number; cause: Cause },
+  why: DecisionGrounds,
   types: { settled: S; adjusted: A },
   shape: Pick<DecisionShape<C, Totals>, 'totals'>,
 ): DecisionEvents<S, A, Summary, Totals> {
@@ -131,6 +142,8 @@ export function decidedSummary<C extends DecidedClaim, Summary extends { claims:
     revision: _revision,
     previousRevision: _previous,
     policyRevision: _policy,
+    catalogueRevision: _catalogue,
+    hospitalRegistryRevision: _registry,
     cause: _cause,
     totals: _totals,
     payments: _payments,

@@ -3,12 +3,23 @@ import { decideAssistanceYear } from './assistance.rules';
 import { decideBasicYear } from './basic.rules';
 import { decideCriticalIllnessYear } from './critical-illness.rules';
 import { assertConservation } from './conservation.rules';
-import type { AssistancePolicy, BasicPolicy, Category, Claim, CriticalIllnessPolicy, EligibilitySpan } from './domain.types';
+import { admittedByCriticalIllness } from './catalogue.rules';
+import type {
+  AssistancePolicy,
+  BasicPolicy,
+  Category,
+  Claim,
+  CriticalIllnessCatalogue,
+  CriticalIllnessPolicy,
+  EligibilitySpan,
+} from './domain.types';
 
 export interface PersonYearPolicies {
   basic: BasicPolicy;
   criticalIllness: CriticalIllnessPolicy;
   assistance: AssistancePolicy;
+  /** What 大病 admits beyond basic scope (absent: nothing). */
+  criticalIllnessCatalogue?: CriticalIllnessCatalogue;
 }
 
 export interface SettledClaim {
@@ -46,9 +57,15 @@ export function settlePersonYear(
   grants: readonly EligibilitySpan[],
 ): SettledPersonYear {
   const basic = decideBasicYear(policies.basic, liveClaims);
-  const ci = decideCriticalIllnessYear(policies.criticalIllness, basic.claims, grants);
+  const covered = policies.criticalIllnessCatalogue ?? new Set<string>();
+  // 大病's base adds what its catalogue admits beyond basic scope (ciExtra) to basic's in-scope self-pay
+  const forCriticalIllness = basic.claims.map((c) => ({
+    ...c,
+    compliantSelfPay: c.compliantSelfPay.plus(admittedByCriticalIllness(c.outOfScopeItems, covered)),
+  }));
+  const ci = decideCriticalIllnessYear(policies.criticalIllness, forCriticalIllness, grants);
   const ciById = new Map(ci.claims.map((c) => [c.claimId, c.criticalIllness]));
-  const assistanceInput = basic.claims.map((c) => ({ ...c, criticalIllness: ciById.get(c.claimId) ?? ZERO }));
+  const assistanceInput = forCriticalIllness.map((c) => ({ ...c, criticalIllness: ciById.get(c.claimId) ?? ZERO }));
   const assistance = decideAssistanceYear(policies.assistance, assistanceInput, grants);
   const assistanceById = new Map(assistance.claims.map((c) => [c.claimId, c.assistance]));
 

@@ -24,9 +24,10 @@ import {
 import { assistancePolicyFromWire, basicPolicyFromWire, criticalIllnessPolicyFromWire } from './wire.mapping';
 
 /**
- * Properties of the rules over random person-year facts: random claims (A/B/C items in cents,
- * visit types, hospital levels, dates within 2024), random grants, and either the policies of
- * scenarios/generated-1.json or random policies.
+ * Properties of the rules over random person-year facts: random claims (A/B/C items in cents as
+ * the catalogue classifies them, some by codes it does not list; visit types, hospital levels,
+ * dates within 2024), random grants, either the policies of scenarios/generated-1.json or random
+ * policies, and a random 大病 catalogue of the codes outside basic scope.
  */
 
 const NUM_RUNS = 200;
@@ -118,9 +119,18 @@ const randomAssistance: fc.Arbitrary<AssistancePolicy> = fc
     return { priority, visitTypes, categories };
   });
 
+/** Codes outside basic scope: 丙类 items of the catalogue, and one it does not list (paid as 丙类). */
+const OUTSIDE_CODES = ['C-OTHER', 'C-NEGOTIATED', 'X-UNLISTED'] as const;
+const NOT_LISTED = 'X-UNLISTED';
+
+/** 大病's catalogue: some of the codes outside basic scope (谈判药 and the like). */
+const criticalIllnessCatalogue = fc.subarray([...OUTSIDE_CODES]).map((codes): ReadonlySet<string> => new Set(codes));
+
 const policies: fc.Arbitrary<PersonYearPolicies> = fc.oneof(
-  fc.constantFrom(...realisticPolicies),
-  fc.record({ basic: randomBasic, criticalIllness: randomCriticalIllness, assistance: randomAssistance }),
+  fc
+    .tuple(fc.constantFrom(...realisticPolicies), criticalIllnessCatalogue)
+    .map(([p, covered]) => ({ ...p, criticalIllnessCatalogue: covered })),
+  fc.record({ basic: randomBasic, criticalIllness: randomCriticalIllness, assistance: randomAssistance, criticalIllnessCatalogue }),
 );
 
 // ---- claims and grants ----------------------------------------------------------------------
@@ -133,11 +143,14 @@ const dayOf2024 = (day: number): string => new Date(YEAR_START + day * 86_400_00
 /** Mostly everyday amounts, sometimes very large ones so that caps and upper bands are reached. */
 const amount = fc.oneof(cents(1, 500_000), cents(1, 50_000_000));
 
-type ItemBody = Omit<ClaimItem, 'code'>;
+/** An item as resolveClaim classifies it: A and B codes are listed; a C code is listed unless it is X-UNLISTED. */
+type ItemBody = Omit<ClaimItem, 'code'> & { code?: string };
 const item: fc.Arbitrary<ItemBody> = fc.oneof(
-  fc.record({ category: fc.constant('A' as const), amount }),
-  fc.record({ category: fc.constant('B' as const), amount, selfPayRatio: optional(fineRate) }),
-  fc.record({ category: fc.constant('C' as const), amount, ciEligible: optional(fc.boolean()) }),
+  fc.record({ category: fc.constant('A' as const), amount, inCatalogue: fc.constant(true) }),
+  fc.record({ category: fc.constant('B' as const), amount, selfPayRatio: optional(fineRate), inCatalogue: fc.constant(true) }),
+  fc
+    .record({ category: fc.constant('C' as const), amount, code: fc.constantFrom(...OUTSIDE_CODES) })
+    .map((i) => ({ ...i, inCatalogue: i.code !== NOT_LISTED })),
 );
 
 const claimBody = fc.record({
@@ -160,7 +173,7 @@ const claims: fc.Arbitrary<Claim[]> = fc.array(claimBody, { minLength: 1, maxLen
     admissionDate: b.visitType === 'INPATIENT' ? dayOf2024(Math.max(0, b.day - b.stay)) : undefined,
     serviceDate: dayOf2024(b.day),
     diagnosis: ['C34.9'],
-    items: b.items.map((it, j) => ({ ...it, code: `ITEM-${it.category}-${j}` })),
+    items: b.items.map((it, j) => ({ ...it, code: it.code ?? `ITEM-${it.category}-${j}` })),
   })),
 );
 
@@ -301,7 +314,7 @@ describe('settlement properties over random person-years', () => {
   const withExtraCost = (f: YearFacts) =>
     fc.tuple(fc.integer({ min: 0, max: f.claims.length - 1 }), amount).map(([index, extra]) => {
       const more = f.claims.map((c, i) =>
-        i === index ? { ...c, items: [...c.items, { code: 'EXTRA-A', category: 'A' as const, amount: extra }] } : c,
+        i === index ? { ...c, items: [...c.items, { code: 'EXTRA-A', category: 'A' as const, amount: extra, inCatalogue: true }] } : c,
       );
       return { before: f, after: { ...f, claims: more } };
     });
@@ -348,6 +361,43 @@ describe('settlement properties over random person-years', () => {
     );
   });
 
+  it('admitting one more code into 大病’s catalogue changes nothing of basic and never lowers the 大病 base or total', () => {
+    const widened = yearFacts.chain((f) =>
+      fc.constantFrom(...OUTSIDE_CODES).map((code) => ({
+        before: f,
+        after: {
+          ...f,
+          policies: { ...f.policies, criticalIllnessCatalogue: new Set([...(f.policies.criticalIllnessCatalogue ?? []), code]) },
+        },
+      })),
+    );
+    run(
+      fc.property(widened, ({ before, after }) => {
+        const a = settle(before);
+        const b = settle(after);
+        expect(b.claims.map((c) => [c.claimId, print(c.policyScope), print(c.basic)])).toEqual(
+          a.claims.map((c) => [c.claimId, print(c.policyScope), print(c.basic)]),
+        );
+        expect(b.criticalIllnessBase.gte(a.criticalIllnessBase)).toBe(true);
+        expect(b.criticalIllness.gte(a.criticalIllness)).toBe(true);
+      }),
+    );
+  });
+
+  it('pays an item outside basic scope the same whether the catalogue lists it as 丙类 or does not list it', () => {
+    const relisted = yearFacts.map((f) => ({
+      before: f,
+      after: {
+        ...f,
+        claims: f.claims.map((c) => ({
+          ...c,
+          items: c.items.map((i) => (i.category === 'C' ? { ...i, inCatalogue: !i.inCatalogue } : i)),
+        })),
+      },
+    }));
+    run(fc.property(relisted, ({ before, after }) => expect(outcome(settle(after))).toEqual(outcome(settle(before)))));
+  });
+
   it('(documented rule, not an invariant) assistance can fall when cost is added to a claim outside the eligibility period', () => {
     // The assistance base counts only eligible claims' remainder after 大病 (DOMAIN.md), while 大病's
     // band position counts every claim of the year. A costlier claim before the grant moves the eligible
@@ -364,7 +414,7 @@ describe('settlement properties over random person-years', () => {
       admissionDate: day,
       serviceDate: day,
       diagnosis: ['C34.9'],
-      items: [{ code: 'A', category: 'A', amount: new Money(a) }],
+      items: [{ code: 'A', category: 'A', amount: new Money(a), inCatalogue: true }],
     });
     const lowIncomeFromJune: Grant = {
       grantId: 'G-JUN',

@@ -1,6 +1,13 @@
 import type { ScenarioStep } from '@msb/contracts';
 import type { Fact } from './facts.fold';
-import { assistancePolicyFromWire, basicPolicyFromWire, claimFromWire, criticalIllnessPolicyFromWire } from './wire.mapping';
+import {
+  assistancePolicyFromWire,
+  basicCatalogueFromWire,
+  basicPolicyFromWire,
+  criticalIllnessCatalogueFromWire,
+  criticalIllnessPolicyFromWire,
+  hospitalFromWire,
+} from './wire.mapping';
 
 /**
  * The facts a sequence of scenario steps establishes. Claim versions are counted per
@@ -19,13 +26,23 @@ export function factsFromSteps(steps: readonly ScenarioStep[]): Fact[] {
           criticalIllness: step.criticalIllness && criticalIllnessPolicyFromWire(step.criticalIllness),
           assistance: step.assistance && assistancePolicyFromWire(step.assistance),
         };
+      case 'putCatalogue':
+        return {
+          type: 'CataloguePut',
+          region: step.region,
+          year: step.year,
+          basic: step.basic && basicCatalogueFromWire(step.basic),
+          criticalIllness: step.criticalIllness && criticalIllnessCatalogueFromWire(step.criticalIllness),
+        };
+      case 'putHospital':
+        return { type: 'HospitalPut', hospitalId: step.hospitalId, hospital: hospitalFromWire(step.hospital) };
       case 'submitClaim':
         versions.set(step.claim.claimId, 1);
-        return { type: 'ClaimSubmitted', claim: claimFromWire(step.claim, 1) };
+        return { type: 'ClaimSubmitted', claim: step.claim, version: 1 };
       case 'correctClaim': {
         const version = (versions.get(step.claim.claimId) ?? 1) + 1;
         versions.set(step.claim.claimId, version);
-        return { type: 'ClaimCorrected', claim: claimFromWire(step.claim, version) };
+        return { type: 'ClaimCorrected', claim: step.claim, version };
       }
       case 'reverseClaim':
         return { type: 'ClaimReversed', claimId: step.claimId };

@@ -1,12 +1,23 @@
-import type { AssistancePolicyDto, BasicPolicyDto, ClaimDto, CriticalIllnessPolicyDto, GrantDto } from '@msb/contracts';
+import type {
+  AssistancePolicyDto,
+  BasicCatalogueDto,
+  BasicPolicyDto,
+  CriticalIllnessCatalogueDto,
+  CriticalIllnessPolicyDto,
+  GrantDto,
+  HospitalRecordDto,
+} from '@msb/contracts';
 import { Band, money } from '@msb/money';
 import {
   AssistanceCategoryPolicy,
   AssistancePolicy,
+  BasicCatalogue,
   BasicPolicy,
+  CatalogueEntry,
   Category,
-  Claim,
+  CriticalIllnessCatalogue,
   CriticalIllnessPolicy,
+  HospitalRecord,
   Grant,
   LevelTable,
   VISIT_TYPES,
@@ -14,25 +25,22 @@ import {
 
 /** From the wire (validated strings) to the domain (Decimal). */
 
-export function claimFromWire(dto: ClaimDto, version: number): Claim {
-  return {
-    claimId: dto.claimId,
-    version,
-    personId: dto.personId,
-    region: dto.region,
-    hospital: { ...dto.hospital },
-    visitType: dto.visitType,
-    admissionDate: dto.admissionDate,
-    serviceDate: dto.serviceDate,
-    diagnosis: [...dto.diagnosis],
-    items: dto.items.map((i) => ({
-      code: i.code,
-      category: i.category,
-      amount: money(i.amount),
-      selfPayRatio: i.selfPayRatio === undefined ? undefined : money(i.selfPayRatio),
-      ciEligible: i.ciEligible,
-    })),
-  };
+export function basicCatalogueFromWire(dto: BasicCatalogueDto): BasicCatalogue {
+  const entries = new Map<string, CatalogueEntry>();
+  for (const [code, e] of Object.entries(dto.items))
+    entries.set(
+      code,
+      e.selfPayRatio === undefined ? { category: e.category } : { category: e.category, selfPayRatio: money(e.selfPayRatio) },
+    );
+  return entries;
+}
+
+export function criticalIllnessCatalogueFromWire(dto: CriticalIllnessCatalogueDto): CriticalIllnessCatalogue {
+  return new Set(dto.covered);
+}
+
+export function hospitalFromWire(dto: HospitalRecordDto): HospitalRecord {
+  return { name: dto.name, level: dto.level, region: dto.region, designated: dto.designated };
 }
 
 function levels(t: BasicPolicyDto['inpatient']): LevelTable {

@@ -2,13 +2,29 @@ import type { ScenarioStep } from '@msb/contracts';
 import { rng } from './workload.generator';
 
 /** What a step is about, for the ordering constraints. */
-function subjects(step: ScenarioStep): { claim?: string; grant?: string; regionYear?: string; claimRegionYear?: string } {
+function subjects(step: ScenarioStep): {
+  claim?: string;
+  grant?: string;
+  regionYear?: string;
+  catalogue?: string;
+  hospital?: string;
+  claimRegionYear?: string;
+  claimHospital?: string;
+} {
   switch (step.op) {
     case 'putPolicy':
       return { regionYear: `${step.region}|${step.year}` };
+    case 'putCatalogue':
+      return { catalogue: `${step.region}|${step.year}` };
+    case 'putHospital':
+      return { hospital: step.hospitalId };
     case 'submitClaim':
     case 'correctClaim':
-      return { claim: step.claim.claimId, claimRegionYear: `${step.claim.region}|${step.claim.serviceDate.slice(0, 4)}` };
+      return {
+        claim: step.claim.claimId,
+        claimRegionYear: `${step.claim.region}|${Number(step.claim.serviceDate.slice(0, 4))}`,
+        claimHospital: step.claim.hospital.id,
+      };
     case 'reverseClaim':
       return { claim: step.claimId };
     case 'grantEligibility':
@@ -22,8 +38,11 @@ function subjects(step: ScenarioStep): { claim?: string; grant?: string; regionY
 /**
  * A random arrival order of the steps that keeps only what the facts require: the steps on
  * one claim (submission, corrections, reversal) in their order, a revocation after its
- * grant, a region-year's policy revisions in their order and its first policy before its
- * claims. Every such order must converge to the same result.
+ * grant, a region-year's policy revisions and catalogue revisions each in their order, a
+ * hospital's records in their order, and before every claim the first policy and the first
+ * catalogue of its region-year and the first record of its hospital (a claim from a
+ * hospital the registry does not know is refused). Every such order must converge to the
+ * same result.
  */
 export function randomArrivalOrder(steps: readonly ScenarioStep[], seed: number): ScenarioStep[] {
   const random = rng(seed);
@@ -31,10 +50,27 @@ export function randomArrivalOrder(steps: readonly ScenarioStep[], seed: number)
   const lastByClaim = new Map<string, number>();
   const lastByGrant = new Map<string, number>();
   const policies = new Map<string, number[]>();
+  const catalogues = new Map<string, number[]>();
+  const hospitals = new Map<string, number[]>();
+  const append = (lists: Map<string, number[]>, key: string, i: number) => lists.set(key, [...(lists.get(key) ?? []), i]);
   steps.forEach((step, i) => {
     const s = subjects(step);
-    if (s.regionYear) policies.set(s.regionYear, [...(policies.get(s.regionYear) ?? []), i]);
+    if (s.regionYear !== undefined) append(policies, s.regionYear, i);
+    if (s.catalogue !== undefined) append(catalogues, s.catalogue, i);
+    if (s.hospital !== undefined) append(hospitals, s.hospital, i);
   });
+  /** Each revision after the one before it. */
+  const inTheirOrder = (lists: Map<string, number[]>, key: string | undefined, i: number) => {
+    if (key === undefined) return;
+    const list = lists.get(key)!;
+    const at = list.indexOf(i);
+    if (at > 0) predecessors[i].add(list[at - 1]);
+  };
+  /** After the first of `key`'s list. */
+  const afterFirst = (lists: Map<string, number[]>, key: string | undefined, i: number) => {
+    const first = key === undefined ? undefined : lists.get(key)?.[0];
+    if (first !== undefined && first !== i) predecessors[i].add(first);
+  };
   steps.forEach((step, i) => {
     const s = subjects(step);
     if (s.claim !== undefined) {
@@ -47,15 +83,12 @@ export function randomArrivalOrder(steps: readonly ScenarioStep[], seed: number)
       if (previous !== undefined) predecessors[i].add(previous);
       lastByGrant.set(s.grant, i);
     }
-    if (s.regionYear !== undefined) {
-      const list = policies.get(s.regionYear)!;
-      const at = list.indexOf(i);
-      if (at > 0) predecessors[i].add(list[at - 1]);
-    }
-    if (s.claimRegionYear !== undefined) {
-      const first = policies.get(s.claimRegionYear)?.[0];
-      if (first !== undefined && first !== i) predecessors[i].add(first);
-    }
+    inTheirOrder(policies, s.regionYear, i);
+    inTheirOrder(catalogues, s.catalogue, i);
+    inTheirOrder(hospitals, s.hospital, i);
+    afterFirst(policies, s.claimRegionYear, i);
+    afterFirst(catalogues, s.claimRegionYear, i);
+    afterFirst(hospitals, s.claimHospital, i);
   });
   const done = new Set<number>();
   const order: ScenarioStep[] = [];

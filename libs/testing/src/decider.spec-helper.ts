@@ -1,6 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AssistancePolicyDto, BasicPolicyDto, CriticalIllnessPolicyDto, Payment, PersonYearRef, ReasonCode } from '@msb/contracts';
+import type {
+  AssistancePolicyDto,
+  BasicCatalogueDto,
+  BasicPolicyDto,
+  ClaimDto,
+  CriticalIllnessCatalogueDto,
+  CriticalIllnessPolicyDto,
+  HospitalRecordDto,
+  Payment,
+  PersonYearRef,
+  ReasonCode,
+} from '@msb/contracts';
 import { Decider, DecisionRejected } from '@msb/settlement';
 import { repoRoot } from './repo-root.path';
 
@@ -91,13 +102,41 @@ export function decisionEventsOf<P extends string, D extends { payments: Payment
 }
 
 type PolicySections = { basic: BasicPolicyDto; criticalIllness: CriticalIllnessPolicyDto; assistance: AssistancePolicyDto };
+type CatalogueSections = { basic: BasicCatalogueDto; criticalIllness: CriticalIllnessCatalogueDto };
+
+interface ScenarioFileSteps {
+  steps: ({ op: string; region?: string; year?: number; hospitalId?: string; hospital?: HospitalRecordDto; claim?: ClaimDto } & Partial<
+    PolicySections & CatalogueSections
+  >)[];
+}
+
+const scenarioSteps = (file: string): ScenarioFileSteps['steps'] =>
+  (JSON.parse(readFileSync(join(repoRoot(), 'scenarios', file), 'utf8')) as ScenarioFileSteps).steps;
 
 /** A policy section as the first putPolicy step of a file in scenarios/ states it. */
 export function scenarioPolicy<K extends keyof PolicySections>(file: string, section: K): PolicySections[K] {
-  const scenario = JSON.parse(readFileSync(join(repoRoot(), 'scenarios', file), 'utf8')) as {
-    steps: ({ op: string } & Partial<PolicySections>)[];
-  };
-  const found = scenario.steps.find((s) => s.op === 'putPolicy' && s[section] !== undefined)?.[section];
+  const found = scenarioSteps(file).find((s) => s.op === 'putPolicy' && s[section] !== undefined)?.[section];
   if (found === undefined) throw new Error(`scenarios/${file} puts no ${section} policy`);
   return found as PolicySections[K];
+}
+
+/** A catalogue (`basic`: the bureau's, `criticalIllness`: 大病's) as the first putCatalogue step of a file in scenarios/ states it. */
+export function scenarioCatalogue<K extends keyof CatalogueSections>(file: string, section: K): CatalogueSections[K] {
+  const found = scenarioSteps(file).find((s) => s.op === 'putCatalogue' && s[section] !== undefined)?.[section];
+  if (found === undefined) throw new Error(`scenarios/${file} puts no ${section} catalogue`);
+  return found as CatalogueSections[K];
+}
+
+/** The hospital registry as the putHospital steps of a file in scenarios/ leave it, by hospital id. */
+export function scenarioHospitals(file: string): Map<string, HospitalRecordDto> {
+  const registry = new Map<string, HospitalRecordDto>();
+  for (const s of scenarioSteps(file)) if (s.op === 'putHospital' && s.hospitalId && s.hospital) registry.set(s.hospitalId, s.hospital);
+  return registry;
+}
+
+/** A claim as the submitClaim step of a file in scenarios/ states it. */
+export function scenarioClaim(file: string, claimId: string): ClaimDto {
+  const found = scenarioSteps(file).find((s) => s.op === 'submitClaim' && s.claim?.claimId === claimId)?.claim;
+  if (found === undefined) throw new Error(`scenarios/${file} submits no claim ${claimId}`);
+  return found;
 }

@@ -11,3 +11,4 @@ export * from './fault.schedule';
 export * from './fault.injector';
 export * from './chaos.checker';
 export * from './expected-slips.rules';
+export * from './fhir.validator';

@@ -19,8 +19,10 @@ export function scenarioFiles(): string[] {
 }
 
 /**
- * Fresh ids for one run of a scenario: claim, person and grant ids get a suffix and every
- * region its own code, so that runs never share a person-year or a region-year policy.
+ * Fresh ids for one run of a scenario: claim, person, grant and hospital ids get a suffix and
+ * every region its own code (a hospital's registered region too, so that in-region stays
+ * in-region), so that runs never share a person-year, a region-year's policy or catalogue, or
+ * a hospital's record.
  */
 export class IdMap {
   private readonly regions = new Map<string, string>();
@@ -28,6 +30,7 @@ export class IdMap {
   claim = (id: string) => `${id}-${this.tag}`;
   person = (id: string) => `${id}-${this.tag}`;
   grant = (id: string) => `${id}-${this.tag}`;
+  hospital = (id: string) => `${id}-${this.tag}`;
   region = (code: string) => {
     let mapped = this.regions.get(code);
     if (!mapped) this.regions.set(code, (mapped = `${code.slice(0, 6)}${this.tag}`.slice(0, 12)));
@@ -50,7 +53,14 @@ export function randomTag(length = 5): string {
 export function mapStep(step: ScenarioStep, ids: IdMap): ScenarioStep {
   switch (step.op) {
     case 'putPolicy':
+    case 'putCatalogue':
       return { ...step, region: ids.region(step.region) };
+    case 'putHospital':
+      return {
+        ...step,
+        hospitalId: ids.hospital(step.hospitalId),
+        hospital: { ...step.hospital, region: ids.region(step.hospital.region) },
+      };
     case 'submitClaim':
     case 'correctClaim':
       return {
@@ -60,6 +70,7 @@ export function mapStep(step: ScenarioStep, ids: IdMap): ScenarioStep {
           claimId: ids.claim(step.claim.claimId),
           personId: ids.person(step.claim.personId),
           region: ids.region(step.claim.region),
+          hospital: { ...step.claim.hospital, id: ids.hospital(step.claim.hospital.id) },
         },
       };
     case 'reverseClaim':
@@ -95,7 +106,8 @@ function claimHospital(claimId: string): string {
 
 /**
  * One step as the API calls of API.md "Driving a scenario file": claims as their hospital,
- * policies as each payer's officer, grants as the civil-affairs officer.
+ * policies as each payer's officer, the bureau's catalogue and hospital registry as the basic
+ * officer, 大病's catalogue as the insurer's officer, grants as the civil-affairs officer.
  */
 export async function applyStep(clients: SystemClients, step: ScenarioStep): Promise<void> {
   switch (step.op) {
@@ -110,6 +122,19 @@ export async function applyStep(clients: SystemClients, step: ScenarioStep): Pro
         if (section !== undefined) expectStatus(await client.put(path, section), [200], `PUT ${path}`);
       return;
     }
+    case 'putCatalogue': {
+      const path = `/catalogue/${step.region}/${step.year}`;
+      if (step.basic !== undefined) expectStatus(await clients.basic.put(path, step.basic), [200], `PUT ${path} on basic-insurance`);
+      if (step.criticalIllness !== undefined)
+        expectStatus(await clients.criticalIllness.put(path, step.criticalIllness), [200], `PUT ${path} on critical-illness`);
+      return;
+    }
+    case 'putHospital':
+      return expectStatus(
+        await clients.basic.put(`/hospitals/${step.hospitalId}`, step.hospital),
+        [200],
+        `PUT /hospitals/${step.hospitalId}`,
+      );
     case 'submitClaim':
       hospitalOfClaim.set(step.claim.claimId, step.claim.hospital.id);
       return expectStatus(

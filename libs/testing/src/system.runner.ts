@@ -226,6 +226,17 @@ export class TestSystem {
     list[replica] = { child, paused: false };
   }
 
+  /** What basic needs to ask 大病 and assistance for their parts of a preview: its service key and where they answer. */
+  private previewEnv(): Record<string, string> {
+    const own = localIssuer().services['basic-insurance'];
+    return {
+      SERVICE_TOKEN_KEY_FILE: own.keyFile,
+      SERVICE_TOKEN_ISSUER: own.issuer,
+      CRITICAL_ILLNESS_URL: `http://127.0.0.1:${this.ports['critical-illness']}`,
+      MEDICAL_ASSISTANCE_URL: `http://127.0.0.1:${this.ports['medical-assistance']}`,
+    };
+  }
+
   private launch(name: ServiceName, logFile: string, env: Record<string, string>): ChildProcess {
     const log = createWriteStream(logFile, { flags: 'a' });
     const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof for profiling
@@ -241,6 +252,7 @@ export class TestSystem {
           TOPIC_PREFIX: this.topicPrefix,
           ...agencyEnv(name),
           AUTH_TRUSTED_ISSUERS: this.trustedIssuers,
+          ...(name === 'basic-insurance' ? this.previewEnv() : {}),
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
           ...(name === 'audit' ? { AUDIT_CHECKPOINT_KEY_FILE: this.checkpointKeyFile } : {}),
           ...this.options.env,

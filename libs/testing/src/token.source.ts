@@ -21,6 +21,8 @@ export interface LocalIssuer {
   dir: string;
   privateKeyFile: string;
   trustedIssuersFile: string;
+  /** Services that call other agencies: their own issuer and key file. */
+  services: Record<string, { issuer: string; keyFile: string }>;
 }
 
 interface IssuerModule {

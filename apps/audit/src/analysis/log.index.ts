@@ -2,12 +2,15 @@ import type {
   AnyEnvelope,
   AssistancePersonYearDecided,
   AssistancePolicyDto,
+  BasicCatalogueDto,
   BasicPersonYearDecided,
   BasicPolicyDto,
   ClaimDto,
+  CriticalIllnessCatalogueDto,
   CriticalIllnessPersonYearDecided,
   CriticalIllnessPolicyDto,
   EligibilityWindowDto,
+  HospitalRecordDto,
 } from '@msb/contracts';
 import { upcastEnvelope } from '@msb/contracts';
 import type { Database } from '@msb/eventing';
@@ -47,6 +50,14 @@ export interface LogIndex {
     criticalIllness: Map<string, CriticalIllnessPolicyDto>;
     assistance: Map<string, AssistancePolicyDto>;
   };
+  /** Catalogue revisions of the region-years, keyed like policies. */
+  catalogues: {
+    basic: Map<string, BasicCatalogueDto>;
+    criticalIllness: Map<string, CriticalIllnessCatalogueDto>;
+  };
+  /** The hospital registry: each revision's change, and every hospital's latest record. */
+  hospitals: Map<number, { hospitalId: string; record: HospitalRecordDto }>;
+  hospitalsNow: Map<string, HospitalRecordDto & { revision: number }>;
   /** personId → eligibility revision → the person's windows at that revision (v1 events upcast). */
   eligibility: Map<string, Map<number, EligibilityWindowDto[]>>;
   basic: Map<string, RecordedDecision<BasicPersonYearDecided>>;
@@ -68,6 +79,9 @@ export function emptyIndex(): LogIndex {
     lastSeq: '0',
     claims: new Map(),
     policies: { basic: new Map(), criticalIllness: new Map(), assistance: new Map() },
+    catalogues: { basic: new Map(), criticalIllness: new Map() },
+    hospitals: new Map(),
+    hospitalsNow: new Map(),
     eligibility: new Map(),
     basic: new Map(),
     criticalIllness: new Map(),
@@ -110,6 +124,19 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
     case 'assistance.PolicyRevised':
       index.policies.assistance.set(policyKey(e.data.region, e.data.year, e.data.revision), e.data.policy);
       return;
+    case 'basic.CatalogueRevised':
+      index.catalogues.basic.set(policyKey(e.data.region, e.data.year, e.data.revision), e.data.catalogue);
+      return;
+    case 'critical-illness.CatalogueRevised':
+      index.catalogues.criticalIllness.set(policyKey(e.data.region, e.data.year, e.data.revision), e.data.catalogue);
+      return;
+    case 'basic.HospitalRegistered': {
+      index.hospitals.set(e.data.revision, { hospitalId: e.data.hospitalId, record: e.data.hospital });
+      const now = index.hospitalsNow.get(e.data.hospitalId);
+      if (!now || now.revision < e.data.revision)
+        index.hospitalsNow.set(e.data.hospitalId, { ...e.data.hospital, revision: e.data.revision });
+      return;
+    }
     case 'assistance.EligibilityGranted':
     case 'assistance.EligibilityRevoked': {
       let revisions = index.eligibility.get(e.data.personId);

@@ -2,17 +2,20 @@ import type {
   AnyEnvelope,
   AssistancePersonYearDecided,
   AssistancePolicyDto,
+  BasicCatalogueDto,
   BasicPersonYearDecided,
   BasicPolicyDto,
   Cause,
   ClaimDto,
   ClaimItemDto,
+  CriticalIllnessCatalogueDto,
   CriticalIllnessPersonYearDecided,
   CriticalIllnessPolicyDto,
   EligibilityChangedV1,
   EventData,
   EventType,
   GrantDto,
+  HospitalRecordDto,
   PersonYearRef,
 } from '@msb/contracts';
 import { readFileSync } from 'node:fs';
@@ -30,22 +33,28 @@ import { money, print, ZERO } from '@msb/money';
 import {
   applyPayments,
   assistancePolicyFromWire,
+  basicCatalogueFromWire,
   basicPolicyFromWire,
+  criticalIllnessCatalogueFromWire,
   criticalIllnessPolicyFromWire,
   decideAssistanceYear,
   decideBasicPersonYear,
-  decideCriticalIllnessYear,
+  decideCriticalIllnessPersonYear,
   grantFromWire,
+  hospitalFromWire,
   PaidSoFar,
   paymentsFor,
   reasonFromUpstream,
+  resolveClaim,
   yearOf,
 } from '@msb/settlement';
 import { emptyIndex, Evidence, indexEvent, LogIndex, Payer, personYearId, readLogged } from './log.index';
 
 /**
  * For specs only: an audit log written the way the three payers write it, in memory. Facts
- * (policy sections, claims, reversals, grants) become envelopes as they happen; `decide`
+ * (policy sections, catalogues, hospital records, claims, reversals, grants) become envelopes
+ * as they happen (a claim from one of FIXTURE_HOSPITALS registers it first, as basic requires
+ * a registered hospital before its claims); `decide`
  * settles a person-year with libs/settlement in the legal order (basic, 大病, assistance) and
  * records each payer's person-year decision with its revision, its inputs' revisions and the
  * payments that move what was paid to what is now due, carrying (v2) only the claims that
@@ -70,6 +79,13 @@ export class TestLog {
     criticalIllness: new Map<string, { revision: number; dto: CriticalIllnessPolicyDto }>(),
     assistance: new Map<string, { revision: number; dto: AssistancePolicyDto }>(),
   };
+  private readonly catalogues = {
+    basic: new Map<string, { revision: number; dto: BasicCatalogueDto }>(),
+    criticalIllness: new Map<string, { revision: number; dto: CriticalIllnessCatalogueDto }>(),
+  };
+  /** The bureau's hospital registry: one revision counter for the whole registry. */
+  private readonly hospitals = new Map<string, HospitalRecordDto>();
+  private hospitalRegistryRevision = 0;
   private readonly claims = new Map<string, { dto: ClaimDto; version: number; reversed: boolean }>();
   private readonly eligibility = new Map<string, { revision: number; grants: GrantDto[] }>();
   private readonly paid: Record<Payer, Record<string, PaidSoFar>> = { basic: {}, criticalIllness: {}, assistance: {} };
@@ -157,8 +173,36 @@ export class TestLog {
     return this;
   }
 
-  /** A claim's first version, or a correction (a new version) when the claim is known. */
+  /** A region-year's catalogues: the bureau's (`basic`) and 大病's (`criticalIllness`), each revisioned. */
+  putCatalogue(region: string, year: number, sections: { basic?: BasicCatalogueDto; criticalIllness?: CriticalIllnessCatalogueDto }): this {
+    const ry = `${region}|${year}`;
+    if (sections.basic) {
+      const revision = (this.catalogues.basic.get(ry)?.revision ?? 0) + 1;
+      this.catalogues.basic.set(ry, { revision, dto: sections.basic });
+      this.emit('basic.CatalogueRevised', { region, year, revision, catalogue: sections.basic }, ry);
+    }
+    if (sections.criticalIllness) {
+      const revision = (this.catalogues.criticalIllness.get(ry)?.revision ?? 0) + 1;
+      this.catalogues.criticalIllness.set(ry, { revision, dto: sections.criticalIllness });
+      this.emit('critical-illness.CatalogueRevised', { region, year, revision, catalogue: sections.criticalIllness }, ry);
+    }
+    return this;
+  }
+
+  /** A hospital's record in the bureau's registry (定点医疗机构), at the registry's next revision. */
+  putHospital(hospitalId: string, hospital: HospitalRecordDto): AnyEnvelope {
+    this.hospitals.set(hospitalId, hospital);
+    this.hospitalRegistryRevision += 1;
+    return this.emit('basic.HospitalRegistered', { hospitalId, revision: this.hospitalRegistryRevision, hospital }, hospitalId);
+  }
+
+  /** A claim's first version, or a correction (a new version) when the claim is known; its hospital registered first if it is a fixture's. */
   claim(dto: ClaimDto): AnyEnvelope {
+    if (!this.hospitals.has(dto.hospital.id)) {
+      const fixture = FIXTURE_HOSPITALS[dto.hospital.id];
+      if (fixture === undefined) throw new Error(`claim ${dto.claimId}: hospital ${dto.hospital.id} is not registered (putHospital)`);
+      this.putHospital(dto.hospital.id, fixture);
+    }
     const known = this.claims.get(dto.claimId);
     const version = (known?.version ?? 0) + 1;
     this.claims.set(dto.claimId, { dto, version, reversed: false });
@@ -217,6 +261,9 @@ export class TestLog {
     const ciPolicy = this.policies.criticalIllness.get(ry);
     const assistancePolicy = this.policies.assistance.get(ry);
     if (!basicPolicy || !ciPolicy || !assistancePolicy) throw new Error(`no policy for ${ry}`);
+    const catalogue = this.catalogues.basic.get(ry);
+    if (!catalogue) throw new Error(`no catalogue for ${ry} (putCatalogue)`);
+    const ciCatalogue = this.catalogues.criticalIllness.get(ry);
     const reason = () => reasonFromUpstream(cause.reason);
     const eligibility = this.eligibility.get(key.personId) ?? { revision: 0, grants: [] };
     const grants = eligibility.grants.map(grantFromWire); // assistance's own
@@ -226,12 +273,19 @@ export class TestLog {
     const records = [...this.claims.values()].filter(
       (r) => r.dto.region === key.region && r.dto.personId === key.personId && yearOf(r.dto.serviceDate) === key.year,
     );
-    // basic's own decision function, as the basic service runs it
+    // basic's own decision function, as the basic service runs it: each claim classified by the catalogue and the registry in force
+    const terms = basicCatalogueFromWire(catalogue.dto);
+    const resolve = (claim: ClaimDto, version: number) => {
+      const hospital = this.hospitals.get(claim.hospital.id);
+      if (!hospital) throw new Error(`claim ${claim.claimId}: hospital ${claim.hospital.id} is not registered`);
+      return resolveClaim(claim, version, terms, hospitalFromWire(hospital));
+    };
     const { summary, payments: basicPayments } = decideBasicPersonYear(
       basicPolicyFromWire(basicPolicy.dto),
       records.map((r) => ({ claim: r.dto, version: r.version, status: r.reversed ? 'REVERSED' : 'LIVE' })),
       this.paid.basic,
       reason(),
+      resolve,
     );
     const claims = summary.claims;
     const previous = this.lastBasic.get(py);
@@ -241,6 +295,8 @@ export class TestLog {
         revision: (previous?.revision ?? 0) + 1,
         previousRevision: previous?.revision ?? 0,
         policyRevision: basicPolicy.revision,
+        catalogueRevision: catalogue.revision,
+        ...(this.hospitalRegistryRevision > 0 ? { hospitalRegistryRevision: this.hospitalRegistryRevision } : {}),
         cause,
         claims,
         totals: basicTotals(claims),
@@ -252,17 +308,14 @@ export class TestLog {
     }
     const basic = this.lastBasic.get(py)!;
 
-    // 大病, on basic's latest decision
-    const ciYear = decideCriticalIllnessYear(
+    // 大病, on basic's latest decision and its own catalogue of the region-year, as the 大病 service runs it
+    const { summary: ciYear, payments: ciPayments } = decideCriticalIllnessPersonYear(
       criticalIllnessPolicyFromWire(ciPolicy.dto),
-      basic.claims.filter((c) => c.status === 'LIVE').map((c) => ({ ...c, compliantSelfPay: money(c.compliantSelfPay) })),
-      windows,
-    );
-    const ciAmounts = new Map(ciYear.claims.map((c) => [c.claimId, c.criticalIllness]));
-    const ciPayments = paymentsFor(
-      basic.claims.map((c) => ({ claimId: c.claimId, version: c.version, amount: ciAmounts.get(c.claimId) ?? ZERO })),
+      { revision: basic.revision, claims: basic.claims },
+      { revision: eligibility.revision, windows },
       this.paid.criticalIllness,
-      reason,
+      reason(),
+      ciCatalogue ? { revision: ciCatalogue.revision, covered: criticalIllnessCatalogueFromWire(ciCatalogue.dto) } : undefined,
     );
     this.paid.criticalIllness = applyPayments(this.paid.criticalIllness, ciPayments);
     const previousCi = this.lastCi.get(py);
@@ -273,20 +326,13 @@ export class TestLog {
       basicRevision: basic.revision,
       eligibilityRevision: eligibility.revision,
       policyRevision: ciPolicy.revision,
+      ...(ciCatalogue ? { catalogueRevision: ciCatalogue.revision } : {}),
       cause,
       tilted: ciYear.tilted,
-      base: print(ciYear.base),
-      threshold: print(ciYear.threshold),
-      entitlement: print(ciYear.entitlement),
-      claims: basic.claims.map((c) => ({
-        claimId: c.claimId,
-        version: c.version,
-        status: c.status,
-        serviceDate: c.serviceDate,
-        visitType: c.visitType,
-        compliantSelfPay: c.compliantSelfPay,
-        criticalIllness: print(ciAmounts.get(c.claimId) ?? ZERO),
-      })),
+      base: ciYear.base,
+      threshold: ciYear.threshold,
+      entitlement: ciYear.entitlement,
+      claims: ciYear.claims,
       totals: { claimCount: 0, compliantSelfPay: '0.00', criticalIllness: '0.00' },
       payments: ciPayments,
     };
@@ -385,22 +431,38 @@ export const RETRO_POLICY = (
   assistance: AssistancePolicyDto;
 };
 
-export const REGION = '440300';
-const aItem = (amount: string): ClaimItemDto[] => [{ code: 'A-ITEM', category: 'A', amount }];
+/** The catalogues of scenarios/retroactive-eligibility.json (440300, 2024): A-ITEM 甲类, B-ITEM 乙类, C-ITEM 丙类 that 大病 admits. */
+export const RETRO_CATALOGUE = (
+  JSON.parse(readFileSync(join(__dirname, '../../../../scenarios/retroactive-eligibility.json'), 'utf8')) as {
+    steps: { op: string; basic?: BasicCatalogueDto; criticalIllness?: CriticalIllnessCatalogueDto }[];
+  }
+).steps.find((s) => s.op === 'putCatalogue') as { basic: BasicCatalogueDto; criticalIllness: CriticalIllnessCatalogueDto };
 
-/** An inpatient stay (admitted … discharged) in region 440300; by default one category-A item of `total`. */
+export const REGION = '440300';
+
+/** The hospitals the fixtures' claims come from, all designated in 440300: the level is the registry's, never the claim's. */
+export const FIXTURE_HOSPITALS: Readonly<Record<string, HospitalRecordDto>> = {
+  'H-CITY-3': { name: 'City Hospital', level: 3, region: REGION, designated: true },
+  'H-COUNTY-2': { name: 'County Hospital', level: 2, region: REGION, designated: true },
+  'H-TOWN-1': { name: 'Town Health Centre', level: 1, region: REGION, designated: true },
+  'H-TOWN-2': { name: 'Second Town Health Centre', level: 1, region: REGION, designated: true },
+};
+
+const aItem = (amount: string): ClaimItemDto[] => [{ code: 'A-ITEM', amount }];
+
+/** An inpatient stay (admitted … discharged) in region 440300, at H-CITY-3 unless told; by default one A-ITEM of `total`. */
 export function stay(
   claimId: string,
   personId: string,
   admitted: string,
   discharged: string,
-  f: { hospital?: string; level?: 1 | 2 | 3; diagnosis?: string[]; total?: string; items?: ClaimItemDto[] } = {},
+  f: { hospital?: string; diagnosis?: string[]; total?: string; items?: ClaimItemDto[] } = {},
 ): ClaimDto {
   return {
     claimId,
     personId,
     region: REGION,
-    hospital: { id: f.hospital ?? 'H-CITY-3', level: f.level ?? 3, inRegion: true },
+    hospital: { id: f.hospital ?? 'H-CITY-3' },
     visitType: 'INPATIENT',
     admissionDate: admitted,
     serviceDate: discharged,
@@ -409,18 +471,18 @@ export function stay(
   };
 }
 
-/** An outpatient visit on one date. */
+/** An outpatient visit on one date, at H-TOWN-1 unless told. */
 export function visit(
   claimId: string,
   personId: string,
   date: string,
-  f: { hospital?: string; level?: 1 | 2 | 3; diagnosis?: string[]; total?: string; visitType?: 'OUTPATIENT' | 'OUTPATIENT_CHRONIC' } = {},
+  f: { hospital?: string; diagnosis?: string[]; total?: string; visitType?: 'OUTPATIENT' | 'OUTPATIENT_CHRONIC' } = {},
 ): ClaimDto {
   return {
     claimId,
     personId,
     region: REGION,
-    hospital: { id: f.hospital ?? 'H-TOWN-1', level: f.level ?? 1, inRegion: true },
+    hospital: { id: f.hospital ?? 'H-TOWN-1' },
     visitType: f.visitType ?? 'OUTPATIENT',
     serviceDate: date,
     diagnosis: f.diagnosis ?? ['E11.9'],
@@ -439,15 +501,15 @@ export const P_2: PersonYearRef = { region: REGION, personId: 'P-2', year: 2024 
  * `decisionVersion` 1: the decisions published as before deltas (v1, every claim).
  */
 export function twoPersonYears(eligibilityVersion: 1 | 2 = 2, decisionVersion: 1 | 2 = 2): TestLog {
-  const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
+  const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY).putCatalogue(REGION, 2024, RETRO_CATALOGUE);
   log.eligibilityVersion = eligibilityVersion;
   log.decisionVersion = decisionVersion;
   log.claim(
     stay('RE-1', 'P-RE', '2024-01-15', '2024-01-15', {
       diagnosis: ['C34.9'],
       items: [
-        { code: 'A-ITEM', category: 'A', amount: '40000' },
-        { code: 'B-ITEM', category: 'B', amount: '10000' },
+        { code: 'A-ITEM', amount: '40000' },
+        { code: 'B-ITEM', amount: '10000' },
       ],
     }),
   );
@@ -455,11 +517,10 @@ export function twoPersonYears(eligibilityVersion: 1 | 2 = 2, decisionVersion: 1
   log.claim(
     stay('P2-1', 'P-2', '2024-02-10', '2024-02-20', {
       hospital: 'H-COUNTY-2',
-      level: 2,
       diagnosis: ['J18.9'],
       items: [
-        { code: 'A-ITEM', category: 'A', amount: '60000' },
-        { code: 'B-ITEM', category: 'B', amount: '10000' },
+        { code: 'A-ITEM', amount: '60000' },
+        { code: 'B-ITEM', amount: '10000' },
       ],
     }),
   );
@@ -468,8 +529,8 @@ export function twoPersonYears(eligibilityVersion: 1 | 2 = 2, decisionVersion: 1
     stay('RE-2', 'P-RE', '2024-03-02', '2024-03-02', {
       diagnosis: ['C34.9'],
       items: [
-        { code: 'A-ITEM', category: 'A', amount: '60000' },
-        { code: 'C-ITEM', category: 'C', amount: '5000', ciEligible: true },
+        { code: 'A-ITEM', amount: '60000' },
+        { code: 'C-ITEM', amount: '5000' },
       ],
     }),
   );

@@ -6,9 +6,9 @@ const flagsOf = (log: TestLog) => fraudFlags(log.index(), DEFAULT_THRESHOLDS).ma
 
 describe('fraudFlags: order and spread', () => {
   it('the same two stays give the same flags whatever order the hospitals submitted them in', () => {
-    // X: 5-day stay at H-A admitted 2024-04-01; Y: day case at H-B on 2024-04-01, another diagnosis
-    const x = stay('X', 'P-O', '2024-04-01', '2024-04-06', { hospital: 'H-A', diagnosis: ['K35.8'] });
-    const y = stay('Y', 'P-O', '2024-04-01', '2024-04-01', { hospital: 'H-B', diagnosis: ['S72.0'] });
+    // X: 5-day stay at H-CITY-3 admitted 2024-04-01; Y: day case at H-COUNTY-2 on 2024-04-01, another diagnosis
+    const x = stay('X', 'P-O', '2024-04-01', '2024-04-06', { hospital: 'H-CITY-3', diagnosis: ['K35.8'] });
+    const y = stay('Y', 'P-O', '2024-04-01', '2024-04-01', { hospital: 'H-COUNTY-2', diagnosis: ['S72.0'] });
     const xFirst = new TestLog();
     xFirst.claim(x);
     xFirst.claim(y);
@@ -23,10 +23,8 @@ describe('fraudFlags: order and spread', () => {
   it('a total of 80,000 among 25 peers that all cost 9,000 is an outlier', () => {
     const log = new TestLog();
     for (let i = 1; i <= 25; i++)
-      log.claim(
-        stay(`N-${i}`, `P-N${i}`, '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '9000' }),
-      );
-    log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }));
+      log.claim(stay(`N-${i}`, `P-N${i}`, '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '9000' }));
+    log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }));
 
     expect(flagsOf(log)).toEqual([['AMOUNT_OUTLIER', ['N-X']]]);
   });

@@ -92,7 +92,7 @@ describe('fraudFlags', () => {
     it('given a stay at a second hospital that begins before the first stay ended, then both claims are flagged with their submissions as evidence', () => {
       const log = new TestLog();
       const a = log.claim(stay('O-1', 'P-O', '2024-04-01', '2024-04-10', { hospital: 'H-CITY-3', diagnosis: ['K35.8'] }));
-      const b = log.claim(stay('O-2', 'P-O', '2024-04-05', '2024-04-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['S72.0'] }));
+      const b = log.claim(stay('O-2', 'P-O', '2024-04-05', '2024-04-08', { hospital: 'H-COUNTY-2', diagnosis: ['S72.0'] }));
 
       expect(fraud(log)).toEqual([
         {
@@ -246,7 +246,6 @@ describe('fraudFlags', () => {
         log.claim(
           stay(`N-${i + 1}`, `P-N${i + 1}`, '2024-03-01', '2024-03-08', {
             hospital: 'H-COUNTY-2',
-            level: 2,
             diagnosis: ['J18.9'],
             total: String(8000 + 100 * i),
           }),
@@ -258,7 +257,7 @@ describe('fraudFlags', () => {
     it('given one total of 80,000 among 25 peers around 9,000, then only that claim is flagged', () => {
       const log = withPeers(25);
       const e = log.claim(
-        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }),
+        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }),
       );
 
       expect(fraud(log)).toEqual([
@@ -275,34 +274,28 @@ describe('fraudFlags', () => {
 
     it('given the same total among 18 peers (19 claims, fewer than 20), then nothing is flagged', () => {
       const log = withPeers(18);
-      log.claim(
-        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }),
-      );
+      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }));
 
       expect(fraud(log)).toEqual([]);
     });
 
     it('given 25 peers and outlierMinPeers 30, then nothing is flagged', () => {
       const log = withPeers(25);
-      log.claim(
-        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '80000' }),
-      );
+      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '80000' }));
 
       expect(fraud(log, { ...DEFAULT_THRESHOLDS, outlierMinPeers: 30 })).toEqual([]);
     });
 
     it('given the expensive stay was at a level-3 hospital, then it has no level-2 peers and is not flagged', () => {
       const log = withPeers(25);
-      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-CITY-3', level: 3, diagnosis: ['J18.9'], total: '80000' }));
+      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-CITY-3', diagnosis: ['J18.9'], total: '80000' }));
 
       expect(fraud(log)).toEqual([]);
     });
 
     it('given a total only moderately above the peers (10,900), then it is not flagged', () => {
       const log = withPeers(25);
-      log.claim(
-        stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', level: 2, diagnosis: ['J18.9'], total: '10900' }),
-      );
+      log.claim(stay('N-X', 'P-NX', '2024-03-01', '2024-03-08', { hospital: 'H-COUNTY-2', diagnosis: ['J18.9'], total: '10900' }));
 
       expect(fraud(log)).toEqual([]);
     });

@@ -1,6 +1,6 @@
 import type { ClaimDto } from '@msb/contracts';
-import { Decimal, money } from '@msb/money';
-import { claimFromWire, claimTotal, covers } from '@msb/settlement';
+import { Decimal, money, sum } from '@msb/money';
+import { covers } from '@msb/settlement';
 import { ClaimFacts, Evidence, latestDecisions, LogIndex, personYearId, views, windowsAt } from '../analysis/log.index';
 
 export const FRAUD_RULES = [
@@ -63,7 +63,7 @@ function liveClaims(claims: Map<string, ClaimFacts>): LiveClaim[] {
     if (facts.reversed) continue;
     const version = Math.max(...facts.versions.keys());
     const dto = facts.versions.get(version);
-    if (dto) live.push({ dto, version, total: claimTotal(claimFromWire(dto, version)) });
+    if (dto) live.push({ dto, version, total: sum(dto.items.map((i) => money(i.amount))) });
   }
   return live;
 }
@@ -142,7 +142,9 @@ export function fraudFlags(index: LogIndex, t: FlagThresholds): Flag[] {
     }
   }
 
-  for (const [peers, group] of groupBy(live, (c) => `${c.dto.diagnosis[0]}|${c.dto.hospital.level}|${c.dto.visitType}`)) {
+  // the hospital's level as the registry last recorded it
+  const level = (hospitalId: string) => index.hospitalsNow.get(hospitalId)?.level ?? 'unregistered';
+  for (const [peers, group] of groupBy(live, (c) => `${c.dto.diagnosis[0]}|${level(c.dto.hospital.id)}|${c.dto.visitType}`)) {
     if (group.length < t.outlierMinPeers) continue;
     const totals = group.map((c) => c.total).sort((a, b) => a.cmp(b));
     const med = median(totals);

@@ -1,7 +1,7 @@
 import type { Category } from '@msb/contracts';
 import fc from 'fast-check';
 import { integrityFlags } from '../flags/flag.rules';
-import { P_2, P_RE, REGION, RETRO_POLICY, stay, TestLog, twoPersonYears, visit } from '../analysis/test-log.spec-helper';
+import { P_2, P_RE, REGION, RETRO_CATALOGUE, RETRO_POLICY, stay, TestLog, twoPersonYears, visit } from '../analysis/test-log.spec-helper';
 import { Difference, replay } from './decision.replay';
 
 const PY_RE = '440300|P-RE|2024';
@@ -370,7 +370,7 @@ describe('replay: re-deriving every recorded decision from the log', () => {
      * decided at once; eligibility published as v1 (whole grant lists) before `upgradeAt`, as v2 from it.
      */
     function run(ops: Op[], upgradeAt = 0, decisionsUpgradeAt = 0): TestLog {
-      const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY);
+      const log = new TestLog().putPolicy(REGION, 2024, RETRO_POLICY).putCatalogue(REGION, 2024, RETRO_CATALOGUE);
       const known = new Set<number>();
       const reversed = new Set<number>();
       let grants = 0;

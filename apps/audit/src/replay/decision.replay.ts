@@ -6,7 +6,9 @@ import {
   DecidedClaim,
   diffDecision,
   type AssistancePolicyDto,
+  type BasicCatalogueDto,
   type BasicPolicyDto,
+  type CriticalIllnessCatalogueDto,
   type CriticalIllnessPolicyDto,
   type EligibilityWindowDto,
   type Payment,
@@ -18,12 +20,19 @@ import {
   applyPayments,
   AssistancePolicy,
   assistancePolicyFromWire,
+  BasicCatalogue,
+  basicCatalogueFromWire,
   BasicPolicy,
   basicPolicyFromWire,
   Claim,
-  claimFromWire,
+  CriticalIllnessCatalogue,
+  criticalIllnessCatalogueFromWire,
   CriticalIllnessPolicy,
   criticalIllnessPolicyFromWire,
+  HospitalRecord,
+  hospitalFromWire,
+  NO_CATALOGUE,
+  resolveClaim,
   decideAssistancePersonYear,
   decideBasicPersonYear,
   decideCriticalIllnessPersonYear,
@@ -71,6 +80,31 @@ class PolicyCache<Dto, Terms> {
   }
 }
 
+/** A claim names a hospital that the registry revision a decision was made on does not hold. */
+class MissingHospital extends Error {
+  constructor(readonly hospitalId: string) {
+    super(`hospital ${hospitalId} is not in the registry`);
+  }
+}
+
+/** The registry as of each revision (every hospital's latest record up to it), built on demand and kept. */
+function registryRevisions(index: LogIndex): (revision: number) => ReadonlyMap<string, HospitalRecord> {
+  const changes = [...index.hospitals.entries()].sort(([a], [b]) => a - b);
+  const built = new Map<number, Map<string, HospitalRecord>>();
+  return (revision) => {
+    let registry = built.get(revision);
+    if (!registry) {
+      registry = new Map();
+      for (const [r, { hospitalId, record }] of changes) {
+        if (r > revision) break;
+        registry.set(hospitalId, hospitalFromWire(record));
+      }
+      built.set(revision, registry);
+    }
+    return registry;
+  };
+}
+
 /** Which input a decision names that the log does not hold. */
 type Missing = { field: string; claimId?: string; recorded: unknown };
 
@@ -83,13 +117,15 @@ type Summary = { claims: DecidedClaim[] } & Record<string, unknown>;
  */
 type Rederive<D> = (full: D, paid: Readonly<Record<string, PaidSoFar>>, reason: ReasonCode) => PayerOutcome<Summary> | Missing;
 
-/** What a decision says besides its claims: its own figures, the year's totals (not who, which revision, why or what it paid). */
+/** What a decision says besides its claims: its own figures, the year's totals (not who, which revisions it was made on, why or what it paid). */
 function figuresOf(d: PersonYearDecision<object>): Record<string, unknown> {
   const {
     personYear: _key,
     revision: _revision,
     previousRevision: _previous,
     policyRevision: _policy,
+    catalogueRevision: _catalogue,
+    hospitalRegistryRevision: _registry,
     cause: _cause,
     payments: _payments,
     ...figures
@@ -162,14 +198,26 @@ export function replay(index: LogIndex): ReplayResult {
     criticalIllnessPolicyFromWire,
   );
   const assistancePolicies = new PolicyCache<AssistancePolicyDto, AssistancePolicy>(index.policies.assistance, assistancePolicyFromWire);
-  // each claim version appears in every later decision of its year: parse it once
+  const basicCatalogues = new PolicyCache<BasicCatalogueDto, BasicCatalogue>(index.catalogues.basic, basicCatalogueFromWire);
+  const ciCatalogues = new PolicyCache<CriticalIllnessCatalogueDto, CriticalIllnessCatalogue>(
+    index.catalogues.criticalIllness,
+    criticalIllnessCatalogueFromWire,
+  );
+  const registryAt = registryRevisions(index);
+  // each claim version appears in every later decision of its year: classify it once per catalogue and registry revision
   const parsedClaims = new Map<string, Claim>();
-  const parse = (dto: RecordedClaim['claim'], version: number): Claim => {
-    const key = `${dto.claimId}@${version}`;
-    let claim = parsedClaims.get(key);
-    if (claim === undefined) parsedClaims.set(key, (claim = claimFromWire(dto, version)));
-    return claim;
-  };
+  const resolverFor =
+    (catalogueKey: string, catalogue: BasicCatalogue, registry: number, hospitals: ReadonlyMap<string, HospitalRecord>) =>
+    (dto: RecordedClaim['claim'], version: number): Claim => {
+      const key = `${dto.claimId}@${version}#${catalogueKey}#${registry}`;
+      let claim = parsedClaims.get(key);
+      if (claim === undefined) {
+        const hospital = hospitals.get(dto.hospital.id);
+        if (!hospital) throw new MissingHospital(dto.hospital.id);
+        parsedClaims.set(key, (claim = resolveClaim(dto, version, catalogue, hospital)));
+      }
+      return claim;
+    };
   const policyOf = <Dto, T>(cache: PolicyCache<Dto, T>, d: PersonYearDecision<object>) =>
     cache.get(policyKey(d.personYear.region, d.personYear.year, d.policyRevision));
 
@@ -235,13 +283,25 @@ export function replay(index: LogIndex): ReplayResult {
   rederiveAll('basic', index.basic.values(), BASIC_DECISION.totals as never, (d, paid, reason) => {
     const policy = policyOf(basicPolicies, d);
     if (!policy) return { field: 'policyRevision', recorded: d.policyRevision };
+    // decisions made before the catalogue classified claims name no catalogue: the log cannot re-derive them
+    const catalogueKey =
+      d.catalogueRevision === undefined ? undefined : policyKey(d.personYear.region, d.personYear.year, d.catalogueRevision);
+    const catalogue = catalogueKey === undefined ? undefined : basicCatalogues.get(catalogueKey);
+    if (!catalogueKey || !catalogue) return { field: 'catalogueRevision', recorded: d.catalogueRevision ?? null };
+    const registry = d.hospitalRegistryRevision ?? 0;
     const claims: RecordedClaim[] = [];
     for (const c of d.claims) {
       const claim = index.claims.get(c.claimId)?.versions.get(c.version);
       if (!claim) return { field: 'claimVersion', claimId: c.claimId, recorded: c.version };
       claims.push({ claim, version: c.version, status: c.status });
     }
-    return decideBasicPersonYear(policy, claims, paid, reason, parse) as unknown as PayerOutcome<Summary>;
+    try {
+      const resolve = resolverFor(catalogueKey, catalogue, registry, registryAt(registry));
+      return decideBasicPersonYear(policy, claims, paid, reason, resolve) as unknown as PayerOutcome<Summary>;
+    } catch (error) {
+      if (error instanceof MissingHospital) return { field: 'hospitalRegistryRevision', recorded: registry };
+      throw error;
+    }
   });
 
   const basicViews = views(index, 'basic');
@@ -252,12 +312,19 @@ export function replay(index: LogIndex): ReplayResult {
     if (!basic || !windows || !policy)
       return { field: !basic ? 'basicRevision' : !windows ? 'eligibilityRevision' : 'policyRevision', recorded: null };
     const eligibility = { revision: d.eligibilityRevision, windows };
+    let catalogue = NO_CATALOGUE;
+    if (d.catalogueRevision !== undefined) {
+      const covered = ciCatalogues.get(policyKey(d.personYear.region, d.personYear.year, d.catalogueRevision));
+      if (!covered) return { field: 'catalogueRevision', recorded: d.catalogueRevision };
+      catalogue = { revision: d.catalogueRevision, covered };
+    }
     return decideCriticalIllnessPersonYear(
       policy,
       { revision: d.basicRevision, claims: basic.claims },
       eligibility,
       paid,
       reason,
+      catalogue,
     ) as unknown as PayerOutcome<Summary>;
   });
 
@@ -313,11 +380,27 @@ function finalState(index: LogIndex, differ: (d: Difference) => void): number {
       assistance: a && assistancePolicyFromWire(index.policies.assistance.get(a.key)!),
     });
   }
+  const catalogues = { basic: latestPolicy(index.catalogues.basic), criticalIllness: latestPolicy(index.catalogues.criticalIllness) };
+  for (const ry of new Set([...catalogues.basic.keys(), ...catalogues.criticalIllness.keys()])) {
+    const [region, year] = ry.split('|');
+    const b = catalogues.basic.get(ry);
+    const c = catalogues.criticalIllness.get(ry);
+    applyFact(book, {
+      type: 'CataloguePut',
+      region,
+      year: Number(year),
+      basic: b && basicCatalogueFromWire(index.catalogues.basic.get(b.key)!),
+      criticalIllness: c && criticalIllnessCatalogueFromWire(index.catalogues.criticalIllness.get(c.key)!),
+    });
+  }
+  for (const [hospitalId, record] of index.hospitalsNow)
+    applyFact(book, { type: 'HospitalPut', hospitalId, hospital: hospitalFromWire(record) });
   for (const [claimId, facts] of index.claims) {
     const latestVersion = Math.max(...facts.versions.keys());
     const dto = facts.versions.get(latestVersion);
     if (!dto) continue;
-    applyFact(book, { type: latestVersion === 1 ? 'ClaimSubmitted' : 'ClaimCorrected', claim: claimFromWire(dto, latestVersion) });
+    const { eventId: _e, seq: _s, time: _t, ...claim } = dto;
+    applyFact(book, { type: latestVersion === 1 ? 'ClaimSubmitted' : 'ClaimCorrected', claim, version: latestVersion });
     if (facts.reversed) applyFact(book, { type: 'ClaimReversed', claimId });
   }
   // the log holds each person's windows, not grants: every window of the latest revision is a grant in force

@@ -3,7 +3,9 @@ import type { ClaimDto, PersonYearRef } from '@msb/contracts';
 import { activeTraceContext, bindTraceCause, isRetryable, TraceContext, Tx } from '@msb/eventing';
 import { Batcher, Outcome, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { DecisionRejected, personYearOf } from '@msb/settlement';
-import type { BasicCommand, BasicPolicyInForce } from '../person-years/basic-person-year.decider';
+import { BasicCatalogues } from '../catalogue/basic-catalogue.store';
+import { HospitalRegistry } from '../hospitals/hospital-registry.store';
+import type { BasicCommand, BasicTerms } from '../person-years/basic-person-year.decider';
 import { BasicPersonYears } from '../person-years/basic-person-year.repository';
 import { BasicPolicies } from '../policies/basic-policy.store';
 import { SlipView } from '../slips/slip.view';
@@ -38,6 +40,8 @@ export class ClaimIntake {
   constructor(
     @Inject(RUNTIME) private readonly runtime: ServiceRuntime,
     private readonly policies: BasicPolicies,
+    private readonly catalogues: BasicCatalogues,
+    private readonly registry: HospitalRegistry,
     private readonly personYears: BasicPersonYears,
     private readonly slips: SlipView,
   ) {}
@@ -109,7 +113,7 @@ export class ClaimIntake {
     const planned: {
       index: number;
       key: PersonYearRef;
-      command: (policy: BasicPolicyInForce) => BasicCommand;
+      command: (terms: BasicTerms) => BasicCommand;
       newClaim: boolean;
       correlationId: string;
       now: Date;
@@ -129,30 +133,37 @@ export class ClaimIntake {
       }
       const command =
         r.kind === 'reverse'
-          ? (policy: BasicPolicyInForce): BasicCommand => ({ type: 'ReverseClaim', data: { claimId: r.claimId, reason: r.reason, policy } })
-          : (policy: BasicPolicyInForce): BasicCommand => ({
+          ? (terms: BasicTerms): BasicCommand => ({ type: 'ReverseClaim', data: { claimId: r.claimId, reason: r.reason, ...terms } })
+          : (terms: BasicTerms): BasicCommand => ({
               type: r.kind === 'submit' ? 'SubmitClaim' : 'CorrectClaim',
-              data: { claim: r.claim, policy },
+              data: { claim: r.claim, ...terms },
             });
       planned.push({ index, key, command, newClaim, correlationId: r.correlationId, now: r.now });
     });
 
-    const policies = await this.policies.inForce(
-      tx,
-      planned.map((p) => p.key),
-    );
+    const keys = planned.map((p) => p.key);
+    const policies = await this.policies.inForce(tx, keys);
+    const catalogues = await this.catalogues.inForce(tx, keys);
+    const hospitals = await this.registry.inForce(tx);
     const ready: { index: number; key: PersonYearRef; command: BasicCommand; correlationId: string; now: Date }[] = [];
     for (const p of planned) {
       const policy = policies.get(`${p.key.region}|${p.key.year}`);
-      if (policy) {
-        ready.push({ ...p, command: p.command({ revision: policy.revision, terms: policy.terms }) });
+      const catalogue = catalogues.get(`${p.key.region}|${p.key.year}`);
+      if (policy && catalogue) {
+        const terms: BasicTerms = {
+          policy: { revision: policy.revision, terms: policy.terms },
+          catalogue: { revision: catalogue.revision, terms: catalogue.terms },
+          hospitals,
+        };
+        ready.push({ ...p, command: p.command(terms) });
         continue;
       }
+      const missing = policy ? 'catalogue' : 'policy';
       const error = p.newClaim
-        ? Problem.notPayable(`there is no basic policy for region ${p.key.region} in ${p.key.year}; the claim cannot be settled`, [
-            { path: '/serviceDate', message: `no basic policy for ${p.key.region}/${p.key.year}` },
+        ? Problem.notPayable(`there is no basic ${missing} for region ${p.key.region} in ${p.key.year}; the claim cannot be settled`, [
+            { path: '/serviceDate', message: `no basic ${missing} for ${p.key.region}/${p.key.year}` },
           ])
-        : Problem.notPayable(`there is no basic policy for region ${p.key.region} in ${p.key.year}`);
+        : Problem.notPayable(`there is no basic ${missing} for region ${p.key.region} in ${p.key.year}`);
       outcomes[p.index] = { ok: false, error };
     }
     const snapshots = await this.personYears.lock(
@@ -178,9 +189,13 @@ export class ClaimIntake {
   }
 }
 
-/** A refusal of the decider as the counter sees it: an unknown claim is 404, every other refusal a conflict (409). */
+/**
+ * A refusal of the decider as the counter sees it: an unknown claim is 404, a hospital that is
+ * not designated 422 (valid, not payable), every other refusal a conflict (409).
+ */
 function problemFor(rejection: DecisionRejected): Problem {
-  return rejection.code === 'UNKNOWN_CLAIM'
-    ? Problem.notFound(rejection.message)
-    : Problem.conflict(rejection.message, rejection.problems.length > 0 ? rejection.problems : undefined);
+  if (rejection.code === 'UNKNOWN_CLAIM') return Problem.notFound(rejection.message);
+  const problems = rejection.problems.length > 0 ? rejection.problems : undefined;
+  if (rejection.code === 'HOSPITAL_NOT_DESIGNATED') return Problem.notPayable(rejection.message, problems);
+  return Problem.conflict(rejection.message, problems);
 }

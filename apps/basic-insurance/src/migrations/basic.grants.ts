@@ -1,4 +1,11 @@
-import { PERSON_YEARS_GRANT, POLICIES_GRANT, RECALCULATION_BATCHES_GRANT, RECALCULATIONS_GRANT } from '@msb/platform';
+import {
+  CATALOGUES_GRANT,
+  PAYMENTS_GRANT,
+  PERSON_YEARS_GRANT,
+  POLICIES_GRANT,
+  RECALCULATION_BATCHES_GRANT,
+  RECALCULATIONS_GRANT,
+} from '@msb/platform';
 import { appendOnly, TableGrant } from '@msb/eventing';
 
 /** What basic-insurance's runtime role does to its own tables (besides the eventing tables). */
@@ -6,7 +13,11 @@ export const BASIC_GRANTS: readonly TableGrant[] = [
   RECALCULATIONS_GRANT,
   RECALCULATION_BATCHES_GRANT,
   POLICIES_GRANT,
+  CATALOGUES_GRANT,
+  // the hospital registry (定点医疗机构): a revision per change, never edited
+  appendOnly('hospital_revisions'),
   PERSON_YEARS_GRANT,
+  PAYMENTS_GRANT,
   // the slip's claims: the basic side upserts a claim's latest version, the downstream side its 大病 and assistance amounts
   {
     table: 'claims',
@@ -23,6 +34,7 @@ export const BASIC_GRANTS: readonly TableGrant[] = [
       'critical_illness',
       'assistance',
       'latest_hash',
+      'basic_figures',
       'updated_at',
       // once, when the slip first shows SETTLED (settled-claims.projection.ts)
       'settled_at',

@@ -1,9 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BasicDecidedClaim, Cause, ClaimDto, Payment, PersonYearRef } from '@msb/contracts';
-import { basicPolicyFromWire, DecisionRejected } from '@msb/settlement';
-import { adjusted, deciderSpec, decisionEventsOf, scenarioPolicy, settled } from '@msb/testing/decider';
-import { BasicCommand, BasicEvent, BasicPolicyInForce as PolicyInForce, basicPersonYearDecider, decide } from './basic-person-year.decider';
+import { basicCatalogueFromWire, basicPolicyFromWire, DecisionRejected, hospitalFromWire } from '@msb/settlement';
+import {
+  adjusted,
+  deciderSpec,
+  decisionEventsOf,
+  scenarioCatalogue,
+  scenarioHospitals,
+  scenarioPolicy,
+  settled,
+} from '@msb/testing/decider';
+import {
+  BasicCommand,
+  BasicEvent,
+  BasicPolicyInForce as PolicyInForce,
+  basicPersonYearDecider,
+  BasicTerms,
+  decide,
+  HospitalsInForce,
+} from './basic-person-year.decider';
 
 // The policy and the two claims of scenarios/late-claim-reorders-year.json: 440300 / 2024, inpatient
 // level 3 deductible 800 at 70 %, off-region −10 points, a second admission pays half the deductible.
@@ -16,6 +32,17 @@ const claimDto = (id: string): ClaimDto => {
 };
 
 const policy: PolicyInForce = { revision: 1, terms: basicPolicyFromWire(policyDto) };
+// its catalogue (A-ITEM class A, B-ITEM class B at the policy's ratio) and hospitals (H-CITY-3 in 440300, H-OUT-3 elsewhere)
+const catalogue: BasicTerms['catalogue'] = {
+  revision: 1,
+  terms: basicCatalogueFromWire(scenarioCatalogue('late-claim-reorders-year.json', 'basic')),
+};
+const registered = scenarioHospitals('late-claim-reorders-year.json');
+const hospitals: HospitalsInForce = {
+  revision: registered.size,
+  hospitals: new Map([...registered].map(([id, h]) => [id, hospitalFromWire(h)])),
+};
+const terms = (p: PolicyInForce = policy): BasicTerms => ({ policy: p, catalogue, hospitals });
 const KEY: PersonYearRef = { region: '440300', personId: 'P-LC', year: 2024 };
 
 /** LC-DEC: level 3 in region, A 30000 + B 8000 (10 % self-paid) → scope 37200. */
@@ -31,24 +58,24 @@ const { given, fold } = deciderSpec(basicPersonYearDecider, KEY);
 
 const submit = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({
   type: 'SubmitClaim',
-  data: { claim, policy: p },
+  data: { claim, ...terms(p) },
 });
 const correct = (claim: ClaimDto, p: PolicyInForce = policy): BasicCommand => ({
   type: 'CorrectClaim',
-  data: { claim, policy: p },
+  data: { claim, ...terms(p) },
 });
 const reverse = (claimId: string, reason = 'billed twice'): BasicCommand => ({
   type: 'ReverseClaim',
-  data: { claimId, reason, policy },
+  data: { claimId, reason, ...terms() },
 });
-const revise = (p: PolicyInForce): BasicCommand => ({ type: 'ApplyPolicyRevision', data: { policy: p } });
+const revise = (p: PolicyInForce): BasicCommand => ({ type: 'ApplyPolicyRevision', data: terms(p) });
 
 // ---- events -------------------------------------------------------------------------------
 
 const submitted = (claim: ClaimDto): BasicEvent => ({ type: 'ClaimSubmitted', data: { claim, version: 1, year: 2024 } });
 const live = (
   claim: ClaimDto,
-  f: { total: string; policyScope: string; basic: string; compliantSelfPay: string },
+  f: { total: string; policyScope: string; basic: string; compliantSelfPay: string; deductiblePaid: string },
   version = 1,
 ): BasicDecidedClaim => ({
   claimId: claim.claimId,
@@ -56,11 +83,17 @@ const live = (
   status: 'LIVE',
   serviceDate: claim.serviceDate,
   visitType: claim.visitType,
+  hospitalId: claim.hospital.id,
   total: f.total,
   policyScope: f.policyScope,
   ciExtra: '0.00',
   basic: f.basic,
   compliantSelfPay: f.compliantSelfPay,
+  // every item of these claims is in the catalogue and in basic scope
+  outOfScope: '0.00',
+  deductiblePaid: f.deductiblePaid,
+  outOfScopeItems: [],
+  notInCatalogue: [],
 });
 const reversedClaim = (claim: ClaimDto, version = 1): BasicDecidedClaim => ({
   claimId: claim.claimId,
@@ -68,11 +101,16 @@ const reversedClaim = (claim: ClaimDto, version = 1): BasicDecidedClaim => ({
   status: 'REVERSED',
   serviceDate: claim.serviceDate,
   visitType: claim.visitType,
+  hospitalId: claim.hospital.id,
   total: '0.00',
   policyScope: '0.00',
   ciExtra: '0.00',
   basic: '0.00',
   compliantSelfPay: '0.00',
+  outOfScope: '0.00',
+  deductiblePaid: '0.00',
+  outOfScopeItems: [],
+  notInCatalogue: [],
 });
 
 /** Σ of a figure over claims, in cents (independently of the code under test). */
@@ -97,6 +135,8 @@ const decision = (
     revision,
     previousRevision: revision - 1,
     policyRevision,
+    catalogueRevision: 1,
+    hospitalRegistryRevision: hospitals.revision,
     cause,
     claims: changed,
     totals: {
@@ -113,9 +153,27 @@ const decision = (
 // The figures, by hand from DOMAIN.md:
 // LC-DEC as the 1st admission: (37200 − 800) × 0.70 = 25480; as the 2nd: (37200 − 400) × 0.70 = 25760.
 // LC-JUL as the 1st admission: (50000 − 800) × 0.60 = 29520.
-const DEC_FIRST = live(DEC, { total: '38000.00', policyScope: '37200.00', basic: '25480.00', compliantSelfPay: '11720.00' });
-const DEC_SECOND = live(DEC, { total: '38000.00', policyScope: '37200.00', basic: '25760.00', compliantSelfPay: '11440.00' });
-const JUL_FIRST = live(JUL, { total: '50000.00', policyScope: '50000.00', basic: '29520.00', compliantSelfPay: '20480.00' });
+const DEC_FIRST = live(DEC, {
+  total: '38000.00',
+  policyScope: '37200.00',
+  basic: '25480.00',
+  compliantSelfPay: '11720.00',
+  deductiblePaid: '800.00',
+});
+const DEC_SECOND = live(DEC, {
+  total: '38000.00',
+  policyScope: '37200.00',
+  basic: '25760.00',
+  compliantSelfPay: '11440.00',
+  deductiblePaid: '400.00',
+});
+const JUL_FIRST = live(JUL, {
+  total: '50000.00',
+  policyScope: '50000.00',
+  basic: '29520.00',
+  compliantSelfPay: '20480.00',
+  deductiblePaid: '800.00',
+});
 
 const AFTER_DEC: BasicEvent[] = [
   submitted(DEC),
@@ -200,7 +258,13 @@ describe('basic person-year decider', () => {
           3,
           { reason: 'CORRECTION', claimId: 'LC-JUL' },
           [
-            { ...live(corrected, { total: '50000.00', policyScope: '50000.00', basic: '27500.00', compliantSelfPay: '22500.00' }, 2) },
+            {
+              ...live(
+                corrected,
+                { total: '50000.00', policyScope: '50000.00', basic: '27500.00', compliantSelfPay: '22500.00', deductiblePaid: '0.00' },
+                2,
+              ),
+            },
             DEC_FIRST,
           ],
           [adjusted('LC-JUL', '-2020.00', '27500.00', 'CORRECTION', 2), adjusted('LC-DEC', '-280.00', '25480.00', 'CORRECTION')],
@@ -210,7 +274,7 @@ describe('basic person-year decider', () => {
 
   it('a correction of an amount tops the claim up', () => {
     // given B 8000 → 10000: scope 30000 + 9000 = 39000; 2nd admission: (39000 − 400) × 0.70 = 27020
-    const corrected: ClaimDto = { ...DEC, items: DEC.items.map((i) => (i.category === 'B' ? { ...i, amount: '10000' } : i)) };
+    const corrected: ClaimDto = { ...DEC, items: DEC.items.map((i) => (i.code === 'B-ITEM' ? { ...i, amount: '10000' } : i)) };
     given(AFTER_DEC_THEN_JUL)
       .when(correct(corrected))
       .then([
@@ -218,10 +282,23 @@ describe('basic person-year decider', () => {
         ...decision(
           3,
           { reason: 'CORRECTION', claimId: 'LC-DEC' },
-          [JUL_FIRST, live(corrected, { total: '40000.00', policyScope: '39000.00', basic: '27020.00', compliantSelfPay: '11980.00' }, 2)],
+          [
+            JUL_FIRST,
+            live(
+              corrected,
+              { total: '40000.00', policyScope: '39000.00', basic: '27020.00', compliantSelfPay: '11980.00', deductiblePaid: '400.00' },
+              2,
+            ),
+          ],
           [adjusted('LC-DEC', '1260.00', '27020.00', 'CORRECTION', 2)],
           1,
-          [live(corrected, { total: '40000.00', policyScope: '39000.00', basic: '27020.00', compliantSelfPay: '11980.00' }, 2)],
+          [
+            live(
+              corrected,
+              { total: '40000.00', policyScope: '39000.00', basic: '27020.00', compliantSelfPay: '11980.00', deductiblePaid: '400.00' },
+              2,
+            ),
+          ],
         ),
       ]);
   });
@@ -308,10 +385,22 @@ describe('basic person-year decider', () => {
       .then(
         decision(
           3,
-          { reason: 'POLICY_REVISED', policyRevision: 2 },
+          { reason: 'POLICY_REVISED', policyRevision: 2, catalogueRevision: 1 },
           [
-            live(JUL, { total: '50000.00', policyScope: '50000.00', basic: '31980.00', compliantSelfPay: '18020.00' }),
-            live(DEC, { total: '38000.00', policyScope: '37200.00', basic: '27600.00', compliantSelfPay: '9600.00' }),
+            live(JUL, {
+              total: '50000.00',
+              policyScope: '50000.00',
+              basic: '31980.00',
+              compliantSelfPay: '18020.00',
+              deductiblePaid: '800.00',
+            }),
+            live(DEC, {
+              total: '38000.00',
+              policyScope: '37200.00',
+              basic: '27600.00',
+              compliantSelfPay: '9600.00',
+              deductiblePaid: '400.00',
+            }),
           ],
           [adjusted('LC-JUL', '2460.00', '31980.00', 'POLICY_REVISED'), adjusted('LC-DEC', '1840.00', '27600.00', 'POLICY_REVISED')],
           2,
@@ -346,5 +435,67 @@ describe('basic person-year decider', () => {
     given(AFTER_DEC_THEN_JUL)
       .when(revise({ revision: 2, terms: policy.terms }))
       .then([]);
+  });
+
+  describe('the catalogue and the hospital registry decide what a claim is worth', () => {
+    const withTerms = (t: Partial<BasicTerms>): BasicTerms => ({ ...terms(), ...t });
+    const decidedOf = (events: BasicEvent[]) =>
+      events.flatMap((e) => (e.type === 'PersonYearDecided' ? e.data.claims : [])).find((c) => c.claimId === 'LC-DEC')!;
+
+    it('an item code the catalogue does not list is paid as class C and named in notInCatalogue', () => {
+      // given LC-DEC with an extra 2000 under a code the catalogue lacks: scope stays 37200, the 2000 is out of scope
+      const claim: ClaimDto = { ...DEC, items: [...DEC.items, { code: 'X-UNLISTED', amount: '2000' }] };
+      const d = decidedOf(decide({ type: 'SubmitClaim', data: { claim, ...terms() } }, given([]).state));
+      expect(d).toMatchObject({ total: '40000.00', policyScope: '37200.00', basic: '25480.00', outOfScope: '2000.00' });
+      expect(d.notInCatalogue).toEqual(['X-UNLISTED']);
+      expect(d.outOfScopeItems).toEqual([{ code: 'X-UNLISTED', amount: '2000.00' }]);
+    });
+
+    it('a catalogue revision that moves an item from A to C recalculates the year with POLICY_REVISED', () => {
+      // given A-ITEM becomes class C: LC-DEC's scope is B 8000 × 0.90 = 7200; (7200 − 800) × 0.70 = 4480
+      const revised: BasicTerms['catalogue'] = {
+        revision: 2,
+        terms: basicCatalogueFromWire({ items: { 'A-ITEM': { category: 'C' }, 'B-ITEM': { category: 'B' } } }),
+      };
+      const events = decide({ type: 'ApplyPolicyRevision', data: withTerms({ catalogue: revised }) }, given(AFTER_DEC).state);
+      const d = decidedOf(events);
+      expect(d).toMatchObject({ policyScope: '7200.00', basic: '4480.00', outOfScope: '30000.00' });
+      expect(events.find((e) => e.type === 'PersonYearDecided')?.data).toMatchObject({
+        catalogueRevision: 2,
+        cause: { reason: 'POLICY_REVISED', catalogueRevision: 2 },
+      });
+      expect(events).toContainEqual({ type: 'BasicAdjusted', data: adjusted('LC-DEC', '-21000.00', '4480.00', 'POLICY_REVISED') });
+    });
+
+    it('a hospital moved out of the claim region is paid at the off-region rate after the recalculation', () => {
+      // given H-CITY-3 now registered elsewhere: (37200 − 800) × (0.70 − 0.10) = 21840
+      const moved = new Map(hospitals.hospitals);
+      moved.set('H-CITY-3', { ...moved.get('H-CITY-3')!, region: 'OFF999' });
+      const events = decide(
+        { type: 'ApplyPolicyRevision', data: withTerms({ hospitals: { revision: hospitals.revision + 1, hospitals: moved } }) },
+        given(AFTER_DEC).state,
+      );
+      expect(decidedOf(events)).toMatchObject({ basic: '21840.00' });
+      expect(events.find((e) => e.type === 'PersonYearDecided')?.data).toMatchObject({ hospitalRegistryRevision: hospitals.revision + 1 });
+    });
+
+    it('a claim from an unknown or undesignated hospital is refused with HOSPITAL_NOT_DESIGNATED, naming the field', () => {
+      const unknown: ClaimDto = { ...DEC, hospital: { id: 'H-NOWHERE' } };
+      const undesignated = new Map(hospitals.hospitals);
+      undesignated.set('H-CITY-3', { ...undesignated.get('H-CITY-3')!, designated: false });
+      for (const [claim, t] of [
+        [unknown, terms()],
+        [DEC, withTerms({ hospitals: { revision: 9, hospitals: undesignated } })],
+      ] as const) {
+        let rejection: unknown;
+        try {
+          decide({ type: 'SubmitClaim', data: { claim, ...t } }, given([]).state);
+        } catch (e) {
+          rejection = e;
+        }
+        expect(rejection).toBeInstanceOf(DecisionRejected);
+        expect(rejection).toMatchObject({ code: 'HOSPITAL_NOT_DESIGNATED', problems: [{ path: '/hospital/id' }] });
+      }
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '@msb/contracts';
 import {
   applyPayments,
+  BasicCatalogue,
   BasicPolicy,
   Command,
   decideBasicPersonYear,
@@ -19,9 +20,11 @@ import {
   decisionEvents,
   DecisionRejected,
   FieldProblem,
+  HospitalRecord,
   PaidSoFar,
   PolicyInForce,
   RecordedClaim,
+  resolveClaim,
   yearOf,
 } from '@msb/settlement';
 
@@ -49,10 +52,24 @@ export interface BasicPersonYearState {
 }
 
 export type BasicPolicyInForce = PolicyInForce<BasicPolicy>;
-export type SubmitClaim = Command<'SubmitClaim', { claim: ClaimDto; policy: BasicPolicyInForce }>;
-export type CorrectClaim = Command<'CorrectClaim', { claim: ClaimDto; policy: BasicPolicyInForce }>;
-export type ReverseClaim = Command<'ReverseClaim', { claimId: string; reason: string; policy: BasicPolicyInForce }>;
-export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', { policy: BasicPolicyInForce }>;
+/** The region-year's catalogue (医保目录) in force. */
+export type BasicCatalogueInForce = PolicyInForce<BasicCatalogue>;
+/** The hospital registry in force (revision 0: empty). */
+export interface HospitalsInForce {
+  revision: number;
+  hospitals: ReadonlyMap<string, HospitalRecord>;
+}
+/** What basic decides a person-year on: the policy, the catalogue and the hospital registry in force. */
+export interface BasicTerms {
+  policy: BasicPolicyInForce;
+  catalogue: BasicCatalogueInForce;
+  hospitals: HospitalsInForce;
+}
+export type SubmitClaim = Command<'SubmitClaim', { claim: ClaimDto } & BasicTerms>;
+export type CorrectClaim = Command<'CorrectClaim', { claim: ClaimDto } & BasicTerms>;
+export type ReverseClaim = Command<'ReverseClaim', { claimId: string; reason: string } & BasicTerms>;
+/** A revision of the policy, the catalogue or the registry: the year decided again on the terms now in force. */
+export type ApplyPolicyRevision = Command<'ApplyPolicyRevision', BasicTerms>;
 export type BasicCommand = SubmitClaim | CorrectClaim | ReverseClaim | ApplyPolicyRevision;
 
 export type BasicEvent =
@@ -66,9 +83,10 @@ export type BasicEvent =
 /**
  * Why basic refuses a command: an unknown claim (404 at the counter), a claim id reused with
  * other content, a correction that would move the claim to another person-year, or a claim
- * already reversed (冲销, all 409).
+ * already reversed (冲销, all 409); a claim from a hospital the registry does not list as
+ * designated (定点, 422).
  */
-export type BasicRejection = 'UNKNOWN_CLAIM' | 'CONFLICTING_CLAIM' | 'CLAIM_MOVED' | 'ALREADY_REVERSED';
+export type BasicRejection = 'UNKNOWN_CLAIM' | 'CONFLICTING_CLAIM' | 'CLAIM_MOVED' | 'ALREADY_REVERSED' | 'HOSPITAL_NOT_DESIGNATED';
 
 const reject = (code: BasicRejection, message: string, problems: FieldProblem[] = []) =>
   new DecisionRejected<BasicRejection>(code, message, problems);
@@ -120,12 +138,26 @@ function moves(key: PersonYearRef, claim: ClaimDto): FieldProblem[] {
   return moved;
 }
 
+/** Only a designated hospital (定点医疗机构) in the registry may claim: an unknown or undesignated one is refused. */
+function requireDesignated(claim: ClaimDto, hospitals: HospitalsInForce): void {
+  const hospital = hospitals.hospitals.get(claim.hospital.id);
+  if (hospital === undefined)
+    throw reject('HOSPITAL_NOT_DESIGNATED', `hospital ${claim.hospital.id} is not in the bureau's registry`, [
+      { path: '/hospital/id', message: 'is not a registered hospital' },
+    ]);
+  if (!hospital.designated)
+    throw reject('HOSPITAL_NOT_DESIGNATED', `hospital ${claim.hospital.id} is not designated (定点) for basic insurance`, [
+      { path: '/hospital/id', message: 'is not a designated hospital' },
+    ]);
+}
+
 /** The claim facts a command records, or [] when it changes nothing; throws DecisionRejected when refused. */
 function recordedFacts(state: BasicPersonYearState, command: BasicCommand): BasicEvent[] {
   switch (command.type) {
     case 'SubmitClaim': {
       const { claim } = command.data;
       const record = state.claims[claim.claimId];
+      if (record === undefined || record.firstHash !== contentHash(claim)) requireDesignated(claim, command.data.hospitals);
       if (record === undefined) return [{ type: 'ClaimSubmitted', data: { claim, version: 1, year: yearOf(claim.serviceDate) } }];
       // the same claim again gets the same answer and changes nothing
       if (record.firstHash === contentHash(claim)) return [];
@@ -149,6 +181,7 @@ function recordedFacts(state: BasicPersonYearState, command: BasicCommand): Basi
       if (record.status === 'REVERSED')
         throw reject('ALREADY_REVERSED', `claim ${claim.claimId} has been reversed and cannot be corrected`);
       if (contentHash(record.claim) === contentHash(claim)) return []; // the same correction again changes nothing
+      requireDesignated(claim, command.data.hospitals);
       return [{ type: 'ClaimCorrected', data: { claim, version: record.version + 1, year: yearOf(claim.serviceDate) } }];
     }
     case 'ReverseClaim': {
@@ -198,7 +231,7 @@ function causeOf(command: BasicCommand, payments: readonly Payment[]): Cause {
     case 'ReverseClaim':
       return { reason: 'REVERSAL', claimId: command.data.claimId };
     case 'ApplyPolicyRevision':
-      return { reason: 'POLICY_REVISED', policyRevision: command.data.policy.revision };
+      return { reason: 'POLICY_REVISED', policyRevision: command.data.policy.revision, catalogueRevision: command.data.catalogue.revision };
     default: {
       const unknown: never = command;
       throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
@@ -211,14 +244,25 @@ export function decide(command: BasicCommand, state: BasicPersonYearState): Basi
   const facts = recordedFacts(state, command);
   if (facts.length === 0 && command.type !== 'ApplyPolicyRevision') return [];
   const next = facts.reduce(evolve, state);
-  const { policy } = command.data;
-  const outcome = decideBasicPersonYear(policy.terms, Object.values(next.claims), next.paid, adjustmentReason(command));
+  const { policy, catalogue, hospitals } = command.data;
+  // every claim of the year is classified by the catalogue and the registry in force now
+  const resolve = (claim: ClaimDto, version: number) => {
+    const hospital = hospitals.hospitals.get(claim.hospital.id);
+    if (hospital === undefined) throw new Error(`claim ${claim.claimId} names a hospital the registry does not hold`);
+    return resolveClaim(claim, version, catalogue.terms, hospital);
+  };
+  const outcome = decideBasicPersonYear(policy.terms, Object.values(next.claims), next.paid, adjustmentReason(command), resolve);
   return [
     ...facts,
     ...decisionEvents(
       { key: next.key, revision: next.revision, decided: { claims: next.decided } },
       outcome,
-      { policyRevision: policy.revision, cause: causeOf(command, outcome.payments) },
+      {
+        policyRevision: policy.revision,
+        catalogueRevision: catalogue.revision,
+        ...(hospitals.revision > 0 ? { hospitalRegistryRevision: hospitals.revision } : {}),
+        cause: causeOf(command, outcome.payments),
+      },
       { settled: 'BasicSettled', adjusted: 'BasicAdjusted' },
       BASIC_DECISION,
     ),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Envelope, personKey, PersonYearRef, TOPICS } from '@msb/contracts';
-import { envelope, OutgoingMessage } from '@msb/eventing';
-import { CommandContext, PersonYearRepository, personYearDecisionMessage } from '@msb/platform';
+import { envelope, OutgoingMessage, Tx } from '@msb/eventing';
+import { CommandContext, Decided, paymentsProjection, PersonYearRepository, personYearDecisionMessage } from '@msb/platform';
 import { projectBasicSlips } from '../slips/slip.projection';
 import { basicPersonYearDecider, BasicCommand, BasicEvent, BasicPersonYearState } from './basic-person-year.decider';
 
@@ -28,7 +28,20 @@ function toMessage(event: BasicEvent, key: PersonYearRef, now: Date, context: Co
   return { topic: TOPICS.basicClaims, key: personKey(key.region, key.personId), envelope: env };
 }
 
-/** The basic decider run against stored person-years, with the slip read model and the outbox. */
+type Payment = Extract<BasicEvent, { type: 'BasicSettled' | 'BasicAdjusted' }>;
+
+/** Basic's payments, with the hospital the claim came from (for the hospitals' statements, 对账). */
+const recordPayments = paymentsProjection<BasicPersonYearState, BasicEvent>(
+  (e): e is Payment => e.type === 'BasicSettled' || e.type === 'BasicAdjusted',
+  (state, claimId) => state.claims[claimId]?.claim.hospital.id,
+);
+
+async function project(tx: Tx, decided: Decided<BasicPersonYearState, BasicEvent>[]): Promise<void> {
+  await projectBasicSlips(tx, decided);
+  await recordPayments(tx, decided);
+}
+
+/** The basic decider run against stored person-years, with the slip read model, the payment record and the outbox. */
 @Injectable()
 export class BasicPersonYears extends PersonYearRepository<BasicPersonYearState, BasicCommand, BasicEvent> {
   constructor() {
@@ -40,7 +53,7 @@ export class BasicPersonYears extends PersonYearRepository<BasicPersonYearState,
         parkedOf: () => false,
         toMessage,
       },
-      projectBasicSlips,
+      project,
     );
   }
 }

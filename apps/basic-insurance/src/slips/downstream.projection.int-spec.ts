@@ -17,6 +17,7 @@ import { agencyEnv, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import pino from 'pino';
 import { basicInsuranceService } from '../main';
 import type { BasicCommand } from '../person-years/basic-person-year.decider';
+import { scenarioTerms } from '../person-years/basic-terms.spec-helper';
 import { BasicPersonYears } from '../person-years/basic-person-year.repository';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 import { DownstreamDecisions } from './downstream.projection';
@@ -228,7 +229,8 @@ describe('大病 and assistance decisions on the slip, on real Postgres', () => 
     await drop?.();
   });
 
-  const submit = (claim: ClaimDto): BasicCommand => ({ type: 'SubmitClaim', data: { claim, policy } });
+  const terms = { ...scenarioTerms('late-claim-reorders-year.json'), policy };
+  const submit = (claim: ClaimDto): BasicCommand => ({ type: 'SubmitClaim', data: { claim, ...terms } });
   const decideBasic = (commands: BasicCommand[], now: Date, key: PersonYearRef = KEY) =>
     runtime.db.transaction(async (tx) => {
       const snapshot = (await personYears.lock(tx, [key])).get(streamIdOf(key));
@@ -387,7 +389,7 @@ describe('大病 and assistance decisions on the slip, on real Postgres', () => 
   });
 
   it('a new basic revision puts the slip back to PENDING; once both decide on it a reversed claim shows REVERSED', async () => {
-    await decideBasic([{ type: 'ReverseClaim', data: { claimId: 'LC-JUL', reason: 'billed twice', policy } }], T3);
+    await decideBasic([{ type: 'ReverseClaim', data: { claimId: 'LC-JUL', reason: 'billed twice', ...terms } }], T3);
     expect(await slips.ledger('440300', 'P-LC', 2024)).toMatchObject({
       settled: false,
       claims: [expect.objectContaining({ status: 'PENDING' }), expect.objectContaining({ status: 'PENDING' })],

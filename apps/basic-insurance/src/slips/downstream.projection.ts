@@ -3,7 +3,7 @@ import { AssistancePersonYearDecided, CriticalIllnessPersonYearDecided, releasab
 import type { Consumed, Tx } from '@msb/eventing';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 import { AdjustmentRow, ColumnTypes, recordAdjustments, unnest } from './slip.projection';
-import { recordSettledClaims } from './settled-claims.projection';
+import { notifySettledSlips, recordSettledClaims } from './settled-claims.projection';
 
 type Decision = CriticalIllnessPersonYearDecided | AssistancePersonYearDecided;
 
@@ -94,7 +94,9 @@ interface HeldRow {
  * the one it follows: a revision already shown (or older) changes nothing; one after a gap is
  * kept in slip_held_decisions, and applied with the ones after it once the missing one arrives
  * (meanwhile the slip shows the last revision it could apply). Only person-years basic has
- * decided (a slip_person_years row) are shown. Rows are locked in stream_id order.
+ * decided (a slip_person_years row) are shown. Rows are locked in stream_id order. A person-year
+ * whose slip is then settled is announced at commit (notifySettledSlips) to the requests waiting
+ * for it (Prefer: wait, slip-settled.waiter.ts).
  */
 @Injectable()
 export class DownstreamDecisions {
@@ -107,10 +109,9 @@ export class DownstreamDecisions {
     }
     await this.apply(tx, CRITICAL_ILLNESS, criticalIllness);
     await this.apply(tx, ASSISTANCE, assistance);
-    await recordSettledClaims(
-      tx,
-      [...criticalIllness, ...assistance].map((d) => streamIdOf(d.data.personYear)),
-    );
+    const touched = [...criticalIllness, ...assistance].map((d) => streamIdOf(d.data.personYear));
+    await recordSettledClaims(tx, touched);
+    await notifySettledSlips(tx, touched);
   }
 
   private async apply<D extends Decision, S extends { streamId: string }>(

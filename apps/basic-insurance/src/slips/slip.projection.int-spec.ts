@@ -6,6 +6,7 @@ import { basicPolicyFromWire } from '@msb/settlement';
 import { agencyEnv, scratchDatabase, serviceDatabaseEnv } from '@msb/testing';
 import pino from 'pino';
 import { basicInsuranceService } from '../main';
+import { scenarioTerms } from '../person-years/basic-terms.spec-helper';
 import type { BasicCommand } from '../person-years/basic-person-year.decider';
 import { BasicPersonYears } from '../person-years/basic-person-year.repository';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
@@ -35,9 +36,10 @@ const DEC = claimDto('LC-DEC');
 /** LC-JUL: A 50000, level 3 off region (60 %); earlier in the year, so the first admission. */
 const JUL = claimDto('LC-JUL');
 
-const submit = (claim: ClaimDto): BasicCommand => ({ type: 'SubmitClaim', data: { claim, policy } });
-const correct = (claim: ClaimDto): BasicCommand => ({ type: 'CorrectClaim', data: { claim, policy } });
-const reverse = (claimId: string): BasicCommand => ({ type: 'ReverseClaim', data: { claimId, reason: 'billed twice', policy } });
+const terms = { ...scenarioTerms('late-claim-reorders-year.json'), policy };
+const submit = (claim: ClaimDto): BasicCommand => ({ type: 'SubmitClaim', data: { claim, ...terms } });
+const correct = (claim: ClaimDto): BasicCommand => ({ type: 'CorrectClaim', data: { claim, ...terms } });
+const reverse = (claimId: string): BasicCommand => ({ type: 'ReverseClaim', data: { claimId, reason: 'billed twice', ...terms } });
 
 /** What slip_person_years shows of a person-year neither 大病 nor assistance has decided. */
 const NOT_DOWNSTREAM = {
@@ -148,7 +150,7 @@ describe('the basic side of the slip projection on real Postgres', () => {
 
   it('a correction: the next version with its new hash, the first hash kept', async () => {
     // B 8000 → 10000: scope 30000 + 9000 = 39000, the first admission again: (39000 − 800) × 0.70 = 26740
-    const corrected: ClaimDto = { ...DEC, items: DEC.items.map((i) => (i.category === 'B' ? { ...i, amount: '10000' } : i)) };
+    const corrected: ClaimDto = { ...DEC, items: DEC.items.map((i) => (i.code === 'B-ITEM' ? { ...i, amount: '10000' } : i)) };
     await decide([correct(corrected)], T3);
 
     expect((await claims())[0]).toEqual(

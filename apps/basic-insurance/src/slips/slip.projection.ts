@@ -1,8 +1,7 @@
 import { contentHash, Payer } from '@msb/contracts';
 import type { Tx } from '@msb/eventing';
-import { print } from '@msb/money';
 import type { Decided } from '@msb/platform';
-import { claimFromWire, claimTotal } from '@msb/settlement';
+import { money, print, sum } from '@msb/money';
 import type { BasicEvent, BasicPersonYearState } from '../person-years/basic-person-year.decider';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 
@@ -109,7 +108,16 @@ interface BasicClaimShown {
   /** 政策范围内: null when basic no longer decides the claim; the slip then keeps the last one. */
   policyScope: string | null;
   basic: string;
+  /** BasicFigures as JSON: null when basic no longer decides the claim (the slip then keeps the last ones). */
+  figures: string | null;
   hash: string;
+}
+
+/** What the slip shows of basic's figures beyond the amounts (2304's 全自费 and 起付线, and the items not in the catalogue). */
+export interface BasicFigures {
+  outOfScope: string;
+  deductiblePaid: string;
+  notInCatalogue: { code: string; amount: string }[];
 }
 
 const CLAIM_TYPES: ColumnTypes<BasicClaimShown> = {
@@ -126,8 +134,18 @@ const CLAIM_TYPES: ColumnTypes<BasicClaimShown> = {
   total: 'numeric',
   policyScope: 'numeric',
   basic: 'numeric',
+  figures: 'jsonb',
   hash: 'text',
 };
+
+function figuresOf(d: BasicPersonYearState['decided'][number]): BasicFigures {
+  const unlisted = new Set(d.notInCatalogue ?? []);
+  return {
+    outOfScope: d.outOfScope ?? '0.00',
+    deductiblePaid: d.deductiblePaid ?? '0.00',
+    notInCatalogue: (d.outOfScopeItems ?? []).filter((i) => unlisted.has(i.code)),
+  };
+}
 
 function claimsShown(state: BasicPersonYearState): BasicClaimShown[] {
   const decided = new Map(state.decided.map((d) => [d.claimId, d]));
@@ -144,9 +162,10 @@ function claimsShown(state: BasicPersonYearState): BasicClaimShown[] {
       serviceDate: record.claim.serviceDate,
       visitType: record.claim.visitType,
       hospitalId: record.claim.hospital.id,
-      total: print(claimTotal(claimFromWire(record.claim, record.version))),
+      total: print(sum(record.claim.items.map((i) => money(i.amount)))),
       policyScope: d && d.status === 'LIVE' ? d.policyScope : null,
       basic: state.paid[record.claim.claimId]?.paid ?? '0.00',
+      figures: d && d.status === 'LIVE' ? JSON.stringify(figuresOf(d)) : null,
       hash: contentHash(record.claim),
     };
   });
@@ -181,14 +200,14 @@ export async function projectBasicSlips(tx: Tx, touched: Decided<BasicPersonYear
 
   const claims = unnest(latest.flatMap(claimsShown), CLAIM_TYPES);
   await tx.execute(
-    `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, policy_scope, basic, first_hash, latest_hash)
-     SELECT claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, coalesce(policy_scope, 0), basic, hash, hash
+    `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, policy_scope, basic, basic_figures, first_hash, latest_hash)
+     SELECT claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, coalesce(policy_scope, 0), basic, figures, hash, hash
      FROM ${claims.from}
      ON CONFLICT (claim_id) DO UPDATE SET
        version = EXCLUDED.version, status = EXCLUDED.status, service_date = EXCLUDED.service_date, visit_type = EXCLUDED.visit_type,
        hospital_id = EXCLUDED.hospital_id,
        total = EXCLUDED.total, policy_scope = CASE WHEN EXCLUDED.status = 'LIVE' THEN EXCLUDED.policy_scope ELSE claims.policy_scope END,
-       basic = EXCLUDED.basic, latest_hash = EXCLUDED.latest_hash, updated_at = now()`,
+       basic = EXCLUDED.basic, basic_figures = coalesce(EXCLUDED.basic_figures, claims.basic_figures), latest_hash = EXCLUDED.latest_hash, updated_at = now()`,
     claims.params,
   );
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { money, print, sum, ZERO } from '@msb/money';
-import { ClaimOwner, RUNTIME, ServiceRuntime } from '@msb/platform';
+import { Caller, ClaimOwner, maySeeClaim, Problem, recordAccess, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { conservationProblems } from '@msb/settlement';
+import type { BasicFigures } from './slip.projection';
 
 export type SlipStatus = 'PENDING' | 'SETTLED' | 'REVERSED';
 
@@ -11,6 +12,13 @@ export interface Adjustment {
   amount: string;
   reason: string;
   at: string;
+}
+
+/** An item the catalogue does not list: paid as 丙类, wholly self-paid (reason NOT_IN_CATALOGUE). */
+export interface UnlistedItem {
+  code: string;
+  amount: string;
+  reason: 'NOT_IN_CATALOGUE';
 }
 
 /** 一站式结算单: what each payer has paid on the claim, adjustments included. */
@@ -27,6 +35,11 @@ export interface Slip {
   criticalIllness: string;
   assistance: string;
   selfPay: string;
+  /** 全自费: the items outside basic scope (丙类 and codes the catalogue does not list). */
+  outOfScope: string;
+  /** The deductible (起付线) the claim bore. */
+  deductiblePaid: string;
+  notInCatalogue: UnlistedItem[];
   adjustments: Adjustment[];
 }
 
@@ -64,11 +77,12 @@ interface SlipRow {
   assistance_ci_revision: number;
   tilted: boolean;
   assistance_category: string | null;
+  basic_figures: BasicFigures | null;
 }
 
 const SLIP_COLUMNS = `c.claim_id, c.person_id, c.region, c.year, c.version, c.status, c.total::text, c.policy_scope::text,
   c.basic::text, c.critical_illness::text, c.assistance::text, p.basic_revision, p.ci_revision, p.ci_basic_revision,
-  p.assistance_basic_revision, p.assistance_ci_revision, p.tilted, p.assistance_category`;
+  p.assistance_basic_revision, p.assistance_ci_revision, p.tilted, p.assistance_category, c.basic_figures`;
 
 /** Each claim with the revisions its person-year's slip shows. */
 const SLIP_FROM = 'claims c JOIN slip_person_years p USING (stream_id)';
@@ -120,6 +134,9 @@ export class SlipView {
       criticalIllness: print(criticalIllness),
       assistance: print(assistance),
       selfPay: print(selfPay),
+      outOfScope: r.basic_figures?.outOfScope ?? '0.00',
+      deductiblePaid: r.basic_figures?.deductiblePaid ?? '0.00',
+      notInCatalogue: (r.basic_figures?.notInCatalogue ?? []).map((i) => ({ ...i, reason: 'NOT_IN_CATALOGUE' as const })),
       adjustments,
     };
   }
@@ -142,6 +159,18 @@ export class SlipView {
       byClaim.set(r.claim_id, list);
     }
     return byClaim;
+  }
+
+  /**
+   * The slip as `caller` may see it, recorded in the access log first (`action`: the route): a
+   * hospital its own claims, an officer those of its regions; to anyone else the claim does not exist (404).
+   */
+  async shownTo(caller: Caller, claimId: string, action: string, correlationId: string): Promise<Slip> {
+    const owner = await this.owner(claimId);
+    const slip = owner && maySeeClaim(caller, owner) ? await this.slip(claimId) : undefined;
+    if (!slip) throw Problem.notFound(`claim ${claimId} is unknown`);
+    await recordAccess(this.runtime.db, caller, { action, resource: `claim:${claimId}`, personId: slip.personId, correlationId });
+    return slip;
   }
 
   /** Whose claim it is and where: what decides who may see it. */

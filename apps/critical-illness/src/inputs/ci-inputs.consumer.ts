@@ -5,6 +5,7 @@ import { EligibilityStore } from '@msb/platform';
 import { CiCommand } from '../person-years/ci-person-year.decider';
 import { CriticalIllnessPersonYears } from '../person-years/ci-person-year.repository';
 import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
+import { CriticalIllnessCatalogues } from '../catalogue/ci-catalogue.store';
 
 type Change = 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED';
 
@@ -17,6 +18,7 @@ type Change = 'ELIGIBILITY_GRANTED' | 'ELIGIBILITY_REVOKED';
 export class CriticalIllnessInputs {
   constructor(
     private readonly policies: CriticalIllnessPolicies,
+    private readonly catalogues: CriticalIllnessCatalogues,
     private readonly eligibility: EligibilityStore,
     private readonly personYears: CriticalIllnessPersonYears,
   ) {}
@@ -50,6 +52,7 @@ export class CriticalIllnessInputs {
     ];
     if (keys.length === 0) return;
     const policies = await this.policies.inForce(tx, keys);
+    const catalogues = await this.catalogues.inForce(tx, keys);
     const eligibility = await this.eligibility.read(
       tx,
       keys.map((k) => k.personId),
@@ -58,7 +61,12 @@ export class CriticalIllnessInputs {
     const now = new Date();
     const inForce = (key: PersonYearRef) => {
       const policy = policies.get(`${key.region}|${key.year}`);
-      return { policy: policy && { revision: policy.revision, terms: policy.terms }, eligibility: eligibility.get(key.personId)! };
+      const catalogue = catalogues.get(`${key.region}|${key.year}`);
+      return {
+        policy: policy && { revision: policy.revision, terms: policy.terms },
+        catalogue: catalogue && { revision: catalogue.revision, covered: catalogue.terms },
+        eligibility: eligibility.get(key.personId)!,
+      };
     };
     const item = (key: PersonYearRef, command: CiCommand, envelope: Envelope<unknown>) => ({
       key,

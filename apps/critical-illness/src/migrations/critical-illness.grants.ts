@@ -1,4 +1,5 @@
 import {
+  CATALOGUES_GRANT,
   eligibilityGrant,
   PAYMENTS_GRANT,
   PERSON_YEARS_GRANT,
@@ -13,6 +14,7 @@ export const CRITICAL_ILLNESS_GRANTS: readonly TableGrant[] = [
   RECALCULATIONS_GRANT,
   RECALCULATION_BATCHES_GRANT,
   POLICIES_GRANT,
+  CATALOGUES_GRANT,
   PERSON_YEARS_GRANT,
   PAYMENTS_GRANT,
   // the grants it tilts on (倾斜), as assistance last published them

@@ -16,6 +16,7 @@ import {
   Command,
   criticalIllnessBasis,
   CriticalIllnessBasis,
+  CriticalIllnessCatalogueInForce,
   CriticalIllnessDecisionSummary,
   CriticalIllnessPolicy,
   decideCriticalIllnessPersonYear,
@@ -25,6 +26,7 @@ import {
   EligibilityInForce,
   EligibilityWindow,
   InForce,
+  NO_CATALOGUE,
   reasonFromUpstream,
 } from '@msb/settlement';
 
@@ -71,8 +73,11 @@ export const initialState = (key: PersonYearRef): CiPersonYearState => ({
 /** Snapshots saved before holding have no `held`. */
 const heldOf = (state: CiPersonYearState): Required<BasicRecorded>[] => Object.values(state.held ?? {});
 
-/** Every command carries what is in force when it is decided: the policy (if any) and the person's eligibility. */
-type CiInForce = InForce<CriticalIllnessPolicy>;
+/**
+ * Every command carries what is in force when it is decided: the policy (if any), the person's
+ * eligibility and 大病's catalogue of the region-year (absent: none yet, which admits nothing beyond basic scope).
+ */
+export type CiInForce = InForce<CriticalIllnessPolicy> & { catalogue?: CriticalIllnessCatalogueInForce };
 
 export type RecordBasicDecision = Command<'RecordBasicDecision', CiInForce & { decision: BasicPersonYearDecided }>;
 export type ApplyEligibility = Command<
@@ -136,7 +141,14 @@ function causeAndReason(command: CiCommand, state: CiPersonYearState, basic: Bas
     case 'ApplyPolicyRevision':
       // a parked person-year decided for the first time when its policy arrives keeps basic's cause
       if (state.decided === null) return { cause: basic.cause, reason: reasonFromUpstream(basic.cause.reason) };
-      return { cause: { reason: 'POLICY_REVISED', policyRevision: command.data.policy?.revision }, reason: 'POLICY_REVISED' };
+      return {
+        cause: {
+          reason: 'POLICY_REVISED',
+          policyRevision: command.data.policy?.revision,
+          ...(command.data.catalogue && command.data.catalogue.revision > 0 ? { catalogueRevision: command.data.catalogue.revision } : {}),
+        },
+        reason: 'POLICY_REVISED',
+      };
     default: {
       const unknown: never = command;
       throw new Error(`unknown command type ${String((unknown as { type?: unknown }).type)}`); // the type only: its data may hold a claim (never into an error, hence a log)
@@ -147,13 +159,14 @@ function causeAndReason(command: CiCommand, state: CiPersonYearState, basic: Bas
 /** A decision on the person-year as it now stands, or parking without a policy. */
 function decideNow(command: CiCommand, next: CiPersonYearState, cause: Cause, reason: ReasonCode): CiEvent[] {
   const { policy, eligibility } = command.data;
+  const catalogue = command.data.catalogue ?? NO_CATALOGUE;
   if (next.basic === null) return []; // grants of a person-year that has no claims yet
   if (policy === undefined) return downstreamPayer.parkUntilPolicy(next, [], { basicRevision: next.basic.revision });
-  const outcome = decideCriticalIllnessPersonYear(policy.terms, next.basic, eligibility, next.paid, reason);
+  const outcome = decideCriticalIllnessPersonYear(policy.terms, next.basic, eligibility, next.paid, reason, catalogue);
   return decisionEvents(
     next,
     outcome,
-    { policyRevision: policy.revision, cause },
+    { policyRevision: policy.revision, ...(catalogue.revision > 0 ? { catalogueRevision: catalogue.revision } : {}), cause },
     { settled: 'CriticalIllnessSettled', adjusted: 'CriticalIllnessAdjusted' },
     CRITICAL_ILLNESS_DECISION,
   );

@@ -7,7 +7,7 @@ export const SOURCE = 'critical-illness';
 
 type Payment = Extract<CiEvent, { type: 'CriticalIllnessSettled' | 'CriticalIllnessAdjusted' }>;
 
-/** 大病's person-years: the decider run against stored state, its decisions published, its payments recorded for the fund report (单独核算). */
+/** 大病's person-years: the decider run against stored state, its decisions published, its payments recorded for the fund report (单独核算) and the hospitals' statements. */
 @Injectable()
 export class CriticalIllnessPersonYears extends PersonYearRepository<CiPersonYearState, CiCommand, CiEvent> {
   constructor() {
@@ -31,8 +31,10 @@ export class CriticalIllnessPersonYears extends PersonYearRepository<CiPersonYea
               )
             : undefined,
       },
-      paymentsProjection<unknown, CiEvent>(
+      paymentsProjection<CiPersonYearState, CiEvent>(
         (e): e is Payment => e.type === 'CriticalIllnessSettled' || e.type === 'CriticalIllnessAdjusted',
+        // the hospital as basic decided the claim (basis recorded before hospitals were carried: none)
+        (state, claimId) => state.basic?.claims.find((c) => c.claimId === claimId)?.hospitalId,
       ),
     );
   }

@@ -28,7 +28,11 @@ export class AssistancePersonYears extends PersonYearRepository<AssistancePerson
             ? personYearDecisionMessage(SOURCE, 'assistance.PersonYearDecided', TOPICS.assistanceDecisions, key, event.data, now, context)
             : undefined,
       },
-      paymentsProjection<unknown, AssistanceEvent>((e): e is Payment => e.type === 'AssistanceSettled' || e.type === 'AssistanceAdjusted'),
+      paymentsProjection<AssistancePersonYearState, AssistanceEvent>(
+        (e): e is Payment => e.type === 'AssistanceSettled' || e.type === 'AssistanceAdjusted',
+        // the hospital as 大病 passed it on from basic's decision
+        (state, claimId) => state.criticalIllness?.claims.find((c) => c.claimId === claimId)?.hospitalId,
+      ),
     );
   }
 }

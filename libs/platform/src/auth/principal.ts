@@ -2,7 +2,16 @@
  * Who calls: the verified claims of a bearer token. Roles belong to agencies, and a token's
  * roles count only when its issuer speaks for their agency (token.verifier.ts checks that).
  */
-export const ROLES = ['hospital', 'basic-officer', 'insurer-officer', 'civil-affairs-officer', 'auditor', 'operator', 'monitor'] as const;
+export const ROLES = [
+  'hospital',
+  'basic-officer',
+  'insurer-officer',
+  'civil-affairs-officer',
+  'auditor',
+  'operator',
+  'monitor',
+  'settlement-service',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const AGENCIES = ['medical-insurance-bureau', 'insurer', 'civil-affairs', 'audit'] as const;
@@ -22,6 +31,8 @@ export const ROLE_AGENCY: Record<Role, Agency | 'any'> = {
   auditor: 'audit',
   operator: 'any',
   monitor: 'any',
+  // basic-insurance itself, asking 大病 and assistance for their parts of a preview (试算)
+  'settlement-service': 'medical-insurance-bureau',
 };
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -13,6 +13,9 @@ export const RECALCULATION_BATCHES_GRANT: TableGrant = appendOnly('recalculation
 /** policies (PayerTables1732400000060): every revision is a new row, never edited. */
 export const POLICIES_GRANT: TableGrant = appendOnly('policies');
 
+/** catalogues (Catalogues1732400000095): a revision is added, never edited. */
+export const CATALOGUES_GRANT: TableGrant = appendOnly('catalogues');
+
 /** person_years (PayerTables1732400000060, PersonYearHeld1732400000500): the snapshot store locks rows FOR UPDATE and writes a snapshot's new version. */
 export const PERSON_YEARS_GRANT: TableGrant = {
   table: 'person_years',
