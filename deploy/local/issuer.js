@@ -154,7 +154,18 @@ async function mintToken(options) {
     .sign(key);
 }
 
-module.exports = { ensureLocalIssuer, localAuthEnv, mintToken, LOCAL_ISSUER, AGENCIES, ROLES, ROLE_AUDIENCES, SERVICES, SERVICE_ISSUERS, AUTH_DIR };
+module.exports = {
+  ensureLocalIssuer,
+  localAuthEnv,
+  mintToken,
+  LOCAL_ISSUER,
+  AGENCIES,
+  ROLES,
+  ROLE_AUDIENCES,
+  SERVICES,
+  SERVICE_ISSUERS,
+  AUTH_DIR,
+};
 
 if (require.main === module) {
   const made = ensureLocalIssuer();

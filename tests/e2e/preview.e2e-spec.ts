@@ -100,6 +100,16 @@ describe('POST /claims/preview: the slip a claim would have, in one request, rec
         mismatches.push({ claimId: claim.claimId, previewed, slip: figures(slip) });
     }
     expect(mismatches).toEqual([]);
+
+    // the FHIR balances carry each payer's annual cap, 大病's and assistance's asked of them (demo: 300000 basic and 大病; no grant, no assistance cap)
+    const granted = new Set(workload.grants.map((g) => g.personId));
+    const plain = workload.claims.find((c) => !granted.has(c.personId))!;
+    const eob = (
+      await system.clients.basic.get<{ benefitBalance: { financial: { allowedMoney?: { value: number } }[] }[] }>(
+        `/claims/${plain.claimId}/fhir`,
+      )
+    ).body;
+    expect(eob.benefitBalance.map((b) => b.financial[0].allowedMoney?.value ?? null)).toEqual([300000, 300000, null]);
   }, 300_000);
 
   it('names the part a payer does not give (assistance stopped), and never guesses it', async () => {

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { basicDecidedClaimSchema, CriticalIllnessDecidedClaim, personYearRefSchema } from '@msb/contracts';
 import { EligibilityStore, Problem, RUNTIME, ServiceRuntime, validate } from '@msb/platform';
-import { criticalIllnessBasis, decideCriticalIllnessPersonYear, NO_CATALOGUE } from '@msb/settlement';
+import { print } from '@msb/money';
+import { criticalIllnessBasis, decideCriticalIllnessPersonYear, effectiveTerms, NO_CATALOGUE } from '@msb/settlement';
 import { z } from 'zod';
 import { CriticalIllnessCatalogues } from '../catalogue/ci-catalogue.store';
 import { CriticalIllnessPolicies } from '../policies/ci-policy.store';
@@ -14,7 +15,8 @@ export const previewRequestSchema = z.strictObject({
 
 /**
  * POST /previews (试算): 大病's part of a settlement as it would be on basic's figures sent, with
- * 大病's own policy, catalogue and the person's windows in force now. Only basic-insurance asks
+ * 大病's own policy, catalogue and the person's windows in force now, with the person-year's annual
+ * cap on them (null: none, e.g. lifted by the tilt). Only basic-insurance asks
  * (its service token); nothing is recorded or published.
  */
 @Controller()
@@ -28,7 +30,9 @@ export class CriticalIllnessPreviewController {
 
   @Post('previews')
   @HttpCode(200)
-  async preview(@Body() body: unknown): Promise<{ policyRevision: number; claims: CriticalIllnessDecidedClaim[] }> {
+  async preview(
+    @Body() body: unknown,
+  ): Promise<{ policyRevision: number; annualCap: string | null; claims: CriticalIllnessDecidedClaim[] }> {
     const { personYear, claims } = validate(previewRequestSchema, body);
     const { region, year, personId } = personYear;
     const [policy, catalogue, eligibility] = await Promise.all([
@@ -45,6 +49,9 @@ export class CriticalIllnessPreviewController {
       'INITIAL',
       catalogue ? { revision: catalogue.revision, covered: catalogue.terms } : NO_CATALOGUE,
     );
-    return { policyRevision: policy.revision, claims: outcome.summary.claims };
+    // the person-year's cap on those figures: the tilt (倾斜) may lift it (noCap)
+    const live = claims.filter((c) => c.status === 'LIVE');
+    const cap = effectiveTerms(policy.terms, live, eligibility.windows).annualCap;
+    return { policyRevision: policy.revision, annualCap: cap === undefined ? null : print(cap), claims: outcome.summary.claims };
   }
 }

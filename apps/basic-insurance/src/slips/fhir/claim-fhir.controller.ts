@@ -1,11 +1,13 @@
 import { Controller, Get, Header, Headers, Inject, Param } from '@nestjs/common';
-import type { ClaimDto } from '@msb/contracts';
+import type { BasicDecidedClaim, CriticalIllnessDecidedClaim } from '@msb/contracts';
 import { money, ONE, print, round2, ZERO } from '@msb/money';
 import { Caller, correlationIdFrom, CurrentCaller, idParam, Problem, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { BasicCatalogues } from '../../catalogue/basic-catalogue.store';
 import { HospitalRegistry } from '../../hospitals/hospital-registry.store';
 import { BasicPolicies } from '../../policies/basic-policy.store';
-import { SlipView } from '../slip.view';
+import type { BasicPersonYearState } from '../../person-years/basic-person-year.decider';
+import { PayerPreviewClient } from '../../preview/payer-preview.client';
+import { Ledger, Slip, SlipView } from '../slip.view';
 import { EobInput, explanationOfBenefit, FhirResource } from './explanation-of-benefit.mapper';
 
 export const FHIR_JSON = 'application/fhir+json';
@@ -13,8 +15,7 @@ export const FHIR_JSON = 'application/fhir+json';
 /**
  * GET /claims/{claimId}/fhir: the slip as a FHIR R4 ExplanationOfBenefit, its items classified
  * by the catalogue in force (docs/API.md). Who may see it is who may see the slip; every one
- * shown is recorded in the access log first. The annual caps of 大病 and assistance are their
- * agencies' policies, not basic's: their balances show what was used.
+ * shown is recorded in the access log first.
  */
 @Controller()
 export class ClaimFhirController {
@@ -24,6 +25,7 @@ export class ClaimFhirController {
     private readonly policies: BasicPolicies,
     private readonly catalogues: BasicCatalogues,
     private readonly registry: HospitalRegistry,
+    private readonly payers: PayerPreviewClient,
   ) {}
 
   @Get('claims/:claimId/fhir')
@@ -35,7 +37,7 @@ export class ClaimFhirController {
   ): Promise<FhirResource> {
     const claimId = idParam('claimId', id);
     const slip = await this.slips.shownTo(caller, claimId, 'GET /claims/:claimId/fhir', correlationIdFrom(headers));
-    const [row] = await this.runtime.db.query<{ state: { claims: Record<string, { claim: ClaimDto }> }; updated_at: Date }>(
+    const [row] = await this.runtime.db.query<{ state: Pick<BasicPersonYearState, 'claims' | 'decided'>; updated_at: Date }>(
       'SELECT p.state, c.updated_at FROM claims c JOIN person_years p USING (stream_id) WHERE c.claim_id = $1',
       [claimId],
     );
@@ -75,10 +77,38 @@ export class ClaimFhirController {
       figures: slip,
       caps: {
         basic: { annualCap: policy ? print(policy.terms.annualCap) : slip.basic, used: ledger?.basic ?? slip.basic },
-        criticalIllness: { used: ledger?.criticalIllness ?? slip.criticalIllness },
-        assistance: { used: ledger?.assistance ?? slip.assistance },
+        ...(await this.downstreamCaps(slip, ledger, row.state.decided, correlationIdFrom(headers))),
       },
     };
     return explanationOfBenefit(input);
+  }
+
+  /**
+   * 大病's and assistance's annual caps are their agencies' policies, not basic's: each is asked
+   * (the preview's route, on the person-year's claims as basic decided them) for the cap that
+   * applies to the person-year. A payer that does not answer leaves its balance at what was used.
+   */
+  private async downstreamCaps(
+    slip: Slip,
+    ledger: Ledger | undefined,
+    decided: BasicDecidedClaim[],
+    requestId: string,
+  ): Promise<Pick<EobInput['caps'], 'criticalIllness' | 'assistance'>> {
+    const used = { criticalIllness: ledger?.criticalIllness ?? slip.criticalIllness, assistance: ledger?.assistance ?? slip.assistance };
+    const personYear = { region: slip.region, personId: slip.personId, year: slip.year };
+    const ci = await this.payers.ask<{ annualCap: string | null; claims: CriticalIllnessDecidedClaim[] }>(
+      'critical-illness',
+      { personYear, claims: decided },
+      requestId,
+    );
+    const assistance = ci.ok
+      ? await this.payers.ask<{ annualCap: string | null }>('medical-assistance', { personYear, claims: ci.value.claims }, requestId)
+      : undefined;
+    const capOf = (part: typeof ci | typeof assistance) =>
+      part?.ok && part.value.annualCap !== null ? { annualCap: part.value.annualCap } : {};
+    return {
+      criticalIllness: { used: used.criticalIllness, ...capOf(ci) },
+      assistance: { used: used.assistance, ...capOf(assistance) },
+    };
   }
 }
