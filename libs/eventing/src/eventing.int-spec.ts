@@ -209,6 +209,7 @@ describe('eventing on real Postgres and Kafka', () => {
     // valid events, but misplaced: another topic's type, and a source that does not own the topic
     const otherTopicsType = envelope({
       type: 'assistance.EligibilityGranted',
+      version: 1, // the grant list of version 1
       source: 'medical-assistance',
       subject: 'P1',
       time: new Date(),
