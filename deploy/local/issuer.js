@@ -23,7 +23,8 @@ const SERVICES = ['basic-insurance', 'critical-illness', 'medical-assistance', '
 
 /** The services each role acts on: a token's audiences. */
 const ROLE_AUDIENCES = {
-  hospital: ['basic-insurance'],
+  // claims at basic; each payer's statement and reconciliation (对账) at that payer
+  hospital: ['basic-insurance', 'critical-illness', 'medical-assistance'],
   'basic-officer': ['basic-insurance'],
   'insurer-officer': ['critical-illness'],
   'civil-affairs-officer': ['medical-assistance'],

@@ -427,7 +427,8 @@ describe('authorization on every route', () => {
     const token = cli.stdout.trim();
     tokensUsed.add(token);
     expect((await call('basic-insurance', 'GET', `/claims/${good.claimId}`, token)).status).toBe(200);
-    expect((await call('critical-illness', 'GET', `/reports/fund/${region}/${year}`, token)).status).toBe(401); // not its audience
+    expect((await call('audit', 'GET', `/claims/${good.claimId}/history`, token)).status).toBe(401); // not its audience
+    expect((await call('critical-illness', 'GET', `/reports/fund/${region}/${year}`, token)).status).toBe(403); // its audience, not its role
     const bad = spawnSync(process.execPath, [join(repoRoot(), 'tools/token.js'), '--role', 'hospital'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');

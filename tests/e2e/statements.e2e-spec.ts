@@ -43,7 +43,7 @@ describe('statements and reconciliation through the running system', () => {
     await system?.stop();
   }, 120_000);
 
-  // a hospital's token names the payer it calls (the local issuer's default audience is basic's alone)
+  // a hospital's token names the payer it calls (the local issuer's default names all three)
   const AUDIENCE = { basic: 'basic-insurance', criticalIllness: 'critical-illness', assistance: 'medical-assistance' } as const;
   const asHospital = (client: keyof typeof AUDIENCE, id = hospital) =>
     system.clients[client].as({ role: 'hospital', hospital: id, audience: [AUDIENCE[client]] });
