@@ -10,6 +10,7 @@
  *   BENCH_ONLY          comma list of phases: baselines,throughput,latency,counter,revision,replay
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { ClaimDto } from '@msb/contracts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -70,29 +71,50 @@ async function throughput(system: TestSystem) {
   };
 }
 
-async function latency(system: TestSystem) {
-  const seconds = Number(process.env.BENCH_RATE_SECONDS ?? 30);
-  const rate = 100;
-  const tag = `L${randomTag(4).toUpperCase()}`;
-  const region = `500112${tag}`.slice(0, 12);
-  const workload = generateWorkload({
-    seed: 11,
-    tag,
-    regions: [region],
-    year: 2024,
-    people: rate * seconds,
-    claims: rate * seconds,
-    eligibleShare: 0.15,
-  });
+/**
+ * A one-region workload of `rate × seconds` claims, its policies, catalogues, hospitals and
+ * grants put and caught up; then `perClaim` for each claim, started at `rate` per second.
+ */
+async function atRate(
+  system: TestSystem,
+  o: { seed: number; tagPrefix: string; regionCode: string; rate: number; seconds: number },
+  perClaim: (claim: ClaimDto) => Promise<void>,
+): Promise<number> {
+  const tag = `${o.tagPrefix}${randomTag(4).toUpperCase()}`;
+  const region = `${o.regionCode}${tag}`.slice(0, 12);
+  const n = o.rate * o.seconds;
+  const workload = generateWorkload({ seed: o.seed, tag, regions: [region], year: 2024, people: n, claims: n, eligibleShare: 0.15 });
   for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
-  const latencies: number[] = [];
   const start = performance.now();
   await Promise.all(
     workload.claims.map(async (claim, i) => {
-      const due = start + (i * 1000) / rate;
+      const due = start + (i * 1000) / o.rate;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      await perClaim(claim);
+    }),
+  );
+  return workload.claims.length;
+}
+
+/** p50, p99 and max of some durations, in whole milliseconds. */
+function spread(list: number[]) {
+  const sorted = [...list].sort((a, b) => a - b);
+  return {
+    p50Ms: Math.round(percentile(sorted, 50)),
+    p99Ms: Math.round(percentile(sorted, 99)),
+    maxMs: Math.round(sorted[sorted.length - 1]),
+  };
+}
+
+async function latency(system: TestSystem) {
+  const rate = 100;
+  const latencies: number[] = [];
+  const claims = await atRate(
+    system,
+    { seed: 11, tagPrefix: 'L', regionCode: '500112', rate, seconds: Number(process.env.BENCH_RATE_SECONDS ?? 30) },
+    async (claim) => {
       const sent = performance.now();
       await applyStep(system.clients, { op: 'submitClaim', claim });
       for (;;) {
@@ -101,47 +123,24 @@ async function latency(system: TestSystem) {
         await new Promise((r) => setTimeout(r, 20));
       }
       latencies.push(performance.now() - sent);
-    }),
+    },
   );
   latencies.sort((a, b) => a - b);
-  return {
-    rate,
-    claims: latencies.length,
-    p50Ms: Math.round(percentile(latencies, 50)),
-    p90Ms: Math.round(percentile(latencies, 90)),
-    p99Ms: Math.round(percentile(latencies, 99)),
-    maxMs: Math.round(latencies[latencies.length - 1]),
-    pollIntervalMs: 20,
-  };
+  const { p50Ms, p99Ms, maxMs } = spread(latencies);
+  return { rate, claims, p50Ms, p90Ms: Math.round(percentile(latencies, 90)), p99Ms, maxMs, pollIntervalMs: 20 };
 }
 
 /** At the counter, 50 claims/s: each claim previewed (试算), then submitted with `Prefer: wait=10` (the one-stop answer). */
 async function counter(system: TestSystem) {
-  const seconds = Number(process.env.BENCH_COUNTER_SECONDS ?? 20);
   const rate = 50;
-  const tag = `C${randomTag(4).toUpperCase()}`;
-  const region = `320100${tag}`.slice(0, 12);
-  const workload = generateWorkload({
-    seed: 13,
-    tag,
-    regions: [region],
-    year: 2024,
-    people: rate * seconds,
-    claims: rate * seconds,
-    eligibleShare: 0.15,
-  });
-  for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
-  await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
-  await system.caughtUp(300000);
   const previews: number[] = [];
   const waits: number[] = [];
   let incompletePreviews = 0;
   let answered202 = 0;
-  const start = performance.now();
-  await Promise.all(
-    workload.claims.map(async (claim, i) => {
-      const due = start + (i * 1000) / rate;
-      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+  const claims = await atRate(
+    system,
+    { seed: 13, tagPrefix: 'C', regionCode: '320100', rate, seconds: Number(process.env.BENCH_COUNTER_SECONDS ?? 20) },
+    async (claim) => {
       const hospital = system.clients.basic.as({ role: 'hospital', hospital: claim.hospital.id });
       let t = performance.now();
       const preview = await hospital.post<{ missing: unknown[] }>('/claims/preview', claim);
@@ -151,17 +150,9 @@ async function counter(system: TestSystem) {
       const posted = await hospital.post('/claims', claim, { prefer: 'wait=10' });
       waits.push(performance.now() - t);
       if (posted.status !== 201) answered202 += 1;
-    }),
+    },
   );
-  const stats = (list: number[]) => {
-    const sorted = [...list].sort((a, b) => a - b);
-    return {
-      p50Ms: Math.round(percentile(sorted, 50)),
-      p99Ms: Math.round(percentile(sorted, 99)),
-      maxMs: Math.round(sorted[sorted.length - 1]),
-    };
-  };
-  return { rate, claims: workload.claims.length, preview: stats(previews), incompletePreviews, preferWait: stats(waits), answered202 };
+  return { rate, claims, preview: spread(previews), incompletePreviews, preferWait: spread(waits), answered202 };
 }
 
 async function revision(system: TestSystem) {
