@@ -24,6 +24,39 @@ export class PutPolicyCommand {
   ) {}
 }
 
+type RevisionInput<Dto> = Parameters<PolicyStore<Dto, unknown>['put']>[1];
+
+/**
+ * Store a new revision (of a policy section or a catalogue) in its own transaction; when it is
+ * new, wake the relay that publishes it and the recalculation of the region-year.
+ */
+async function putRevision(
+  runtime: ServiceRuntime,
+  store: PolicyStore<unknown, unknown>,
+  recalculation: { poke(): void },
+  input: RevisionInput<unknown>,
+): Promise<PutPolicyResult> {
+  const result = await runtime.db.transaction((tx) => store.put(tx, input));
+  if (result.created) {
+    runtime.relay.poke();
+    recalculation.poke();
+  }
+  return result;
+}
+
+/** The latest revision of a region-year as GET shows it, under `field` (`policy`, `catalogue`); 404 when there is none. */
+async function latestShown(
+  runtime: ServiceRuntime,
+  store: PolicyStore<unknown, unknown>,
+  params: { region: string; year: number },
+  missing: string,
+  field: 'policy' | 'catalogue',
+) {
+  const latest = await store.latest(runtime.db, params.region, params.year);
+  if (!latest) throw Problem.notFound(`no ${missing} for region ${params.region} in ${params.year}`);
+  return { region: latest.region, year: latest.year, revision: latest.revision, recordedAt: latest.recordedAt, [field]: latest.dto };
+}
+
 /** Store a new revision of the payer's section; publish it; start recalculating the region-year. */
 @CommandHandler(PutPolicyCommand)
 export class PutPolicyHandler implements ICommandHandler<PutPolicyCommand, PutPolicyResult> {
@@ -33,22 +66,15 @@ export class PutPolicyHandler implements ICommandHandler<PutPolicyCommand, PutPo
     @Inject(POLICY_RECALCULATION) private readonly recalculation: { poke(): void },
   ) {}
 
-  async execute(c: PutPolicyCommand): Promise<PutPolicyResult> {
-    const result = await this.runtime.db.transaction((tx) =>
-      this.policies.put(tx, {
-        region: c.region,
-        year: c.year,
-        dto: c.policy,
-        expectedRevision: c.expectedRevision,
-        now: c.now,
-        correlationId: c.correlationId,
-      }),
-    );
-    if (result.created) {
-      this.runtime.relay.poke();
-      this.recalculation.poke();
-    }
-    return result;
+  execute(c: PutPolicyCommand): Promise<PutPolicyResult> {
+    return putRevision(this.runtime, this.policies, this.recalculation, {
+      region: c.region,
+      year: c.year,
+      dto: c.policy,
+      expectedRevision: c.expectedRevision,
+      now: c.now,
+      correlationId: c.correlationId,
+    });
   }
 }
 
@@ -88,9 +114,7 @@ export function policyController(schema: z.ZodType, section: string): Type<unkno
     async get(@Param('region') region: string, @Param('year') year: string, @CurrentCaller() caller: Caller) {
       const params = regionYearParams(region, year);
       requireRegion(caller, params.region);
-      const latest = await this.policies.latest(this.runtime.db, params.region, params.year);
-      if (!latest) throw Problem.notFound(`no ${section} policy for region ${params.region} in ${params.year}`);
-      return { region: latest.region, year: latest.year, revision: latest.revision, recordedAt: latest.recordedAt, policy: latest.dto };
+      return latestShown(this.runtime, this.policies, params, `${section} policy`, 'policy');
     }
   }
   return PolicyController;
@@ -125,21 +149,14 @@ export function catalogueController(schema: z.ZodType, section: string): Type<un
       const params = regionYearParams(region, year);
       requireRegion(caller, params.region);
       const catalogue = validate(schema, body);
-      const expectedRevision = expectedRevisionFrom(headers);
-      const result = await this.runtime.db.transaction((tx) =>
-        this.catalogues.put(tx, {
-          region: params.region,
-          year: params.year,
-          dto: catalogue,
-          expectedRevision,
-          now: new Date(),
-          correlationId: correlationIdFrom(headers),
-        }),
-      );
-      if (result.created) {
-        this.runtime.relay.poke();
-        this.recalculation.poke();
-      }
+      const result = await putRevision(this.runtime, this.catalogues, this.recalculation, {
+        region: params.region,
+        year: params.year,
+        dto: catalogue,
+        expectedRevision: expectedRevisionFrom(headers),
+        now: new Date(),
+        correlationId: correlationIdFrom(headers),
+      });
       return { region: result.region, year: result.year, revision: result.revision };
     }
 
@@ -147,9 +164,7 @@ export function catalogueController(schema: z.ZodType, section: string): Type<un
     async get(@Param('region') region: string, @Param('year') year: string, @CurrentCaller() caller: Caller) {
       const params = regionYearParams(region, year);
       requireRegion(caller, params.region);
-      const latest = await this.catalogues.latest(this.runtime.db, params.region, params.year);
-      if (!latest) throw Problem.notFound(`no ${section} catalogue for region ${params.region} in ${params.year}`);
-      return { region: latest.region, year: latest.year, revision: latest.revision, recordedAt: latest.recordedAt, catalogue: latest.dto };
+      return latestShown(this.runtime, this.catalogues, params, `${section} catalogue`, 'catalogue');
     }
   }
   return CatalogueController;

@@ -351,46 +351,40 @@ export function replay(index: LogIndex): ReplayResult {
  */
 function finalState(index: LogIndex, differ: (d: Difference) => void): number {
   const book = emptyFactBook();
-  const latestPolicy = (source: Map<string, unknown>) => {
-    const latest = new Map<string, { revision: number; key: string }>();
-    for (const key of source.keys()) {
+  /** The latest revision of each region-year in a map keyed region|year|revision (policyKey). */
+  const latestOf = <Dto>(source: Map<string, Dto>): Map<string, Dto> => {
+    const latest = new Map<string, { revision: number; dto: Dto }>();
+    for (const [key, dto] of source) {
       const [region, year, revision] = key.split('|');
       const ry = `${region}|${year}`;
-      if ((latest.get(ry)?.revision ?? 0) < Number(revision)) latest.set(ry, { revision: Number(revision), key });
+      if ((latest.get(ry)?.revision ?? 0) < Number(revision)) latest.set(ry, { revision: Number(revision), dto });
     }
-    return latest;
+    return new Map([...latest].map(([ry, { dto }]) => [ry, dto]));
   };
+  const regionYearOf = (ry: string) => ({ region: ry.split('|')[0], year: Number(ry.split('|')[1]) });
   const sections = {
-    basic: latestPolicy(index.policies.basic),
-    criticalIllness: latestPolicy(index.policies.criticalIllness),
-    assistance: latestPolicy(index.policies.assistance),
+    basic: latestOf(index.policies.basic),
+    criticalIllness: latestOf(index.policies.criticalIllness),
+    assistance: latestOf(index.policies.assistance),
   };
-  const regionYears = new Set([...sections.basic.keys(), ...sections.criticalIllness.keys(), ...sections.assistance.keys()]);
-  for (const ry of regionYears) {
-    const [region, year] = ry.split('|');
-    const b = sections.basic.get(ry);
-    const c = sections.criticalIllness.get(ry);
-    const a = sections.assistance.get(ry);
+  for (const ry of new Set([...sections.basic.keys(), ...sections.criticalIllness.keys(), ...sections.assistance.keys()])) {
+    const [b, c, a] = [sections.basic.get(ry), sections.criticalIllness.get(ry), sections.assistance.get(ry)];
     applyFact(book, {
       type: 'PolicyPut',
-      region,
-      year: Number(year),
-      basic: b && basicPolicyFromWire(index.policies.basic.get(b.key)!),
-      criticalIllness: c && criticalIllnessPolicyFromWire(index.policies.criticalIllness.get(c.key)!),
-      assistance: a && assistancePolicyFromWire(index.policies.assistance.get(a.key)!),
+      ...regionYearOf(ry),
+      basic: b && basicPolicyFromWire(b),
+      criticalIllness: c && criticalIllnessPolicyFromWire(c),
+      assistance: a && assistancePolicyFromWire(a),
     });
   }
-  const catalogues = { basic: latestPolicy(index.catalogues.basic), criticalIllness: latestPolicy(index.catalogues.criticalIllness) };
+  const catalogues = { basic: latestOf(index.catalogues.basic), criticalIllness: latestOf(index.catalogues.criticalIllness) };
   for (const ry of new Set([...catalogues.basic.keys(), ...catalogues.criticalIllness.keys()])) {
-    const [region, year] = ry.split('|');
-    const b = catalogues.basic.get(ry);
-    const c = catalogues.criticalIllness.get(ry);
+    const [b, c] = [catalogues.basic.get(ry), catalogues.criticalIllness.get(ry)];
     applyFact(book, {
       type: 'CataloguePut',
-      region,
-      year: Number(year),
-      basic: b && basicCatalogueFromWire(index.catalogues.basic.get(b.key)!),
-      criticalIllness: c && criticalIllnessCatalogueFromWire(index.catalogues.criticalIllness.get(c.key)!),
+      ...regionYearOf(ry),
+      basic: b && basicCatalogueFromWire(b),
+      criticalIllness: c && criticalIllnessCatalogueFromWire(c),
     });
   }
   for (const [hospitalId, record] of index.hospitalsNow)
