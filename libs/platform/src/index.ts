@@ -24,6 +24,7 @@ export { PaymentRecord1732400000070 } from './migrations/1732400000070-payment-r
 export { PaymentHospital1732400000098 } from './migrations/1732400000098-payment-hospital';
 export * from './statement.rules';
 export * from './statement.controller';
+export * from './csv.report';
 export * from './auth/principal';
 export * from './auth/token.verifier';
 export * from './auth/route-access';

@@ -8,6 +8,7 @@ import { Problem, validate, zodProblems } from './problem.details';
 import type { ServiceRuntime } from './service.runtime';
 import type { Caller, Role } from './auth/principal';
 import { CurrentCaller } from './auth/resource-access';
+import { wantsCsv } from './csv.report';
 import {
   hospitalFiguresSchema,
   monthRange,
@@ -48,8 +49,6 @@ async function statementFor(runtime: ServiceRuntime, payer: string, hospitalId: 
   const lines: PaymentSums[] = sums.map((r) => ({ claimId: r.claim_id, settled: r.settled, topUps: r.top_ups, clawBacks: r.claw_backs }));
   return statementOf(payer, hospitalId, month, lines);
 }
-
-const wantsCsv = (accept: string | undefined) => accept !== undefined && /\btext\/csv\b/i.test(accept);
 
 /**
  * GET /statements/{hospitalId}/{YYYY-MM} and POST /reconciliations/{hospitalId}/{YYYY-MM}: what
