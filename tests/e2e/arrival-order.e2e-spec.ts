@@ -12,7 +12,7 @@ describe(`arrival order does not matter (ORDER_SEED=${seed})`, () => {
 
   beforeAll(async () => {
     process.stderr.write(`[arrival-order] ORDER_SEED=${seed}\n`);
-    system = await TestSystem.start();
+    system = await TestSystem.shared();
   }, 120_000);
 
   afterAll(async () => {

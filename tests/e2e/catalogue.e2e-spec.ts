@@ -14,7 +14,7 @@ describe('catalogues and the hospital registry through the running system', () =
   const claimId = ids.claim('SEED-1');
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.shared();
     for (const step of scenario.steps) await applyStep(system.clients, mapStep(step, ids));
     await system.caughtUp();
   }, 180_000);

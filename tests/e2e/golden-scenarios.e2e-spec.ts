@@ -20,7 +20,7 @@ describe('golden scenarios through the running system', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.shared();
   }, 120_000);
 
   afterAll(async () => {

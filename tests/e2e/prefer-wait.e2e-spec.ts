@@ -54,7 +54,7 @@ describe('Prefer: wait on a quiet system', () => {
   const claimId = ids.claim('PW-1');
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.shared();
     await seedRegistries(system, ids);
   }, 240_000);
 

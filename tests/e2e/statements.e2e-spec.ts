@@ -28,7 +28,7 @@ describe('statements and reconciliation through the running system', () => {
   const month = new Date().toISOString().slice(0, 7);
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.shared();
     for (const step of scenario.steps) await applyStep(system.clients, mapStep(step, ids));
     await system.caughtUp();
     // 大病 no longer admits the 20000 (22000 → 12000); then basic's in-scope item is class B (56000 → 42000, 大病 → 9000)

@@ -49,6 +49,17 @@ export interface TestSystemOptions {
   replicas?: number;
 }
 
+/** The environment variable through which the e2e global setup hands its shared system to the specs. */
+export const SHARED_SYSTEM_ENV = 'E2E_SHARED_SYSTEM';
+
+/** A running system as another context sees it: its tag (topics, databases), ports and options. */
+export interface SharedSystemDescription {
+  tag: string;
+  ports: Record<ServiceName, number>;
+  replicaPorts: Record<ServiceName, number[]>;
+  options: TestSystemOptions;
+}
+
 /** One process of one replica of a service, as the system last started it. */
 interface Replica {
   child: ChildProcess;
@@ -79,6 +90,9 @@ export class TestSystem {
   private readonly processes = new Map<ServiceName, Replica[]>();
   private readonly root = repoRoot();
   private readonly replicaClientSets: SystemClients[];
+
+  /** A system another part of the run started and stops (the e2e run's shared one): not this spec's to kill or stop. */
+  private attached = false;
 
   private constructor(
     readonly tag: string,
@@ -148,6 +162,26 @@ export class TestSystem {
     return join(this.logDir, `${replica === 0 ? name : `${name}-${replica}`}.log`);
   }
 
+  /** What a spec needs to use this system from another context (see `shared`). */
+  describe(): SharedSystemDescription {
+    return { tag: this.tag, ports: this.ports, replicaPorts: this.replicaPorts, options: { ...this.options, keep: undefined } };
+  }
+
+  /**
+   * The end-to-end run's shared system (started once by the e2e global setup, `E2E_SHARED_SYSTEM`),
+   * else a system of the spec's own. For specs that keep to their own ids (IdMap) and neither kill
+   * nor count the whole system: `stop()` of the shared one leaves it running for the next spec.
+   */
+  static async shared(): Promise<TestSystem> {
+    const given = process.env[SHARED_SYSTEM_ENV];
+    if (!given) return TestSystem.start();
+    const d = JSON.parse(given) as SharedSystemDescription;
+    const system = new TestSystem(d.tag, d.ports, d.replicaPorts, d.options);
+    system.attached = true;
+    await Promise.all(system.services.map((name) => system.waitReady(name, 60000)));
+    return system;
+  }
+
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
     const services = options.services ?? SERVICE_NAMES;
     const replicas = options.replicas ?? 1;
@@ -214,6 +248,10 @@ export class TestSystem {
     if (!Number.isInteger(replica) || replica < 0 || replica >= this.replicas)
       throw new Error(`${name} has replicas 0..${this.replicas - 1}, not ${replica}`);
     return this.processes.get(name)?.[replica];
+  }
+
+  private own(what: string): void {
+    if (this.attached) throw new Error(`the shared system is not this spec's to ${what}: start a system of its own (TestSystem.start)`);
   }
 
   private spawn(name: ServiceName, replica: number): void {
@@ -328,6 +366,7 @@ export class TestSystem {
 
   /** Whether a replica's process runs and is not paused. */
   isRunning(name: ServiceName, replica = 0): boolean {
+    if (this.attached) return this.services.includes(name); // its processes belong to the run, which keeps them up
     const r = this.replica(name, replica);
     return r !== undefined && !gone(r.child) && !r.paused;
   }
@@ -349,6 +388,7 @@ export class TestSystem {
 
   /** Kill a replica's process (SIGKILL by default: a crash) and wait for it to be gone; a paused one is resumed to take the signal. */
   async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL', replica = 0): Promise<KillResult> {
+    this.own('kill');
     const r = this.replica(name, replica);
     if (!r) return { code: null, signal: null, alreadyExited: true };
     const { child } = r;
@@ -363,6 +403,7 @@ export class TestSystem {
 
   /** Kill a replica (SIGKILL) and start it again on its port, with its INSTANCE_ID; waits until it is healthy. */
   async restart(name: ServiceName, replica = 0, timeoutMs = 120000): Promise<void> {
+    this.own('restart');
     await this.kill(name, 'SIGKILL', replica);
     this.spawn(name, replica);
     await this.waitHealthy(name, timeoutMs, replica);
@@ -370,6 +411,7 @@ export class TestSystem {
 
   /** Freeze a replica (SIGSTOP): it holds its connections, locks and partitions and answers nothing. */
   pause(name: ServiceName, replica: number): void {
+    this.own('pause');
     const r = this.replica(name, replica);
     if (!r || gone(r.child)) throw new Error(`${name} (replica ${replica}) is not running`);
     if (r.paused) return;
@@ -387,6 +429,7 @@ export class TestSystem {
 
   /** Graceful stop of everything (paused replicas resumed first); then the system's databases and topics are removed. */
   async stop(): Promise<void> {
+    if (this.attached) return; // the run stops the shared system after its last spec
     await Promise.all(
       [...this.processes.values()].flat().map(async (r) => {
         const { child } = r;
