@@ -26,6 +26,9 @@ import { ReverseClaimHandler } from './claims/reverse-claim/reverse-claim.handle
 import { SubmitClaimController } from './claims/submit-claim/submit-claim.controller';
 import { SubmitClaimHandler } from './claims/submit-claim/submit-claim.handler';
 import { DownstreamDecisions } from './slips/downstream.projection';
+import { CriticalIllnessSettlementsProjection } from './reports/critical-illness-settlements.projection';
+import { BasicFundReportController } from './reports/fund-report.controller';
+import { BasicFundReportView } from './reports/fund-report.view';
 import { BasicPersonYears } from './person-years/basic-person-year.repository';
 import { BasicPolicies } from './policies/basic-policy.store';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
@@ -58,6 +61,7 @@ export class BasicInsuranceModule {
         ClaimFhirController,
         ClaimSettlementController,
         GetLedgerController,
+        BasicFundReportController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
@@ -70,6 +74,8 @@ export class BasicInsuranceModule {
         SlipView,
         SlipSettledWaiter,
         DownstreamDecisions,
+        CriticalIllnessSettlementsProjection,
+        BasicFundReportView,
         BasicRecalculation,
         { provide: POLICY_STORE, useExisting: BasicPolicies },
         { provide: CATALOGUE_STORE, useExisting: BasicCatalogues },
@@ -81,7 +87,7 @@ export class BasicInsuranceModule {
         GetSlipHandler,
         GetLedgerHandler,
       ],
-      exports: [DownstreamDecisions, BasicRecalculation, SlipView],
+      exports: [DownstreamDecisions, CriticalIllnessSettlementsProjection, BasicRecalculation, SlipView],
     };
   }
 }

@@ -20,6 +20,8 @@ import { ClaimHospital1732400000130 } from './migrations/1732400000130-claim-hos
 import { SlipHeldDecisions1732400000140 } from './migrations/1732400000140-slip-held-decisions';
 import { ClaimSettledAt1732400000147 } from './migrations/1732400000147-claim-settled-at';
 import { HospitalRegistry1732400000150 } from './migrations/1732400000150-hospital-registry';
+import { CriticalIllnessSettlements1732400000160 } from './migrations/1732400000160-critical-illness-settlements';
+import { CriticalIllnessSettlementsProjection } from './reports/critical-illness-settlements.projection';
 import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
@@ -43,13 +45,14 @@ export const basicInsuranceService: ServiceDefinition = {
     ClaimSettledAt1732400000147,
     Catalogues1732400000095,
     HospitalRegistry1732400000150,
+    CriticalIllnessSettlements1732400000160,
     PaymentRecord1732400000070,
     PaymentHospital1732400000098,
     PersonYearHeld1732400000500,
   ],
   grants: BASIC_GRANTS,
   produces: [TOPICS.basicClaims, TOPICS.basicDecisions, TOPICS.basicPolicies],
-  consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
+  consumes: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions, TOPICS.criticalIllnessFunds],
   routes: ROUTES,
   module: (runtime) => BasicInsuranceModule.register(runtime),
   parked: () => async () => 0,
@@ -65,6 +68,13 @@ export const basicInsuranceService: ServiceDefinition = {
       group: 'basic-insurance.slips',
       topics: [TOPICS.criticalIllnessDecisions, TOPICS.assistanceDecisions],
       handleBatch: (tx, messages) => downstream.handleBatch(tx, messages),
+    });
+    // the 大病 fund's year-end settlements, booked into the basic fund's report
+    const settlements = app.get(CriticalIllnessSettlementsProjection);
+    await runtime.startConsumer({
+      group: 'basic-insurance.funds',
+      topics: [TOPICS.criticalIllnessFunds],
+      handlers: { 'critical-illness.FundSettled': (tx, e) => settlements.book(tx, e) },
     });
   },
   recalculation: (app) => app.get(BasicRecalculation).worker,

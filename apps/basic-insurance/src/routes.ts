@@ -144,5 +144,13 @@ export const ROUTES: RouteDoc[] = [
     roles: ['basic-officer'],
     responses: { 200: '{ basic, criticalIllness, assistance, total, selfPay, claims }', 404: 'no claims' },
   },
+  {
+    method: 'get',
+    path: '/reports/fund/:region/:year',
+    summary:
+      "The basic fund's account of a region-year: paid, settlements, adjustments by reason; what the 大病 fund's latest year-end settlement returned (surplusReturned) and charged (basicLossShare); net = paid − surplusReturned + basicLossShare. Accept: text/csv for CSV",
+    roles: ['basic-officer'],
+    responses: { 200: 'fund report' },
+  },
   ...statementRoutes('基本医保', 'basic-officer'),
 ];

@@ -21,6 +21,11 @@ import { CriticalIllnessLedgerView } from './ledgers/ci-ledger.view';
 import { CriticalIllnessPersonYears } from './person-years/ci-person-year.repository';
 import { CriticalIllnessPolicies } from './policies/ci-policy.store';
 import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
+import { FundContractController } from './funds/fund-contract.controller';
+import { CriticalIllnessContracts } from './funds/fund-contract.store';
+import { FundSettlementController } from './funds/fund-settlement.controller';
+import { FundSettlements } from './funds/fund-settlement.store';
+import { SettleFundHandler } from './funds/settle-fund.handler';
 import { FundReportController } from './reports/fund-report.controller';
 import { FundReportView } from './reports/fund-report.view';
 
@@ -36,6 +41,8 @@ export class CriticalIllnessModule {
         statementController('critical-illness', 'insurer-officer'),
         CriticalIllnessLedgerController,
         FundReportController,
+        FundContractController,
+        FundSettlementController,
         CriticalIllnessPreviewController,
       ],
       providers: [
@@ -48,6 +55,9 @@ export class CriticalIllnessModule {
         CriticalIllnessRecalculation,
         CriticalIllnessLedgerView,
         FundReportView,
+        CriticalIllnessContracts,
+        FundSettlements,
+        SettleFundHandler,
         { provide: POLICY_STORE, useExisting: CriticalIllnessPolicies },
         { provide: CATALOGUE_STORE, useExisting: CriticalIllnessCatalogues },
         { provide: POLICY_RECALCULATION, useExisting: CriticalIllnessRecalculation },

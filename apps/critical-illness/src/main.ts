@@ -14,6 +14,7 @@ import { CriticalIllnessModule } from './critical-illness.module';
 import { CriticalIllnessInputs } from './inputs/ci-inputs.consumer';
 import { CriticalIllnessTables1732400000200 } from './migrations/1732400000200-critical-illness-tables';
 import { EligibilityWindows1732400000210 } from './migrations/1732400000210-eligibility-windows';
+import { FundAccount1732400000220 } from './migrations/1732400000220-fund-account';
 import { CRITICAL_ILLNESS_GRANTS } from './migrations/critical-illness.grants';
 import { CriticalIllnessRecalculation } from './recalculation/ci-recalculation.service';
 import { ROUTES } from './routes';
@@ -35,9 +36,10 @@ export const criticalIllnessService: ServiceDefinition = {
     EligibilityWindows1732400000210,
     Catalogues1732400000095,
     PersonYearHeld1732400000500,
+    FundAccount1732400000220,
   ],
   grants: CRITICAL_ILLNESS_GRANTS,
-  produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies],
+  produces: [TOPICS.criticalIllnessDecisions, TOPICS.criticalIllnessPolicies, TOPICS.criticalIllnessFunds],
   consumes: [TOPICS.basicDecisions, TOPICS.assistanceEligibility],
   routes: ROUTES,
   module: (runtime) => CriticalIllnessModule.register(runtime),

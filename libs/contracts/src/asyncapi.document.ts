@@ -18,6 +18,7 @@ const KEYS = {
   [TOPICS.basicPolicies]: { pattern: '^[A-Za-z0-9]{2,12}:\\*$', description: 'region:* of the region-year policy' },
   [TOPICS.criticalIllnessPolicies]: { pattern: '^[A-Za-z0-9]{2,12}:\\*$', description: 'region:* of the region-year policy' },
   [TOPICS.assistancePolicies]: { pattern: '^[A-Za-z0-9]{2,12}:\\*$', description: 'region:* of the region-year policy' },
+  [TOPICS.criticalIllnessFunds]: { pattern: '^[A-Za-z0-9]{2,12}:\\*$', description: 'region:* of the region-year fund account' },
   [TOPICS.assistanceEligibility]: {
     pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
     description: 'personId (eligibility is a person’s, in every region)',

@@ -5,6 +5,7 @@ export * from './catalogue.schema';
 export * from './policy.schema';
 export * from './eligibility.schema';
 export * from './events.schema';
+export * from './fund.schema';
 export * from './decision.delta';
 export * from './envelope.schema';
 export * from './topic.names';

@@ -12,6 +12,8 @@ export const TOPICS = {
   basicPolicies: 'basic.policies',
   criticalIllnessDecisions: 'critical-illness.decisions',
   criticalIllnessPolicies: 'critical-illness.policies',
+  /** The 大病 fund's year-end settlements (年度清算), for the basic fund that books them. */
+  criticalIllnessFunds: 'critical-illness.funds',
   assistanceEligibility: 'assistance.eligibility',
   assistanceDecisions: 'assistance.decisions',
   assistancePolicies: 'assistance.policies',

@@ -38,3 +38,4 @@ export { DEAD_LETTER_ROUTES, DeadLettersController } from './dead-letters.contro
 export * from './observability/service.metrics';
 export * from './observability/http.observability';
 export * from './observability/tracing.setup';
+export * from './fund-payments.view';

@@ -3,7 +3,7 @@ import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { z } from 'zod';
 import { correlationIdFrom, expectedRevisionFrom, regionYearParams } from './http.params';
 import { RUNTIME } from './ops.controller';
-import type { PolicyStore, PutPolicyResult } from './policy.store';
+import type { PolicyStore, PutPolicyResult, RevisionKind } from './policy.store';
 import { Problem, validate } from './problem.details';
 import type { ServiceRuntime } from './service.runtime';
 import type { Caller } from './auth/principal';
@@ -27,30 +27,31 @@ export class PutPolicyCommand {
 type RevisionInput<Dto> = Parameters<PolicyStore<Dto, unknown>['put']>[1];
 
 /**
- * Store a new revision (of a policy section or a catalogue) in its own transaction; when it is
- * new, wake the relay that publishes it and the recalculation of the region-year.
+ * Store a new revision (of a policy section, a catalogue or a fund contract) in its own
+ * transaction; when it is new, wake the relay that publishes it and the recalculation of the
+ * region-year (none for a kind that recalculates nothing).
  */
-async function putRevision(
+export async function putRevision<Dto>(
   runtime: ServiceRuntime,
-  store: PolicyStore<unknown, unknown>,
-  recalculation: { poke(): void },
-  input: RevisionInput<unknown>,
+  store: PolicyStore<Dto, unknown>,
+  recalculation: { poke(): void } | undefined,
+  input: RevisionInput<Dto>,
 ): Promise<PutPolicyResult> {
   const result = await runtime.db.transaction((tx) => store.put(tx, input));
   if (result.created) {
     runtime.relay.poke();
-    recalculation.poke();
+    recalculation?.poke();
   }
   return result;
 }
 
-/** The latest revision of a region-year as GET shows it, under `field` (`policy`, `catalogue`); 404 when there is none. */
-async function latestShown(
+/** The latest revision of a region-year as GET shows it, under `field` (`policy`, `catalogue`, `contract`); 404 when there is none. */
+export async function latestShown<Dto>(
   runtime: ServiceRuntime,
-  store: PolicyStore<unknown, unknown>,
+  store: PolicyStore<Dto, unknown>,
   params: { region: string; year: number },
   missing: string,
-  field: 'policy' | 'catalogue',
+  field: RevisionKind,
 ) {
   const latest = await store.latest(runtime.db, params.region, params.year);
   if (!latest) throw Problem.notFound(`no ${missing} for region ${params.region} in ${params.year}`);

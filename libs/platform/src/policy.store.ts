@@ -16,16 +16,24 @@ export interface PolicyStoreOptions<Dto, Terms> {
   /** "basic", "critical-illness", "assistance": names the policy stream. */
   payer: string;
   source: string;
-  eventType: EventType;
-  topic: TopicName;
+  /** The integration event a new revision is published as, and its topic (none: recorded, not published). */
+  eventType?: EventType;
+  topic?: TopicName;
   parse: (dto: Dto) => Terms;
   /**
    * What the store keeps (default "policy": the policies table and the event's `policy`); a
-   * catalogue (医保目录) is kept the same way in `catalogues` with the event's `catalogue`. Both
-   * share the region-year's lock, so one shared lock holds a decider's policy and catalogue.
+   * catalogue (医保目录) is kept the same way in `catalogues` with the event's `catalogue`, a fund
+   * contract (大病保险合同) in `fund_contracts`. All share the region-year's lock, so one shared
+   * lock holds a decider's policy and catalogue, and a fund settlement's contract.
    */
-  kind?: 'policy' | 'catalogue';
+  kind?: RevisionKind;
+  /** Whether a new revision recalculates the region-year (default true; a fund contract changes no claim's payment). */
+  recalculates?: boolean;
 }
+
+export type RevisionKind = 'policy' | 'catalogue' | 'contract';
+const TABLES: Record<RevisionKind, string> = { policy: 'policies', catalogue: 'catalogues', contract: 'fund_contracts' };
+const REVISED: Record<RevisionKind, string> = { policy: 'PolicyRevised', catalogue: 'CatalogueRevised', contract: 'ContractRevised' };
 
 export interface PutPolicyResult {
   region: string;
@@ -37,18 +45,18 @@ export interface PutPolicyResult {
 /**
  * One agency's section of the region-year policies, versioned: every change is a new
  * revision (never an edit), recorded as an event, published, and followed by a bulk
- * recalculation of the region-year. Deciders hold a shared lock on the region-year while
+ * recalculation of the region-year (a kept-only kind, such as a fund contract, is neither). Deciders hold a shared lock on the region-year while
  * they decide, a revision takes it exclusively: no decision uses a revision that a
  * recalculation already passed by.
  */
 export class PolicyStore<Dto, Terms> {
   private readonly cache = new Map<string, PolicyRevision<Dto, Terms>>();
-  private readonly kind: 'policy' | 'catalogue';
-  private readonly table: 'policies' | 'catalogues';
+  private readonly kind: RevisionKind;
+  private readonly table: string;
 
   constructor(private readonly options: PolicyStoreOptions<Dto, Terms>) {
     this.kind = options.kind ?? 'policy';
-    this.table = this.kind === 'policy' ? 'policies' : 'catalogues';
+    this.table = TABLES[this.kind];
   }
 
   private lockKey(region: string, year: number): string {
@@ -59,13 +67,22 @@ export class PolicyStore<Dto, Terms> {
     return `${this.options.payer}-${this.kind}:${region}:${year}`;
   }
 
-  private get column(): 'policy' | 'catalogue' {
+  private get column(): RevisionKind {
     return this.kind;
   }
 
   /** Shared lock for deciders (in their transaction). */
   async lockShared(tx: Tx, region: string, year: number): Promise<void> {
     await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.lockKey(region, year)]);
+  }
+
+  /**
+   * The region-year's lock, exclusively (in the caller's transaction): no decider of the region-year
+   * is writing meanwhile, and every one that wrote before has committed. A revision takes it; so
+   * does whatever must read the payer's payment record of the region-year at one cut (年度清算).
+   */
+  async lockExclusive(tx: Tx, region: string, year: number): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey(region, year)]);
   }
 
   /**
@@ -78,9 +95,7 @@ export class PolicyStore<Dto, Terms> {
     await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS t(k)', [
       keys.map(([, k]) => this.lockKey(k.region, k.year)),
     ]);
-    const rows = await tx.query<
-      { region: string; year: number; revision: number; recorded_at: Date } & Record<'policy' | 'catalogue', Dto>
-    >(
+    const rows = await tx.query<{ region: string; year: number; revision: number; recorded_at: Date } & Record<RevisionKind, Dto>>(
       `SELECT DISTINCT ON (region, year) region, year, revision, ${this.column}, recorded_at FROM ${this.table}
        WHERE (region, year) IN (SELECT * FROM unnest($1::text[], $2::int[])) ORDER BY region, year, revision DESC`,
       [keys.map(([, k]) => k.region), keys.map(([, k]) => k.year)],
@@ -101,7 +116,7 @@ export class PolicyStore<Dto, Terms> {
   }
 
   async latest(tx: Pick<Tx, 'query'>, region: string, year: number): Promise<PolicyRevision<Dto, Terms> | undefined> {
-    const [row] = await tx.query<{ revision: number; recorded_at: Date } & Record<'policy' | 'catalogue', Dto>>(
+    const [row] = await tx.query<{ revision: number; recorded_at: Date } & Record<RevisionKind, Dto>>(
       `SELECT revision, ${this.column}, recorded_at FROM ${this.table} WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1`,
       [region, year],
     );
@@ -114,7 +129,7 @@ export class PolicyStore<Dto, Terms> {
     input: { region: string; year: number; dto: Dto; expectedRevision?: number; now: Date; correlationId?: string },
   ): Promise<PutPolicyResult> {
     const { region, year, dto, now } = input;
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey(region, year)]);
+    await this.lockExclusive(tx, region, year);
     const hash = contentHash(dto);
     const [current] = await tx.query<{ revision: number; content_hash: string }>(
       `SELECT revision, content_hash FROM ${this.table} WHERE region = $1 AND year = $2 ORDER BY revision DESC LIMIT 1`,
@@ -133,8 +148,9 @@ export class PolicyStore<Dto, Terms> {
       [region, year, revision, hash, JSON.stringify(dto), now],
     );
     const data = { region, year, revision, [this.column]: dto };
+    const { eventType, topic } = this.options;
     const message = envelope({
-      type: this.options.eventType,
+      type: eventType ?? REVISED[this.kind],
       source: this.options.source,
       subject: `${region}:${year}`,
       data,
@@ -142,15 +158,10 @@ export class PolicyStore<Dto, Terms> {
       correlationId: input.correlationId,
     });
     await appendToStream(tx, this.streamId(region, year), currentRevision, [
-      {
-        type: this.kind === 'policy' ? 'PolicyRevised' : 'CatalogueRevised',
-        data,
-        eventId: message.id,
-        metadata: { correlationId: message.correlationId },
-      },
+      { type: REVISED[this.kind], data, eventId: message.id, metadata: { correlationId: message.correlationId } },
     ]);
-    await enqueue(tx, [{ topic: this.options.topic, key: personKey(region, '*'), envelope: message }]);
-    await scheduleRecalculation(tx, region, year, revision);
+    if (eventType && topic) await enqueue(tx, [{ topic, key: personKey(region, '*'), envelope: message }]);
+    if (this.options.recalculates !== false) await scheduleRecalculation(tx, region, year, revision);
     return { region, year, revision, created: true };
   }
 }

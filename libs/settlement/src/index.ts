@@ -11,6 +11,7 @@ export * from './wire.mapping';
 export * from './facts.fold';
 export * from './scenario-facts.fold';
 export * from './payments.rules';
+export * from './fund.rules';
 export * from './cumulative.rules';
 export * from './payer.kernel';
 export * as downstreamPayer from './downstream-payer.kernel';

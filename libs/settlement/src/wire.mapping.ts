@@ -4,6 +4,7 @@ import type {
   BasicPolicyDto,
   CriticalIllnessCatalogueDto,
   CriticalIllnessPolicyDto,
+  FundContractDto,
   GrantDto,
   HospitalRecordDto,
 } from '@msb/contracts';
@@ -22,6 +23,7 @@ import {
   LevelTable,
   VISIT_TYPES,
 } from './domain.types';
+import type { FundContract } from './fund.rules';
 
 /** From the wire (validated strings) to the domain (Decimal). */
 
@@ -102,5 +104,17 @@ export function grantFromWire(dto: Pick<GrantDto, 'grantId' | 'personId' | 'cate
     validFrom: dto.validFrom,
     validTo: dto.validTo,
     revoked: dto.revoked,
+  };
+}
+
+/** A 大病 contract (大病保险合同) from the wire. */
+export function fundContractFromWire(dto: FundContractDto): FundContract {
+  return {
+    insured: dto.insured,
+    perCapitaBasicFunding: money(dto.perCapitaBasicFunding),
+    fundingRate: money(dto.fundingRate),
+    operatingCostRate: money(dto.operatingCostRate),
+    profitCapRate: money(dto.profitCapRate),
+    policyLossShareOfBasic: money(dto.policyLossShareOfBasic),
   };
 }

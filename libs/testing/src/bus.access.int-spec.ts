@@ -23,6 +23,7 @@ const TOPICS = [
   'basic.policies',
   'critical-illness.decisions',
   'critical-illness.policies',
+  'critical-illness.funds',
   'assistance.eligibility',
   'assistance.decisions',
   'assistance.policies',
@@ -31,7 +32,7 @@ const TOPICS = [
 const dlt = (t: string) => `${t}.dlt`;
 /** What each agency's consumers read: it writes their dead-letter topics. */
 const CONSUMES: Record<Agency, string[]> = {
-  'basic-insurance': ['critical-illness.decisions', 'assistance.decisions'],
+  'basic-insurance': ['critical-illness.decisions', 'assistance.decisions', 'critical-illness.funds'],
   'critical-illness': ['basic.decisions', 'assistance.eligibility'],
   'medical-assistance': ['basic.decisions', 'critical-illness.decisions'],
   audit: TOPICS.filter((t) => t !== 'audit.checkpoints'),
@@ -40,7 +41,12 @@ const DEAD_LETTER_TOPICS = TOPICS.filter((t) => AGENCIES.some((a) => CONSUMES[a]
 const EVERY_TOPIC = [...TOPICS, ...DEAD_LETTER_TOPICS];
 const WRITES: Record<Agency, string[]> = {
   'basic-insurance': ['basic.claims', 'basic.decisions', 'basic.policies', ...CONSUMES['basic-insurance'].map(dlt)],
-  'critical-illness': ['critical-illness.decisions', 'critical-illness.policies', ...CONSUMES['critical-illness'].map(dlt)],
+  'critical-illness': [
+    'critical-illness.decisions',
+    'critical-illness.policies',
+    'critical-illness.funds',
+    ...CONSUMES['critical-illness'].map(dlt),
+  ],
   'medical-assistance': [
     'assistance.eligibility',
     'assistance.decisions',
@@ -50,7 +56,7 @@ const WRITES: Record<Agency, string[]> = {
   audit: ['audit.checkpoints', ...CONSUMES.audit.map(dlt)],
 };
 const READS: Record<Agency, string[]> = {
-  'basic-insurance': ['critical-illness.decisions', 'assistance.decisions', 'audit.checkpoints'],
+  'basic-insurance': ['critical-illness.decisions', 'assistance.decisions', 'critical-illness.funds', 'audit.checkpoints'],
   'critical-illness': ['basic.decisions', 'assistance.eligibility', 'audit.checkpoints'],
   'medical-assistance': ['basic.decisions', 'critical-illness.decisions', 'audit.checkpoints'],
   audit: EVERY_TOPIC,

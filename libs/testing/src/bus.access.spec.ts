@@ -97,6 +97,7 @@ describe('bus provisioning', () => {
       [
         TOPICS.criticalIllnessDecisions,
         TOPICS.criticalIllnessPolicies,
+        TOPICS.criticalIllnessFunds,
         TOPICS.basicDecisions,
         TOPICS.assistanceEligibility,
         deadLetterTopic(TOPICS.basicDecisions),

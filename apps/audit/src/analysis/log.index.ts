@@ -165,6 +165,8 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
       ofPersonYear(index, personYearId(e.data.personYear)).assistance.push(d);
       return;
     }
+    case 'critical-illness.FundSettled':
+      return; // a fund's year-end settlement: logged, but no person-year's decision or fact
     case 'audit.CheckpointSigned':
       return; // the log's own checkpoints are not recorded in it
     default: {

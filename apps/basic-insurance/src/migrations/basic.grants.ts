@@ -59,4 +59,6 @@ export const BASIC_GRANTS: readonly TableGrant[] = [
   },
   // decisions that arrived after a gap, until the missing revision arrives (then applied and removed)
   { table: 'slip_held_decisions', privileges: ['SELECT', 'INSERT', 'DELETE'] },
+  // the 大病 fund's year-end settlements, a row per revision as booked (the fund report reads the latest)
+  appendOnly('ci_fund_settlements'),
 ];
