@@ -40,7 +40,7 @@ describe('the 大病 fund account and its year-end settlement through the runnin
   const basic = () => system.clients.basic;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.shared();
     for (const step of scenario.steps) await applyStep(system.clients, mapStep(step, ids));
     await system.caughtUp();
   }, 300_000);
