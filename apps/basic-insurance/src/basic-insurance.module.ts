@@ -36,6 +36,9 @@ import { ClaimFhirController } from './slips/fhir/claim-fhir.controller';
 import { ClaimSettlementController } from './slips/national/claim-settlement.controller';
 import { GetSlipHandler } from './slips/get-slip/get-slip.handler';
 import { SlipView } from './slips/slip.view';
+import { ClaimSearchView } from './slips/search-claims/claim-search.view';
+import { SearchClaimsController } from './slips/search-claims/search-claims.controller';
+import { SearchClaimsHandler } from './slips/search-claims/search-claims.handler';
 import { SlipSettledWaiter } from './slips/slip-settled.waiter';
 
 @Module({})
@@ -55,6 +58,7 @@ export class BasicInsuranceModule {
         CorrectClaimController,
         ReverseClaimController,
         GetSlipController,
+        SearchClaimsController,
         ClaimFhirController,
         ClaimSettlementController,
         GetLedgerController,
@@ -68,6 +72,7 @@ export class BasicInsuranceModule {
         ClaimIntake,
         PayerPreviewClient,
         SlipView,
+        ClaimSearchView,
         SlipSettledWaiter,
         DownstreamDecisions,
         BasicRecalculation,
@@ -79,6 +84,7 @@ export class BasicInsuranceModule {
         CorrectClaimHandler,
         ReverseClaimHandler,
         GetSlipHandler,
+        SearchClaimsHandler,
         GetLedgerHandler,
       ],
       exports: [DownstreamDecisions, BasicRecalculation, SlipView],
