@@ -20,7 +20,7 @@ import { ClaimHospital1732400000130 } from './migrations/1732400000130-claim-hos
 import { SlipHeldDecisions1732400000140 } from './migrations/1732400000140-slip-held-decisions';
 import { ClaimSettledAt1732400000147 } from './migrations/1732400000147-claim-settled-at';
 import { HospitalRegistry1732400000150 } from './migrations/1732400000150-hospital-registry';
-import { ClaimSearch1732400000160 } from './migrations/1732400000160-claim-search';
+import { ClaimSearch1732400000170 } from './migrations/1732400000170-claim-search';
 import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
@@ -44,7 +44,7 @@ export const basicInsuranceService: ServiceDefinition = {
     ClaimSettledAt1732400000147,
     Catalogues1732400000095,
     HospitalRegistry1732400000150,
-    ClaimSearch1732400000160,
+    ClaimSearch1732400000170,
     PaymentRecord1732400000070,
     PaymentHospital1732400000098,
     PersonYearHeld1732400000500,

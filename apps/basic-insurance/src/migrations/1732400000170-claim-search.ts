@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * keyset scan, one index per way it is narrowed — a hospital's claims, a person's, a region's
  * (an officer's regions, one scan each, merged).
  */
-export class ClaimSearch1732400000160 implements MigrationInterface {
-  name = 'ClaimSearch1732400000160';
+export class ClaimSearch1732400000170 implements MigrationInterface {
+  name = 'ClaimSearch1732400000170';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('CREATE INDEX claims_hospital_received ON claims (hospital_id, submitted_at, claim_id)');
