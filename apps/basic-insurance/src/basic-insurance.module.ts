@@ -39,6 +39,9 @@ import { ClaimFhirController } from './slips/fhir/claim-fhir.controller';
 import { ClaimSettlementController } from './slips/national/claim-settlement.controller';
 import { GetSlipHandler } from './slips/get-slip/get-slip.handler';
 import { SlipView } from './slips/slip.view';
+import { ClaimSearchView } from './slips/search-claims/claim-search.view';
+import { SearchClaimsController } from './slips/search-claims/search-claims.controller';
+import { SearchClaimsHandler } from './slips/search-claims/search-claims.handler';
 import { SlipSettledWaiter } from './slips/slip-settled.waiter';
 
 @Module({})
@@ -58,6 +61,7 @@ export class BasicInsuranceModule {
         CorrectClaimController,
         ReverseClaimController,
         GetSlipController,
+        SearchClaimsController,
         ClaimFhirController,
         ClaimSettlementController,
         GetLedgerController,
@@ -72,6 +76,7 @@ export class BasicInsuranceModule {
         ClaimIntake,
         PayerPreviewClient,
         SlipView,
+        ClaimSearchView,
         SlipSettledWaiter,
         DownstreamDecisions,
         CriticalIllnessSettlementsProjection,
@@ -85,6 +90,7 @@ export class BasicInsuranceModule {
         CorrectClaimHandler,
         ReverseClaimHandler,
         GetSlipHandler,
+        SearchClaimsHandler,
         GetLedgerHandler,
       ],
       exports: [DownstreamDecisions, CriticalIllnessSettlementsProjection, BasicRecalculation, SlipView],

@@ -22,6 +22,7 @@ import { ClaimSettledAt1732400000147 } from './migrations/1732400000147-claim-se
 import { HospitalRegistry1732400000150 } from './migrations/1732400000150-hospital-registry';
 import { CriticalIllnessSettlements1732400000160 } from './migrations/1732400000160-critical-illness-settlements';
 import { CriticalIllnessSettlementsProjection } from './reports/critical-illness-settlements.projection';
+import { ClaimSearch1732400000170 } from './migrations/1732400000170-claim-search';
 import { BASIC_GRANTS } from './migrations/basic.grants';
 import { BasicRecalculation } from './recalculation/basic-recalculation.service';
 import { ROUTES } from './routes';
@@ -46,6 +47,7 @@ export const basicInsuranceService: ServiceDefinition = {
     Catalogues1732400000095,
     HospitalRegistry1732400000150,
     CriticalIllnessSettlements1732400000160,
+    ClaimSearch1732400000170,
     PaymentRecord1732400000070,
     PaymentHospital1732400000098,
     PersonYearHeld1732400000500,

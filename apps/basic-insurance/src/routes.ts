@@ -117,6 +117,27 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/claims',
+    summary:
+      'Search claims, a page at a time in order of receipt: ?personId=&hospitalId=&from=&to= (days of receipt, UTC, both included)&status=PENDING|SETTLED|REVERSED&cursor=&limit= (default 50, at most 500); a hospital lists its own, an officer its regions; Accept: text/csv one row per claim',
+    roles: ['hospital', 'basic-officer'],
+    query: {
+      personId: 'the person',
+      hospitalId: "the hospital (a hospital's own by default; another's: 403)",
+      from: 'first day of receipt, YYYY-MM-DD (UTC)',
+      to: 'last day of receipt, YYYY-MM-DD (UTC)',
+      status: 'PENDING, SETTLED or REVERSED',
+      cursor: 'nextCursor of the page before',
+      limit: 'claims per page, 1–500 (default 50)',
+    },
+    responses: {
+      200: '{ items: [{ claimId, personId, region, year, version, hospitalId, serviceDate, receivedAt, status, total, policyScope, basic, criticalIllness, assistance, selfPay, outOfScope, deductiblePaid }], nextCursor }',
+      400: 'every problem of the query',
+      403: "another hospital's claims",
+    },
+  },
+  {
+    method: 'get',
     path: '/claims/:claimId/settlement',
     summary: 'The slip in the national platform 2304 vocabulary: { setlinfo, setldetail } (docs/NATIONAL.md)',
     roles: ['hospital', 'basic-officer'],

@@ -13,6 +13,7 @@ import { AssistanceInputs } from './inputs/assistance-inputs.consumer';
 import { MedicalAssistanceModule } from './medical-assistance.module';
 import { AssistanceTables1732400000300 } from './migrations/1732400000300-assistance-tables';
 import { PersonGrants1732400000310 } from './migrations/1732400000310-person-grants';
+import { GrantRevisions1732400000320 } from './migrations/1732400000320-grant-revisions';
 import { ASSISTANCE_GRANTS } from './migrations/assistance.grants';
 import { AssistanceRecalculation } from './recalculation/assistance-recalculation.service';
 import { ROUTES } from './routes';
@@ -32,6 +33,7 @@ export const medicalAssistanceService: ServiceDefinition = {
     PaymentHospital1732400000098,
     AssistanceTables1732400000300,
     PersonGrants1732400000310,
+    GrantRevisions1732400000320,
     PersonYearHeld1732400000500,
   ],
   grants: ASSISTANCE_GRANTS,

@@ -20,6 +20,8 @@ import { AssistanceLedgerView } from './ledgers/assistance-ledger.view';
 import { AssistancePersonYears } from './person-years/assistance-person-year.repository';
 import { AssistancePolicies } from './policies/assistance-policy.store';
 import { AssistanceRecalculation } from './recalculation/assistance-recalculation.service';
+import { AssistanceReportController } from './reports/assistance-report.controller';
+import { AssistanceReportView } from './reports/assistance-report.view';
 
 @Module({})
 export class MedicalAssistanceModule {
@@ -33,6 +35,7 @@ export class MedicalAssistanceModule {
         EligibilityController,
         AssistanceLedgerController,
         AssistancePreviewController,
+        AssistanceReportController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
@@ -43,6 +46,7 @@ export class MedicalAssistanceModule {
         AssistanceInputs,
         AssistanceRecalculation,
         AssistanceLedgerView,
+        AssistanceReportView,
         { provide: POLICY_STORE, useExisting: AssistancePolicies },
         { provide: POLICY_RECALCULATION, useExisting: AssistanceRecalculation },
         PutPolicyHandler,

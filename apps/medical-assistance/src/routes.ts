@@ -1,4 +1,4 @@
-import { assistancePolicySchema, grantRequestSchema, revocationSchema } from '@msb/contracts';
+import { assistancePolicySchema, grantAmendmentSchema, grantRequestSchema, revocationSchema } from '@msb/contracts';
 import { RouteDoc, statementRoutes } from '@msb/platform';
 import { previewRequestSchema } from './previews/assistance-preview.controller';
 
@@ -29,10 +29,30 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post',
     path: '/eligibility/:grantId/revocation',
-    summary: 'Revoke a grant',
+    summary:
+      'Revoke a grant: with effectiveFrom (YYYY-MM-DD, on or after validFrom) it ends the day before (later claims are clawed back, earlier ones keep their assistance); without it, void from its start',
     roles: ['civil-affairs-officer'],
     body: revocationSchema,
-    responses: { 200: 'the grant, revoked', 404: 'unknown grant', 409: 'already revoked' },
+    responses: {
+      200: 'the grant, revoked (status REVOKED, validTo effectiveFrom − 1 day; or VOID)',
+      400: 'every problem of the body, effectiveFrom before validFrom among them',
+      404: 'unknown grant',
+      409: 'already revoked or void',
+    },
+  },
+  {
+    method: 'patch',
+    path: '/eligibility/:grantId',
+    summary:
+      'Amend a live grant: { validTo?, category? } (at least one; If-Match: "revision" for optimistic concurrency): the grant\'s next revision; assistance and 大病\'s tilt are recalculated',
+    roles: ['civil-affairs-officer'],
+    body: grantAmendmentSchema,
+    responses: {
+      200: 'the grant at its new revision (unchanged when the amendment changes nothing)',
+      400: 'every problem of the body and If-Match, validTo before validFrom among them',
+      404: 'unknown grant',
+      409: 'revoked or void; a stale If-Match',
+    },
   },
   {
     method: 'get',
@@ -40,7 +60,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "A person's grants",
     roles: ['civil-affairs-officer'],
     query: { personId: 'the person' },
-    responses: { 200: '{ personId, grants }', 400: 'personId missing' },
+    responses: { 200: '{ personId, grants: [{ …, status, revision, amendedAt?, history: [...] }] }', 400: 'personId missing' },
   },
   {
     method: 'get',
@@ -48,6 +68,18 @@ export const ROUTES: RouteDoc[] = [
     summary: 'The assistance person-year: category, base, entitlement, paid, claims',
     roles: ['civil-affairs-officer'],
     responses: { 200: 'ledger', 404: 'unknown person-year' },
+  },
+  {
+    method: 'get',
+    path: '/reports/assistance/:region/:year',
+    summary:
+      'Assistance by category (分类救助) for a region-year: people, cases (claims paid > 0), paid (settlements + adjustments), people at the annual cap, and totals; Accept: text/csv gives one row per category',
+    roles: ['civil-affairs-officer'],
+    responses: {
+      200: '{ region, year, policyRevision, categories: [...], totals }',
+      400: 'bad region or year',
+      403: "a region outside the officer's",
+    },
   },
   ...statementRoutes('医疗救助', 'civil-affairs-officer'),
 

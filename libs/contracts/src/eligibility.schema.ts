@@ -18,10 +18,28 @@ export const grantRequestSchema = z
   });
 export type GrantRequestDto = z.infer<typeof grantRequestSchema>;
 
+/**
+ * A revocation (资格终止 / 撤销认定). With `effectiveFrom` the grant ends the day before (claims from
+ * that date on lose eligibility, earlier ones keep it); without it the grant is void from its start
+ * (a grant made in error or obtained by fraud).
+ */
 export const revocationSchema = z.strictObject({
   reason: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
+  effectiveFrom: isoDate.optional(),
 });
 export type RevocationDto = z.infer<typeof revocationSchema>;
+
+/** An amendment of a live grant: a new validTo, a new category, or both (at least one). */
+export const grantAmendmentSchema = z
+  .strictObject({
+    validTo: isoDate.optional(),
+    category: category.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.validTo === undefined && a.category === undefined)
+      ctx.addIssue({ code: 'custom', path: [], message: 'must change validTo or category (at least one)' });
+  });
+export type GrantAmendmentDto = z.infer<typeof grantAmendmentSchema>;
 
 export const grantSchema = z.object({
   grantId: z.string(),
@@ -50,7 +68,8 @@ export type EligibilityWindowDto = z.infer<typeof eligibilityWindowSchema>;
 const laterEnd = (a?: string, b?: string) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1);
 
 /**
- * The windows of a person's grants: one per grant in force (revoked grants are no window),
+ * The windows of a person's grants: one per grant in force (revoked grants are no window; a
+ * grant revoked from a date is one up to the day before, as its validTo says),
  * without duplicates, ordered by validFrom, validTo (open last), category, so that they tell
  * nothing of the grants' ids, number or order beyond the spans themselves.
  */
@@ -59,7 +78,8 @@ export function eligibilityWindows(
 ): EligibilityWindowDto[] {
   const windows = new Map<string, EligibilityWindowDto>();
   for (const g of grants) {
-    if (g.revoked) continue;
+    // a grant revoked from its first day ends before it starts: it covers no day, so it is no window
+    if (g.revoked || (g.validTo !== undefined && g.validTo < g.validFrom)) continue;
     const window: EligibilityWindowDto = {
       category: g.category,
       validFrom: g.validFrom,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteAccess } from './auth/route-access';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   /** Who may call it (the one declaration the authorization hook enforces): `public` or roles. */

@@ -1,6 +1,7 @@
 import type { ClaimDto } from '@msb/contracts';
 import { resolveClaim } from './catalogue.rules';
 import { yearOf } from './claim-figures.rules';
+import { lastDayBefore } from './grants.rules';
 import { settlePersonYear, SettledPersonYear } from './person-year.rules';
 import type {
   AssistancePolicy,
@@ -11,6 +12,7 @@ import type {
   CriticalIllnessPolicy,
   Grant,
   HospitalRecord,
+  IsoDate,
   PersonYearKey,
 } from './domain.types';
 
@@ -34,7 +36,8 @@ export type Fact =
   | { type: 'ClaimCorrected'; claim: ClaimDto; version: number }
   | { type: 'ClaimReversed'; claimId: string }
   | { type: 'EligibilityGranted'; grant: Grant }
-  | { type: 'EligibilityRevoked'; grantId: string };
+  // without effectiveFrom the grant is void from its start; with it, it ends the day before (资格终止)
+  | { type: 'EligibilityRevoked'; grantId: string; effectiveFrom?: IsoDate };
 
 export interface RegionYearPolicySet {
   basic?: BasicPolicy;
@@ -108,7 +111,9 @@ export function applyFact(book: FactBook, fact: Fact): FactBook {
       return book;
     case 'EligibilityRevoked': {
       const grant = book.grants.get(fact.grantId);
-      if (grant) book.grants.set(fact.grantId, { ...grant, revoked: true });
+      if (grant && fact.effectiveFrom !== undefined)
+        book.grants.set(fact.grantId, { ...grant, validTo: lastDayBefore(grant, fact.effectiveFrom) });
+      else if (grant) book.grants.set(fact.grantId, { ...grant, revoked: true });
       return book;
     }
     default: {

@@ -17,7 +17,7 @@ import { effectiveTerms } from './critical-illness.rules';
 import { yearCategory } from './assistance.rules';
 import { CATEGORIES, Category, EligibilitySpan, Grant, VISIT_TYPES } from './domain.types';
 import { applyFact, emptyFactBook } from './facts.fold';
-import { categoriesAt, covers } from './grants.rules';
+import { categoriesAt, covers, dayBefore, lastDayBefore } from './grants.rules';
 import { assistancePolicyFromWire, criticalIllnessPolicyFromWire } from './wire.mapping';
 
 /**
@@ -29,7 +29,10 @@ import { assistancePolicyFromWire, criticalIllnessPolicyFromWire } from './wire.
 const PERSON = 'P-W';
 const day = (offset: number) => new Date(Date.UTC(2024, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
 
-type Op = { t: 'grant'; category: Category; from: number; length?: number } | { t: 'revoke'; pick: number };
+type Op =
+  | { t: 'grant'; category: Category; from: number; length?: number }
+  | { t: 'revoke'; pick: number }
+  | { t: 'end'; pick: number; after: number };
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record(
     {
@@ -41,6 +44,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     { requiredKeys: ['t', 'category', 'from'] },
   ),
   fc.record({ t: fc.constant('revoke' as const), pick: fc.nat() }),
+  // a revocation from a date: `after` days after the grant's validFrom (0: its first day)
+  fc.record({ t: fc.constant('end' as const), pick: fc.nat(), after: fc.integer({ min: 0, max: 320 }) }),
 );
 
 /** The person's grants after the operations, folded as every consumer of facts folds them (revoking twice changes nothing). */
@@ -53,8 +58,13 @@ function grantsAfter(ops: readonly Op[]): Grant[] {
       const grant: Grant = { grantId: `G-${n}`, personId: PERSON, category: o.category, validFrom: day(o.from), revoked: false };
       if (o.length !== undefined) grant.validTo = day(o.from + o.length);
       applyFact(book, { type: 'EligibilityGranted', grant });
-    } else if (n > 0) {
+    } else if (n > 0 && o.t === 'revoke') {
       applyFact(book, { type: 'EligibilityRevoked', grantId: `G-${(o.pick % n) + 1}` });
+    } else if (n > 0 && o.t === 'end') {
+      const grantId = `G-${(o.pick % n) + 1}`;
+      const from = book.grants.get(grantId)!.validFrom;
+      const effectiveFrom = new Date(Date.parse(`${from}T00:00:00Z`) + o.after * 86_400_000).toISOString().slice(0, 10);
+      applyFact(book, { type: 'EligibilityRevoked', grantId, effectiveFrom });
     }
   }
   return [...book.grants.values()];
@@ -212,5 +222,40 @@ describe('eligibility windows decide exactly as the grants they came from', () =
     expect(seen.tilted).toBeGreaterThan(10);
     expect(seen.assisted).toBeGreaterThan(10);
     expect(seen.revokedOnClaim).toBeGreaterThan(10);
+  });
+});
+
+describe('a revocation from a date ends the grant the day before (资格终止)', () => {
+  it('dayBefore crosses months, leap days and years', () => {
+    expect(dayBefore('2024-10-01')).toBe('2024-09-30');
+    expect(dayBefore('2024-03-01')).toBe('2024-02-29');
+    expect(dayBefore('2023-03-01')).toBe('2023-02-28');
+    expect(dayBefore('2025-01-01')).toBe('2024-12-31');
+    expect(dayBefore('2024-06-16')).toBe('2024-06-15');
+    expect(dayBefore('1900-03-01')).toBe('1900-02-28'); // 1900 was no leap year
+    expect(dayBefore('2000-03-01')).toBe('2000-02-29');
+  });
+
+  it('the last day is effectiveFrom − 1 day, never later than the grant already ended', () => {
+    expect(lastDayBefore({}, '2024-10-01')).toBe('2024-09-30');
+    expect(lastDayBefore({ validTo: '2024-12-31' }, '2024-10-01')).toBe('2024-09-30');
+    expect(lastDayBefore({ validTo: '2024-06-30' }, '2024-10-01')).toBe('2024-06-30');
+    expect(lastDayBefore({ validTo: '2024-09-30' }, '2024-10-01')).toBe('2024-09-30');
+  });
+
+  it('claims before the date stay covered, claims on or after it are not; revoked from its first day it covers nothing', () => {
+    const book = emptyFactBook();
+    const grant: Grant = { grantId: 'G-D', personId: PERSON, category: 'MINIMUM_LIVING', validFrom: '2024-01-01', revoked: false };
+    applyFact(book, { type: 'EligibilityGranted', grant });
+    applyFact(book, { type: 'EligibilityRevoked', grantId: 'G-D', effectiveFrom: '2024-10-01' });
+    const ended = book.grants.get('G-D')!;
+    expect(ended).toMatchObject({ validTo: '2024-09-30', revoked: false });
+    expect(['2024-01-01', '2024-09-30'].map((d) => covers(ended, d))).toEqual([true, true]);
+    expect(['2024-10-01', '2024-12-31'].map((d) => covers(ended, d))).toEqual([false, false]);
+    expect(eligibilityWindows([ended])).toEqual([{ category: 'MINIMUM_LIVING', validFrom: '2024-01-01', validTo: '2024-09-30' }]);
+
+    const fromStart = { ...grant, validTo: lastDayBefore(grant, grant.validFrom) };
+    expect(ALL_DAYS.some((d) => covers(fromStart, d))).toBe(false);
+    expect(eligibilityWindows([fromStart])).toEqual([]);
   });
 });

@@ -58,7 +58,8 @@ export interface Ledger {
   claims: Slip[];
 }
 
-interface SlipRow {
+/** A claims row joined with its person-year's slip revisions (SLIP_COLUMNS from SLIP_FROM). */
+export interface SlipRow {
   claim_id: string;
   person_id: string;
   region: string;
@@ -80,12 +81,12 @@ interface SlipRow {
   basic_figures: BasicFigures | null;
 }
 
-const SLIP_COLUMNS = `c.claim_id, c.person_id, c.region, c.year, c.version, c.status, c.total::text, c.policy_scope::text,
+export const SLIP_COLUMNS = `c.claim_id, c.person_id, c.region, c.year, c.version, c.status, c.total::text, c.policy_scope::text,
   c.basic::text, c.critical_illness::text, c.assistance::text, p.basic_revision, p.ci_revision, p.ci_basic_revision,
   p.assistance_basic_revision, p.assistance_ci_revision, p.tilted, p.assistance_category, c.basic_figures`;
 
 /** Each claim with the revisions its person-year's slip shows. */
-const SLIP_FROM = 'claims c JOIN slip_person_years p USING (stream_id)';
+export const SLIP_FROM = 'claims c JOIN slip_person_years p USING (stream_id)';
 
 /**
  * A person-year is settled when 大病 decided on basic's latest revision and assistance
@@ -108,7 +109,8 @@ export const PERSON_YEAR_SETTLED_SQL =
 export class SlipView {
   constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}
 
-  private toSlip(r: SlipRow, adjustments: Adjustment[]): Slip {
+  /** The slip of a row, with the adjustments given (a list of slips shows none). */
+  toSlip(r: SlipRow, adjustments: Adjustment[]): Slip {
     const settled = personYearSettled(r);
     const live = r.status === 'LIVE';
     const total = money(r.total);

@@ -6,7 +6,7 @@ import {
   RECALCULATION_BATCHES_GRANT,
   RECALCULATIONS_GRANT,
 } from '@msb/platform';
-import type { TableGrant } from '@msb/eventing';
+import { appendOnly, TableGrant } from '@msb/eventing';
 
 /** What medical-assistance's runtime role does to its own tables (besides the eventing tables). */
 export const ASSISTANCE_GRANTS: readonly TableGrant[] = [
@@ -16,6 +16,13 @@ export const ASSISTANCE_GRANTS: readonly TableGrant[] = [
   PERSON_YEARS_GRANT,
   PAYMENTS_GRANT,
   eligibilityGrant('grants'),
-  // a grant (救助对象认定) is recorded once; a revocation marks it revoked, with its reason and time
-  { table: 'grants', privileges: ['SELECT', 'INSERT'], update: ['revoked', 'revoked_reason', 'revoked_at'] },
+  // a grant (救助对象认定) is recorded once; an amendment changes its category or validTo, a revocation marks it
+  // revoked (from a date: validTo the day before) with its reason and time; each is the grant's next revision
+  {
+    table: 'grants',
+    privileges: ['SELECT', 'INSERT'],
+    update: ['category', 'valid_to', 'revision', 'amended_at', 'revoked', 'revoked_reason', 'revoked_at', 'revoked_from'],
+  },
+  // every revision of every grant, as it was made
+  appendOnly('grant_revisions'),
 ];
