@@ -62,6 +62,12 @@ export const CONSOLE_HTML = `<!doctype html>
     </form>
   </section>
 
+  <section id="verify-section">
+    <h2>Verify the log</h2>
+    <button id="verify" type="button">Verify chains and checkpoints</button>
+    <p id="verify-result" class="muted"></p>
+  </section>
+
   <section id="timeline-section" hidden>
     <h2>Claim timeline <span id="timeline-claim" class="muted"></span></h2>
     <p id="checkpoint" class="muted"></p>
@@ -77,26 +83,23 @@ export const CONSOLE_HTML = `<!doctype html>
       <label>As of <input id="as-of" type="datetime-local" step="1"></label>
       <button id="as-of-now" type="button">Now</button>
     </form>
-    <table>
-      <thead><tr><th>payer</th><th>revision</th><th>decided at</th><th>paid</th></tr></thead>
-      <tbody id="ledger-payers"></tbody>
-    </table>
-    <table>
-      <thead><tr><th>claim</th><th>version</th><th>status</th><th>basic</th><th>大病</th><th>assistance</th></tr></thead>
-      <tbody id="ledger-claims"></tbody>
-    </table>
-  </section>
-
-  <section id="verify-section">
-    <h2>Verify the log</h2>
-    <button id="verify" type="button">Verify chains and checkpoints</button>
-    <p id="verify-result" class="muted"></p>
+    <div class="pair">
+      <table>
+        <thead><tr><th>payer</th><th>revision</th><th>decided at</th><th>paid</th></tr></thead>
+        <tbody id="ledger-payers"></tbody>
+      </table>
+      <table>
+        <thead><tr><th>claim</th><th>version</th><th>status</th><th>basic</th><th>大病</th><th>assistance</th></tr></thead>
+        <tbody id="ledger-claims"></tbody>
+      </table>
+    </div>
   </section>
 
   <section id="flags-section">
     <h2>Flags</h2>
     <form id="flags-form" autocomplete="off">
       <label>Type <select id="flag-type"><option value="">every type</option></select></label>
+      <label>Per page <input id="flag-page" type="number" min="1" max="500" value="20" size="4"></label>
       <button id="load-flags" type="submit">Show flags</button>
     </form>
     <p id="flag-counts" class="muted"></p>
@@ -127,14 +130,15 @@ export const CONSOLE_HTML = `<!doctype html>
 
 export const CONSOLE_CSS = `:root { --basic: #2f6fb3; --criticalIllness: #c2562c; --assistance: #3c8d4f; --line: #d8dde3; --muted: #5f6b76; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; color: #1d252c; background: #f6f7f9; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; color: #1d252c; background: #f6f7f9; }
 header { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; padding: .75rem 1.25rem; background: #1d2b3a; color: #fff; }
 header h1 { margin: 0; font-size: 1.25rem; }
 header small { font-weight: normal; opacity: .7; }
 header .muted { color: #cfd8e3; }
-main { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; padding: 1rem 1.25rem; }
+main { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 1rem; padding: 1rem 1.25rem; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; overflow-x: auto; }
-#timeline-section, #reports-section, #flags-section { grid-column: 1 / -1; }
+#timeline-section, #ledger-section, #reports-section, #flags-section { grid-column: 1 / -1; }
+.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
 h2 { margin: 0 0 .5rem; font-size: 1.05rem; }
 form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: 0 0 .5rem; }
 label { display: flex; flex-direction: column; font-size: .8rem; color: var(--muted); gap: .15rem; }

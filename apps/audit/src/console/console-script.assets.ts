@@ -14,7 +14,6 @@ const TOKEN_KEY = 'msb.audit-console.token';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const PAYERS = ['basic', 'criticalIllness', 'assistance'];
 const PAYER_NAMES = { basic: '基本医保 basic', criticalIllness: '大病保险', assistance: '医疗救助 assistance' };
-const FLAG_PAGE = 20;
 
 const $ = (id) => document.getElementById(id);
 
@@ -262,7 +261,7 @@ async function timeline() {
   $('timeline-section').hidden = false;
   const checkpoint = await latestCheckpoint();
   $('checkpoint').textContent = checkpoint
-    ? 'Proofs against the latest checkpoint: ' + checkpoint.origin + ', tree size ' + checkpoint.size + '.'
+    ? 'Proofs against the latest checkpoint: ' + checkpoint.origin + ', tree size ' + checkpoint.size + ' (its signature is checked by Verify).'
     : 'No checkpoint yet: every entry is pending.';
   for (const r of rows) {
     let result;
@@ -336,7 +335,8 @@ let flagCursor = null;
 
 async function flags(more) {
   const type = $('flag-type').value;
-  const page = await api('GET', '/flags?' + q({ type, limit: FLAG_PAGE, cursor: more ? flagCursor : undefined }));
+  const limit = $('flag-page').value.trim() || '20';
+  const page = await api('GET', '/flags?' + q({ type, limit, cursor: more ? flagCursor : undefined }));
   const select = $('flag-type');
   if (select.options.length === 1)
     for (const t of Object.keys(page.counts).sort()) select.append(el('option', { value: t }, t));
