@@ -80,7 +80,7 @@ export const OPS_ROUTES: RouteDoc[] = [
     path: '/access-log',
     summary: "Who read this person's personal data here (slips, ledgers, grants, claim histories): iss, sub, role, what, when",
     roles: ['auditor'],
-    query: { personId: 'the person (required)', ...PAGE_QUERY },
+    query: { personId: 'the person (required)', ...PAGE_QUERY, limit: 'entries per page, 1 to 500 (default 500)' },
     responses: {
       200: '{ personId, entries (oldest first), nextCursor }',
       400: 'personId missing, a bad limit or cursor (every problem listed)',

@@ -68,7 +68,7 @@ export async function accessLogPage(db: Queryable, personId: string, page: PageR
     correlation_id: string | null;
   }>(
     `SELECT id::text AS id, at, issuer, subject, role, action, resource, correlation_id FROM access_log
-     WHERE person_id = $1 AND id > $2::bigint ORDER BY id LIMIT $3`,
+     WHERE person_id = $1 AND access_log.id > $2::bigint ORDER BY access_log.id LIMIT $3`,
     [personId, page.after ?? '0', page.limit + 1],
   );
   const { items, nextCursor } = pageOf(rows, page, (r) => r.id);
