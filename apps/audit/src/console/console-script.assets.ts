@@ -346,7 +346,7 @@ async function flags(more) {
   const rows = page.flags.map((f) =>
     el(
       'tr',
-      { 'data-type': f.type },
+      { 'data-type': f.type, 'data-person': f.personId },
       el('td', {}, f.type, el('br'), el('span', { class: 'muted' }, f.category)),
       el('td', {}, f.personId),
       el('td', {}, f.claimIds.join(', ')),
