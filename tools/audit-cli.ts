@@ -14,7 +14,7 @@
  * As an auditor: with the token in AUDIT_TOKEN, else one from the local issuer (npm run infra:up).
  */
 import { givenToken, localTokens, ServiceClient } from '@msb/testing';
-import { prove } from './audit-prove';
+import { allPages, prove } from './audit-prove';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 // `| head` closing the pipe is not an error
@@ -68,7 +68,11 @@ async function main() {
     }
     case 'history': {
       if (!args[0]) throw new Error('usage: history <claimId>');
-      const r = await call<{ events: Record<string, unknown>[] }>(client, 'GET', `/claims/${encodeURIComponent(args[0])}/history`);
+      const r = await allPages<{ events: Record<string, unknown>[]; nextCursor?: string | null }>(
+        client,
+        `/claims/${encodeURIComponent(args[0])}/history`,
+        'events',
+      );
       table(
         ['time', 'agency', 'type', 'rev', 'cause', 'payments', 'caused by', 'hash'],
         r.events.map((e) => [
@@ -111,10 +115,11 @@ async function main() {
       return;
     }
     case 'flags': {
-      const r = await call<{
+      const r = await allPages<{
         counts: Record<string, number>;
         flags: { type: string; personId: string; claimIds: string[]; detail: string; evidence: { eventId: string }[] }[];
-      }>(client, 'GET', `/flags${args[0] ? `?type=${encodeURIComponent(args[0])}` : ''}`);
+        nextCursor?: string | null;
+      }>(client, `/flags${args[0] ? `?type=${encodeURIComponent(args[0])}` : ''}`, 'flags');
       out(
         `flags: ${
           Object.entries(r.counts)

@@ -27,6 +27,19 @@ async function get<T>(client: ServiceClient, path: string): Promise<T> {
   return res.body;
 }
 
+/** A paged list whole: its first page with the items of every page (`limit=500`, then each `nextCursor`) under `field`. */
+export async function allPages<P extends { nextCursor?: string | null }>(client: ServiceClient, path: string, field: keyof P): Promise<P> {
+  const at = (cursor?: string) =>
+    `${path}${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const first = await get<P>(client, at());
+  const items = [...(first[field] as unknown[])];
+  for (let page = first; page.nextCursor;) {
+    page = await get<P>(client, at(page.nextCursor));
+    items.push(...(page[field] as unknown[]));
+  }
+  return { ...first, [field]: items, nextCursor: null };
+}
+
 export async function prove(client: ServiceClient, claimId: string, out: (line?: string) => void): Promise<boolean> {
   const pinned = process.env.AUDIT_VERIFIER_KEY;
   const key = parseVerifierKey((pinned ?? (await get<string>(client, '/checkpoint/key'))).trim());
@@ -37,7 +50,11 @@ export async function prove(client: ServiceClient, claimId: string, out: (line?:
     `checkpoint ${checkpoint.origin} size ${checkpoint.treeSize} root ${checkpoint.rootHash.toString('base64')}: signature verified with ${key.name}+${key.keyId}` +
       (pinned ? ' (AUDIT_VERIFIER_KEY)' : ' (the key the service serves; pin it with AUDIT_VERIFIER_KEY)'),
   );
-  const history = await get<{ events: { index: number }[] }>(client, `/claims/${encodeURIComponent(claimId)}/history`);
+  const history = await allPages<{ events: { index: number }[]; nextCursor?: string | null }>(
+    client,
+    `/claims/${encodeURIComponent(claimId)}/history`,
+    'events',
+  );
   let proven = 0;
   for (const { index } of history.events) {
     const entry = await get<Entry>(client, `/entries/${index}`);

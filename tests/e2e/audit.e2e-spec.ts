@@ -134,8 +134,10 @@ describe('audit: an immutable, verifiable record', () => {
   }, 120_000);
 
   it('flags each injected pattern with its evidence, and no clean person', async () => {
-    const res = await system.clients.audit.get<{ flags: Flag[] }>('/flags');
+    // every flag on one page (a page holds 50 unless told)
+    const res = await system.clients.audit.get<{ flags: Flag[]; nextCursor: string | null }>('/flags?limit=500');
     expect(res.status).toBe(200);
+    expect(res.body.nextCursor).toBeNull();
     const flags = res.body.flags;
     const find = (type: string, personId: string) => flags.filter((f) => f.type === type && f.personId === personId);
     expect(find('DUPLICATE_CLAIM', `P-DUP-${ids.tag}`).map((f) => [...f.claimIds].sort())).toEqual([

@@ -1,12 +1,16 @@
-import type { RouteDoc } from '@msb/platform';
+import { PAGE_QUERY, type RouteDoc } from '@msb/platform';
+
+/** Every authenticated role but the metrics scraper's and basic's own service token: the public summary (信息公开). */
+const ANY_PERSON = ['auditor', 'hospital', 'basic-officer', 'insurer-officer', 'civil-affairs-officer', 'operator'] as const;
 
 export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/claims/:claimId/history',
-    summary: 'Every event about a claim from every agency, in order, with agency, amounts, reason, causation and hash',
+    summary: 'Every event about a claim from every agency, in order, with agency, amounts, reason, causation and hash, a page at a time',
     roles: ['auditor'],
-    responses: { 200: 'history', 404: 'no event about the claim' },
+    query: PAGE_QUERY,
+    responses: { 200: '{ claimId, events, nextCursor }', 400: 'a bad limit or cursor', 404: 'no event about the claim' },
   },
   {
     method: 'get',
@@ -33,10 +37,10 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/flags',
-    summary: 'Fraud and integrity flags with their evidence (event ids)',
+    summary: 'Fraud and integrity flags with their evidence (event ids), a page at a time (counts are of every flag)',
     roles: ['auditor'],
-    query: { type: 'a rule code, e.g. SPLIT_ADMISSION' },
-    responses: { 200: '{ thresholds, counts, flags }', 400: 'unknown type' },
+    query: { type: 'a rule code, e.g. SPLIT_ADMISSION', ...PAGE_QUERY },
+    responses: { 200: '{ thresholds, counts, flags, nextCursor }', 400: 'unknown type, a bad limit or cursor (every problem listed)' },
   },
   {
     method: 'get',
@@ -97,4 +101,38 @@ export const ROUTES: RouteDoc[] = [
     roles: ['auditor'],
     responses: { 200: 'the proof', 400: 'bad sizes' },
   },
+  {
+    method: 'get',
+    path: '/reports/payments/:region/:year',
+    summary:
+      "Payments per payer per month (settled, 补付, 追回, net) and adjustments by reason, from audit's log of the payers' decisions; CSV with Accept: text/csv",
+    roles: ['auditor'],
+    responses: { 200: '{ region, year, totals, adjustmentsByReason, months }', 400: 'bad region or year' },
+  },
+  {
+    method: 'get',
+    path: '/reports/summary/:region/:year',
+    summary:
+      'The public summary of a region-year: 筹资标准 (funding), 待遇水平 (policies in force), paid per payer, claims, person-years, mean settlement time (ms); CSV with Accept: text/csv',
+    roles: ANY_PERSON,
+    responses: {
+      200: '{ region, year, funding, benefits, paid, claims, reversedClaims, personYears, settlement }',
+      400: 'bad region or year',
+    },
+  },
+  {
+    method: 'get',
+    path: '/console',
+    summary: 'The auditor console: a static page (HTML) whose data calls carry the token the auditor signs in with',
+    roles: 'public',
+    responses: { 200: 'text/html' },
+  },
+  {
+    method: 'get',
+    path: '/console/console.js',
+    summary: "The console's script (an ES module)",
+    roles: 'public',
+    responses: { 200: 'text/javascript' },
+  },
+  { method: 'get', path: '/console/console.css', summary: "The console's style sheet", roles: 'public', responses: { 200: 'text/css' } },
 ];

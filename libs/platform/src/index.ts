@@ -13,6 +13,7 @@ export { Catalogues1732400000095 } from './migrations/1732400000095-catalogues';
 export * from './policy.store';
 export * from './eligibility.store';
 export * from './http.params';
+export * from './page.cursor';
 export * from './person-year.repository';
 export * from './payments.projection';
 export * from './region-year-recalculation.service';

@@ -25,6 +25,12 @@ const problemSchema = {
   },
 };
 
+/** The query of every paginated list (page.cursor.ts). */
+export const PAGE_QUERY: Record<string, string> = {
+  limit: 'items per page, 1 to 500 (default 50)',
+  cursor: "the previous page's nextCursor (opaque); none: the first page",
+};
+
 export const OPS_ROUTES: RouteDoc[] = [
   {
     method: 'get',
@@ -74,8 +80,11 @@ export const OPS_ROUTES: RouteDoc[] = [
     path: '/access-log',
     summary: "Who read this person's personal data here (slips, ledgers, grants, claim histories): iss, sub, role, what, when",
     roles: ['auditor'],
-    query: { personId: 'the person (required)' },
-    responses: { 200: '{ personId, entries }', 400: 'personId missing' },
+    query: { personId: 'the person (required)', ...PAGE_QUERY, limit: 'entries per page, 1 to 500 (default 500)' },
+    responses: {
+      200: '{ personId, entries (oldest first), nextCursor }',
+      400: 'personId missing, a bad limit or cursor (every problem listed)',
+    },
   },
   { method: 'get', path: '/docs', summary: 'This OpenAPI document', roles: 'public', responses: { 200: 'OpenAPI 3.1' } },
 ];

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Caller } from '../auth/principal';
+import { Page, pageOf, PageRequest } from '../page.cursor';
 
 interface Queryable {
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -50,9 +52,13 @@ export async function recordAccesses(db: Queryable, caller: Caller, reads: reado
   );
 }
 
-/** Every recorded read of a person's data here, oldest first. */
-export async function accessLogOf(db: Queryable, personId: string): Promise<AccessEntry[]> {
+/** The key of an access-log page: the id of the last entry shown (its order of recording). */
+export const accessLogKey = z.string().regex(/^[1-9][0-9]{0,18}$/);
+
+/** The recorded reads of a person's data here, oldest first, a page at a time (keyset on the entry's id). */
+export async function accessLogPage(db: Queryable, personId: string, page: PageRequest<string>): Promise<Page<AccessEntry>> {
   const rows = await db.query<{
+    id: string;
     at: Date;
     issuer: string;
     subject: string;
@@ -60,14 +66,22 @@ export async function accessLogOf(db: Queryable, personId: string): Promise<Acce
     action: string;
     resource: string;
     correlation_id: string | null;
-  }>('SELECT at, issuer, subject, role, action, resource, correlation_id FROM access_log WHERE person_id = $1 ORDER BY id', [personId]);
-  return rows.map((r) => ({
-    at: r.at.toISOString(),
-    issuer: r.issuer,
-    subject: r.subject,
-    role: r.role,
-    action: r.action,
-    resource: r.resource,
-    correlationId: r.correlation_id,
-  }));
+  }>(
+    `SELECT id::text AS id, at, issuer, subject, role, action, resource, correlation_id FROM access_log
+     WHERE person_id = $1 AND access_log.id > $2::bigint ORDER BY access_log.id LIMIT $3`,
+    [personId, page.after ?? '0', page.limit + 1],
+  );
+  const { items, nextCursor } = pageOf(rows, page, (r) => r.id);
+  return {
+    items: items.map((r) => ({
+      at: r.at.toISOString(),
+      issuer: r.issuer,
+      subject: r.subject,
+      role: r.role,
+      action: r.action,
+      resource: r.resource,
+      correlationId: r.correlation_id,
+    })),
+    nextCursor,
+  };
 }
