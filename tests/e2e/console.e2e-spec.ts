@@ -54,7 +54,7 @@ describe('pages, reports and the auditor console', () => {
   const months = new Set<string>();
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.shared();
     const steps = retro.steps.map((s) => mapStep(s, ids));
     const grantAt = steps.findIndex((s) => s.op === 'grantEligibility');
     months.add(new Date().toISOString().slice(0, 7));
