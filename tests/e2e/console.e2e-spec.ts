@@ -182,7 +182,7 @@ describe('pages, reports and the auditor console', () => {
     expect(summary.body).toEqual({
       region,
       year: 2024,
-      funding: { basicPerCapita: null, criticalIllnessPerCapita: null },
+      funding: null, // no 大病 contract in this region-year
       benefits: {
         basic: { ...putPolicy.basic, revision: 1 },
         criticalIllness: { ...putPolicy.criticalIllness, revision: 1 },

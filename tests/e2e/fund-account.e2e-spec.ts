@@ -85,6 +85,17 @@ describe('the 大病 fund account and its year-end settlement through the runnin
     expect((await ci().put(`/contracts/${region}/${year}`, { ...contract, insured: 501 }, { 'if-match': '"0"' })).status).toBe(409);
     const shown = await ci().get<Record<string, unknown>>(`/contracts/${region}/${year}`);
     expect(shown.body).toEqual({ region, year, revision: 1, recordedAt: expect.any(String), contract, premium: '20000.00' });
+    // published once (critical-illness.ContractRevised): the public summary's 筹资标准, 800.00 × 0.05 = 40.00 a person
+    await system.caughtUp();
+    const summary = await system.clients.audit.as('auditor').get<{ funding: unknown }>(`/reports/summary/${region}/${year}`);
+    expect(summary.body.funding).toEqual({
+      contractRevision: 1,
+      insured: 500,
+      priorYearBasicPerCapita: '800.00',
+      fundingRate: '0.05',
+      criticalIllnessPerCapita: '40.00',
+      criticalIllnessPremium: '20000.00',
+    });
   });
 
   it('shows the account before the close: premium 20000.00, paid 22000.00, operating cost 1600.00, result −3600.00', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkpointSignedV1 } from './audit-checkpoint.schema';
 import { assistanceDecisionV1toV2, basicDecisionV1toV2, criticalIllnessDecisionV1toV2 } from './decision.delta';
 import { Envelope } from './envelope.schema';
-import { fundSettledV1 } from './fund.schema';
+import { fundContractRevisedV1, fundSettledV1 } from './fund.schema';
 import {
   assistancePersonYearDecidedV1,
   assistancePersonYearDecidedV2,
@@ -52,6 +52,7 @@ export const EVENT_TYPES = {
     schema: criticalIllnessCatalogueRevisedV1,
   },
   'critical-illness.FundSettled': { topic: TOPICS.criticalIllnessFunds, version: 1, schema: fundSettledV1 },
+  'critical-illness.ContractRevised': { topic: TOPICS.criticalIllnessFunds, version: 1, schema: fundContractRevisedV1 },
   'assistance.EligibilityGranted': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityGrantedV2 },
   'assistance.EligibilityRevoked': { topic: TOPICS.assistanceEligibility, version: 2, schema: eligibilityRevokedV2 },
   'assistance.PersonYearDecided': { topic: TOPICS.assistanceDecisions, version: 2, schema: assistancePersonYearDecidedV2 },

@@ -27,6 +27,19 @@ export const fundContractSchema = z.strictObject({
 });
 export type FundContractDto = z.infer<typeof fundContractSchema>;
 
+/**
+ * A new revision of the 大病 contract of a region-year, published whole with the premium it sets
+ * (premium = insured × perCapitaBasicFunding × fundingRate, to the cent): the 筹资标准 the public
+ * summary shows. It changes no claim's payment.
+ */
+export const fundContractRevisedV1 = z.strictObject({
+  region: z.string(),
+  year: z.number().int(),
+  revision: z.number().int().min(1),
+  contract: fundContractSchema,
+});
+export type FundContractRevised = z.infer<typeof fundContractRevisedV1>;
+
 /** A loss declared as caused by a change of basic policy (政策性亏损): why, and the basic policy revision that caused it. */
 export const policyLossSchema = z.strictObject({
   reason: reasonText,

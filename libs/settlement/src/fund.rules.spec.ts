@@ -8,6 +8,7 @@ import {
   fundClosing,
   fundContractProblems,
   operatingCostOf,
+  perCapitaFundingOf,
   premiumOf,
   profitRateOf,
   resultOf,
@@ -24,6 +25,14 @@ const contract = (over: Partial<Record<keyof FundContract, string | number>> = {
 });
 const printed = (figures: object) =>
   Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, v === null ? null : (v as { toFixed(n: number): string }).toFixed(2)]));
+
+describe('the per-capita funding standard (人均筹资标准)', () => {
+  it('is per-capita basic funding × funding rate, to the cent: 800.00 × 0.05 = 40.00, 812.37 × 0.055 = 44.68035 → 44.68', () => {
+    expect(perCapitaFundingOf(contract()).toFixed(2)).toBe('40.00');
+    expect(perCapitaFundingOf(contract({ perCapitaBasicFunding: '812.37', fundingRate: '0.055' })).toFixed(2)).toBe('44.68');
+    expect(perCapitaFundingOf(contract({ perCapitaBasicFunding: '0.10', fundingRate: '0.05' })).toFixed(2)).toBe('0.01'); // 0.005 → 0.01
+  });
+});
 
 describe('the premium (筹资)', () => {
   it('is insured × per-capita basic funding × funding rate: 500 × 800.00 × 0.05 = 20000.00', () => {

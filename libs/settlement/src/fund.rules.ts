@@ -56,6 +56,11 @@ export function premiumOf(c: Pick<FundContract, 'insured' | 'perCapitaBasicFundi
   return round2(money(String(c.insured)).times(c.perCapitaBasicFunding).times(c.fundingRate));
 }
 
+/** 大病人均筹资标准: what the contract funds per insured person = perCapitaBasicFunding × fundingRate, to the cent. */
+export function perCapitaFundingOf(c: Pick<FundContract, 'perCapitaBasicFunding' | 'fundingRate'>): Decimal {
+  return round2(c.perCapitaBasicFunding.times(c.fundingRate));
+}
+
 /** 经营成本 = premium × operatingCostRate, to the cent. */
 export function operatingCostOf(premium: Decimal, operatingCostRate: Decimal): Decimal {
   return round2(premium.times(operatingCostRate));

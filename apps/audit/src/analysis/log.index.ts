@@ -1,4 +1,5 @@
 import type {
+  FundContractDto,
   AnyEnvelope,
   AssistancePersonYearDecided,
   AssistancePolicyDto,
@@ -55,6 +56,8 @@ export interface LogIndex {
     basic: Map<string, BasicCatalogueDto>;
     criticalIllness: Map<string, CriticalIllnessCatalogueDto>;
   };
+  /** 大病 contract revisions of the region-years (筹资标准), keyed like policies. */
+  contracts: Map<string, FundContractDto>;
   /** The hospital registry: each revision's change, and every hospital's latest record. */
   hospitals: Map<number, { hospitalId: string; record: HospitalRecordDto }>;
   hospitalsNow: Map<string, HospitalRecordDto & { revision: number }>;
@@ -80,6 +83,7 @@ export function emptyIndex(): LogIndex {
     claims: new Map(),
     policies: { basic: new Map(), criticalIllness: new Map(), assistance: new Map() },
     catalogues: { basic: new Map(), criticalIllness: new Map() },
+    contracts: new Map(),
     hospitals: new Map(),
     hospitalsNow: new Map(),
     eligibility: new Map(),
@@ -165,6 +169,9 @@ export function indexEvent(index: LogIndex, e: AnyEnvelope, where: Evidence): vo
       ofPersonYear(index, personYearId(e.data.personYear)).assistance.push(d);
       return;
     }
+    case 'critical-illness.ContractRevised':
+      index.contracts.set(policyKey(e.data.region, e.data.year, e.data.revision), e.data.contract);
+      return;
     case 'critical-illness.FundSettled':
       return; // a fund's year-end settlement: logged, but no person-year's decision or fact
     case 'audit.CheckpointSigned':

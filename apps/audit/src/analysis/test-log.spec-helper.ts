@@ -1,5 +1,6 @@
 import type {
   AnyEnvelope,
+  FundContractDto,
   AssistancePersonYearDecided,
   AssistancePolicyDto,
   BasicCatalogueDto,
@@ -170,6 +171,12 @@ export class TestLog {
       this.policies.assistance.set(ry, { revision, dto: sections.assistance });
       this.emit('assistance.PolicyRevised', { region, year, revision, policy: sections.assistance }, ry);
     }
+    return this;
+  }
+
+  /** A revision of the region-year's 大病 contract (its terms whole), as the insurer publishes it. */
+  putContract(region: string, year: number, revision: number, contract: FundContractDto): this {
+    this.emit('critical-illness.ContractRevised', { region, year, revision, contract }, `${region}|${year}`);
     return this;
   }
 

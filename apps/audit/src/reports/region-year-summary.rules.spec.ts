@@ -7,7 +7,7 @@ describe('regionYearSummary', () => {
     expect(summary).toEqual({
       region: REGION,
       year: 2024,
-      funding: { basicPerCapita: null, criticalIllnessPerCapita: null },
+      funding: null,
       benefits: {
         basic: { ...RETRO_POLICY.basic, revision: 1 },
         criticalIllness: { ...RETRO_POLICY.criticalIllness, revision: 1 },
@@ -23,6 +23,30 @@ describe('regionYearSummary', () => {
     });
   });
 
+  it('given two revisions of the 大病 contract, then the 筹资标准 of the later: 900.00 × 0.06 = 54.00 a person, 1000 insured → 54000.00', () => {
+    const log = twoPersonYears();
+    const terms = {
+      insured: 800,
+      perCapitaBasicFunding: '800.00',
+      fundingRate: '0.05',
+      operatingCostRate: '0.08',
+      profitCapRate: '0.05',
+      policyLossShareOfBasic: '0.5',
+    };
+    log
+      .putContract(REGION, 2024, 1, terms)
+      .putContract(REGION, 2024, 2, { ...terms, insured: 1000, perCapitaBasicFunding: '900.00', fundingRate: '0.06' });
+    expect(regionYearSummary(log.index(), REGION, 2024).funding).toEqual({
+      contractRevision: 2,
+      insured: 1000,
+      priorYearBasicPerCapita: '900.00',
+      fundingRate: '0.06',
+      criticalIllnessPerCapita: '54.00',
+      criticalIllnessPremium: '54000.00',
+    });
+    expect(regionYearSummary(log.index(), REGION, 2025).funding).toBeNull();
+  });
+
   it('given a later policy revision, then that revision is in force', () => {
     const log = twoPersonYears();
     const basic = { ...RETRO_POLICY.basic, annualCap: '500000' };
@@ -34,7 +58,7 @@ describe('regionYearSummary', () => {
     expect(regionYearSummary(new TestLog().index(), REGION, 2024)).toEqual({
       region: REGION,
       year: 2024,
-      funding: { basicPerCapita: null, criticalIllnessPerCapita: null },
+      funding: null,
       benefits: { basic: null, criticalIllness: null, assistance: null },
       paid: { basic: '0.00', criticalIllness: '0.00', assistance: '0.00', total: '0.00' },
       claims: 0,

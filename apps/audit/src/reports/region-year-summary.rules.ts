@@ -1,4 +1,5 @@
-import type { AssistancePolicyDto, BasicPolicyDto, CriticalIllnessPolicyDto } from '@msb/contracts';
+import type { AssistancePolicyDto, BasicPolicyDto, CriticalIllnessPolicyDto, FundContractDto } from '@msb/contracts';
+import { fundContractFromWire, perCapitaFundingOf, premiumOf } from '@msb/settlement';
 import { money, print, sum } from '@msb/money';
 import { personYearId, policyKey, type LogIndex, type Payer } from '../analysis/log.index';
 import { LoggedDecision, regionYearDecisions } from './payments-report.rules';
@@ -10,10 +11,18 @@ export interface RegionYearSummary {
   region: string;
   year: number;
   /**
-   * 筹资标准: the per-capita funding of basic insurance and of the 大病 contract. No event on the
-   * bus carries one (the policy sections hold benefit terms only), so audit does not know them: null.
+   * 筹资标准, from the 大病 contract in force (critical-illness.ContractRevised; null before one):
+   * the prior year's per-capita basic funding it is based on, the funding rate, the per-capita 大病
+   * funding (× rate, to the cent), the insured and the premium (insured × per-capita × rate).
    */
-  funding: { basicPerCapita: string | null; criticalIllnessPerCapita: string | null };
+  funding: {
+    contractRevision: number;
+    insured: number;
+    priorYearBasicPerCapita: string;
+    fundingRate: string;
+    criticalIllnessPerCapita: string;
+    criticalIllnessPremium: string;
+  } | null;
   /** 待遇水平: the three payers' policy sections in force, as revised last. */
   benefits: {
     basic: InForce<BasicPolicyDto>;
@@ -39,6 +48,20 @@ export function inForce<Dto extends object>(revisions: ReadonlyMap<string, Dto>,
     if (r === region && Number(y) === year && Number(revision) > latest) latest = Number(revision);
   }
   return latest === 0 ? null : { ...revisions.get(policyKey(region, year, latest))!, revision: latest };
+}
+
+/** 筹资标准 of a region-year from its 大病 contract in force. */
+export function fundingOf(contract: InForce<FundContractDto>): RegionYearSummary['funding'] {
+  if (contract === null) return null;
+  const terms = fundContractFromWire(contract);
+  return {
+    contractRevision: contract.revision,
+    insured: contract.insured,
+    priorYearBasicPerCapita: contract.perCapitaBasicFunding,
+    fundingRate: contract.fundingRate,
+    criticalIllnessPerCapita: print(perCapitaFundingOf(terms)),
+    criticalIllnessPremium: print(premiumOf(terms)),
+  };
 }
 
 /**
@@ -90,7 +113,7 @@ export function regionYearSummary(index: LogIndex, region: string, year: number)
   return {
     region,
     year,
-    funding: { basicPerCapita: null, criticalIllnessPerCapita: null },
+    funding: fundingOf(inForce(index.contracts, region, year)),
     benefits: {
       basic: inForce(index.policies.basic, region, year),
       criticalIllness: inForce(index.policies.criticalIllness, region, year),
