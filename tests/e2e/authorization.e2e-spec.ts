@@ -175,6 +175,17 @@ describe('authorization on every route', () => {
       hospitalId: OTHER_HOSPITAL,
       hospital: { name: 'Other Hospital', level: 2, region, designated: true },
     });
+    // the 大病 contract and a year-end settlement, so that their GET routes have something to show
+    const contract = {
+      insured: 1000,
+      perCapitaBasicFunding: '800.00',
+      fundingRate: '0.05',
+      operatingCostRate: '0.08',
+      profitCapRate: '0.05',
+      policyLossShareOfBasic: '0.5',
+    };
+    expect((await system.clients.criticalIllness.put(`/contracts/${region}/${year}`, contract)).status).toBe(200);
+    expect((await system.clients.criticalIllness.post(`/settlements/${region}/${year}`, {})).status).toBe(201);
     await system.caughtUp();
   }, 120_000);
 

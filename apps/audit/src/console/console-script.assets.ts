@@ -468,7 +468,12 @@ function summary(s) {
   const assistance = s.benefits.assistance;
   const levels = (table) => ['1', '2', '3'].map((l) => 'level ' + l + ': 起付线 ' + table[l].deductible + ', ' + table[l].rate).join('; ');
   $('summary').replaceChildren(
-    ...item('筹资标准 funding', 'basic ' + (s.funding.basicPerCapita ?? 'not known to audit') + ', 大病 ' + (s.funding.criticalIllnessPerCapita ?? 'not known to audit')),
+    ...item(
+      '筹资标准 funding',
+      s.funding
+        ? '大病 ' + s.funding.criticalIllnessPerCapita + ' a person (' + s.funding.priorYearBasicPerCapita + ' × ' + s.funding.fundingRate + '), premium ' + s.funding.criticalIllnessPremium + ' for ' + s.funding.insured + ' insured (contract revision ' + s.funding.contractRevision + ')'
+        : 'no 大病 contract yet',
+    ),
     ...item('paid', PAYERS.map((p) => PAYER_NAMES[p] + ' ' + s.paid[p]).join(' · ') + ' · total ' + s.paid.total),
     ...item('claims', s.claims + ' (' + s.reversedClaims + ' reversed), ' + s.personYears + ' person-years'),
     ...item('settlement', s.settlement.averageMs === null ? 'none settled' : (s.settlement.averageMs / 1000).toFixed(1) + ' s on average over ' + s.settlement.claims + ' claims'),
