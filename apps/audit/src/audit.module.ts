@@ -12,6 +12,8 @@ import { ProofsController } from './proofs/proofs.controller';
 import { ReplayController } from './replay/replay.controller';
 import { ChainVerifier } from './verify/chain.verifier';
 import { VerifyController } from './verify/verify.controller';
+import { WhatIfController } from './what-if/what-if.controller';
+import { WhatIfHandler } from './what-if/what-if.handler';
 
 @Module({})
 export class AuditModule {
@@ -19,8 +21,24 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [VerifyController, ClaimHistoryController, AsOfLedgerController, ReplayController, FlagsController, ProofsController],
-      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLog, ChainVerifier, CheckpointSigner, Checkpointer, AnalysisService],
+      controllers: [
+        VerifyController,
+        ClaimHistoryController,
+        AsOfLedgerController,
+        ReplayController,
+        FlagsController,
+        ProofsController,
+        WhatIfController,
+      ],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        AuditLog,
+        ChainVerifier,
+        CheckpointSigner,
+        Checkpointer,
+        AnalysisService,
+        WhatIfHandler,
+      ],
       exports: [AuditLog, Checkpointer],
     };
   }

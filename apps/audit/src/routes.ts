@@ -1,4 +1,6 @@
+import { whatIfRequestSchema } from '@msb/contracts';
 import type { RouteDoc } from '@msb/platform';
+import { WHAT_IF_ROLES } from './what-if/what-if.rules';
 
 export const ROUTES: RouteDoc[] = [
   {
@@ -96,5 +98,19 @@ export const ROUTES: RouteDoc[] = [
     query: { from: 'the smaller tree size (1 or more)', to: 'the larger tree size, at most the latest checkpoint' },
     roles: ['auditor'],
     responses: { 200: 'the proof', 400: 'bad sizes' },
+  },
+  {
+    method: 'post',
+    path: '/what-ifs',
+    summary:
+      '精准测算: the region-year replayed with drafts of its policy sections (each in its payer’s PUT /policies schema; a section left out is the one in force): { region, year, personYears, current, draft, delta, byCategory, changedPersons, largestChanges, notReplayed, elapsedMs }; an officer drafts only its own section; nothing is stored or published',
+    roles: WHAT_IF_ROLES,
+    body: whatIfRequestSchema,
+    responses: {
+      200: 'the what-if',
+      400: 'invalid drafts (every problem listed)',
+      403: 'a section of another agency, or a region outside the officer’s',
+      422: 'no basic policy or catalogue in force',
+    },
   },
 ];

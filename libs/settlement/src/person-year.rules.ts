@@ -22,6 +22,13 @@ export interface PersonYearPolicies {
   criticalIllnessCatalogue?: CriticalIllnessCatalogue;
 }
 
+/**
+ * The same where a downstream payer may have no policy yet: 大病 without one parks and pays
+ * nothing, and so does assistance, which follows 大病's decision; assistance without one parks.
+ */
+export type PoliciesInForce = Omit<PersonYearPolicies, 'criticalIllness' | 'assistance'> &
+  Partial<Pick<PersonYearPolicies, 'criticalIllness' | 'assistance'>>;
+
 export interface SettledClaim {
   claimId: string;
   version: number;
@@ -49,10 +56,11 @@ export interface SettledPersonYear {
 /**
  * The three payers in their legal order (保险在先、救助在后) over one person-year's facts:
  * live claims (latest versions, reversals removed) and the person's grants. This is the
- * reference the services' deciders, the audit replay and the tests all agree with.
+ * reference the services' deciders, the audit replay and the tests all agree with. A payer
+ * without a policy pays nothing (it parks), and assistance never pays before 大病 has decided.
  */
 export function settlePersonYear(
-  policies: PersonYearPolicies,
+  policies: PoliciesInForce,
   liveClaims: readonly Claim[],
   grants: readonly EligibilitySpan[],
 ): SettledPersonYear {
@@ -63,11 +71,12 @@ export function settlePersonYear(
     ...c,
     compliantSelfPay: c.compliantSelfPay.plus(admittedByCriticalIllness(c.outOfScopeItems, covered)),
   }));
-  const ci = decideCriticalIllnessYear(policies.criticalIllness, forCriticalIllness, grants);
-  const ciById = new Map(ci.claims.map((c) => [c.claimId, c.criticalIllness]));
+  const ci = policies.criticalIllness && decideCriticalIllnessYear(policies.criticalIllness, forCriticalIllness, grants);
+  const ciById = new Map(ci?.claims.map((c) => [c.claimId, c.criticalIllness]));
   const assistanceInput = forCriticalIllness.map((c) => ({ ...c, criticalIllness: ciById.get(c.claimId) ?? ZERO }));
-  const assistance = decideAssistanceYear(policies.assistance, assistanceInput, grants);
-  const assistanceById = new Map(assistance.claims.map((c) => [c.claimId, c.assistance]));
+  // 保险在先、救助在后: no 大病 decision, no assistance
+  const assistance = ci && policies.assistance && decideAssistanceYear(policies.assistance, assistanceInput, grants);
+  const assistanceById = new Map(assistance?.claims.map((c) => [c.claimId, c.assistance]));
 
   const claims = basic.claims.map((b): SettledClaim => {
     const criticalIllness = ciById.get(b.claimId) ?? ZERO;
@@ -90,13 +99,13 @@ export function settlePersonYear(
   return {
     claims,
     basic: basic.basic,
-    criticalIllness: ci.entitlement,
-    assistance: assistance.entitlement,
+    criticalIllness: ci?.entitlement ?? ZERO,
+    assistance: assistance?.entitlement ?? ZERO,
     total: sum(claims.map((c) => c.total)),
     selfPay: sum(claims.map((c) => c.selfPay)),
-    tilted: ci.tilted,
-    assistanceCategory: assistance.category,
-    criticalIllnessBase: ci.base,
-    assistanceBase: assistance.base,
+    tilted: ci?.tilted ?? false,
+    assistanceCategory: assistance?.category ?? null,
+    criticalIllnessBase: ci?.base ?? ZERO,
+    assistanceBase: assistance?.base ?? ZERO,
   };
 }

@@ -1,0 +1,191 @@
+import type {
+  AnyEnvelope,
+  AssistancePolicyDto,
+  BasicCatalogueDto,
+  BasicPolicyDto,
+  ClaimDto,
+  CriticalIllnessCatalogueDto,
+  CriticalIllnessPolicyDto,
+  EligibilityWindowDto,
+  HospitalRecordDto,
+} from '@msb/contracts';
+import type { Database, Tx } from '@msb/eventing';
+import { readLogged } from '../analysis/log.index';
+import type { RecordedPersonYear } from './what-if.fold';
+
+/** A region-year's policy sections and catalogues as the log holds them now: each one's latest revision. */
+export interface RegionYearInForce {
+  basic?: { revision: number; dto: BasicPolicyDto };
+  criticalIllness?: { revision: number; dto: CriticalIllnessPolicyDto };
+  assistance?: { revision: number; dto: AssistancePolicyDto };
+  catalogue?: { revision: number; dto: BasicCatalogueDto };
+  criticalIllnessCatalogue?: { revision: number; dto: CriticalIllnessCatalogueDto };
+  /** Every hospital's latest record in the registry (claims may name hospitals of other regions: 异地就医). */
+  hospitals: Map<string, HospitalRecordDto>;
+}
+
+const SECTIONS = {
+  'basic.PolicyRevised': 'basic',
+  'critical-illness.PolicyRevised': 'criticalIllness',
+  'assistance.PolicyRevised': 'assistance',
+  'basic.CatalogueRevised': 'catalogue',
+  'critical-illness.CatalogueRevised': 'criticalIllnessCatalogue',
+} as const;
+
+const ELIGIBILITY_TYPES = ['assistance.EligibilityGranted', 'assistance.EligibilityRevoked'];
+
+/** A logged event as the view reads it: its type and version, and its data (the envelope's other fields are not needed). */
+interface LoggedRow {
+  type: string;
+  version: number;
+  data: unknown;
+}
+
+const upcast = (r: LoggedRow): AnyEnvelope => readLogged({ type: r.type, version: r.version, data: r.data });
+
+/** A claim event of the region-year, in (person, log) order. */
+interface ClaimRow extends LoggedRow {
+  person: string;
+}
+
+/**
+ * The claim versions and reversals of a region-year in person order, then log order: what the
+ * person-year indexes of migration 1732400000440 serve (the two scans merge in that order).
+ */
+const CLAIMS_IN_PERSON_ORDER = `
+  SELECT person, type, version, data FROM (
+    SELECT envelope->'data'->'claim'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, envelope->'data' AS data
+    FROM audit_log
+    WHERE type IN ('basic.ClaimSubmitted', 'basic.ClaimCorrected')
+      AND envelope->'data'->'claim'->>'region' = $1 AND envelope->'data'->>'year' = $2
+    UNION ALL
+    SELECT envelope->'data'->'personYear'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, envelope->'data' AS data
+    FROM audit_log
+    WHERE type = 'basic.ClaimReversed'
+      AND envelope->'data'->'personYear'->>'region' = $1 AND envelope->'data'->'personYear'->>'year' = $2
+  ) AS facts
+  ORDER BY person, seq`;
+
+/** The live claims of one person-year from its claim events in log order: each claim's latest version, reversed ones left out. */
+export function liveClaims(events: readonly AnyEnvelope[]): { claim: ClaimDto; version: number }[] {
+  const latest = new Map<string, { claim: ClaimDto; version: number }>();
+  const reversed = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'basic.ClaimSubmitted' || e.type === 'basic.ClaimCorrected') {
+      const seen = latest.get(e.data.claim.claimId);
+      if (!seen || seen.version < e.data.version) latest.set(e.data.claim.claimId, { claim: e.data.claim, version: e.data.version });
+    } else if (e.type === 'basic.ClaimReversed') reversed.add(e.data.claimId);
+  }
+  return [...latest.values()].filter((c) => !reversed.has(c.claim.claimId));
+}
+
+/**
+ * Reads a region-year from the log for a what-if, in one read-only snapshot (REPEATABLE READ):
+ * the sections and catalogues in force, the hospital registry, then the person-years in person
+ * order, a batch at a time from a server-side cursor, each with the person's eligibility windows
+ * of their latest revision. Memory holds one batch, never the region-year.
+ */
+export class RegionYearFactsView {
+  constructor(
+    private readonly db: Database,
+    private readonly batchRows = 5000,
+  ) {}
+
+  async read<T>(
+    region: string,
+    year: number,
+    work: (inForce: RegionYearInForce, personYears: AsyncIterable<RecordedPersonYear[]>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const inForce = await this.inForce(tx, region, year);
+      await tx.query(`DECLARE what_if_claims NO SCROLL CURSOR FOR ${CLAIMS_IN_PERSON_ORDER}`, [region, String(year)]);
+      try {
+        return await work(inForce, this.personYears(tx));
+      } finally {
+        await tx.query('CLOSE what_if_claims');
+      }
+    }, 1);
+  }
+
+  private async inForce(tx: Tx, region: string, year: number): Promise<RegionYearInForce> {
+    // a revision's subject is its region-year; the latest of each kind is in force
+    const revisions = await tx.query<LoggedRow>(
+      `SELECT DISTINCT ON (type) type, (envelope->>'version')::int AS version, envelope->'data' AS data
+       FROM audit_log WHERE subject = $1 AND type = ANY($2::text[])
+       ORDER BY type, (envelope->'data'->>'revision')::int DESC, seq DESC`,
+      [`${region}:${year}`, Object.keys(SECTIONS)],
+    );
+    const hospitals = await tx.query<LoggedRow>(
+      `SELECT DISTINCT ON (envelope->'data'->>'hospitalId') type, (envelope->>'version')::int AS version, envelope->'data' AS data
+       FROM audit_log WHERE type = 'basic.HospitalRegistered'
+       ORDER BY envelope->'data'->>'hospitalId', (envelope->'data'->>'revision')::int DESC, seq DESC`,
+    );
+    const inForce: RegionYearInForce = { hospitals: new Map() };
+    for (const row of revisions) {
+      const e = upcast(row);
+      switch (e.type) {
+        case 'basic.PolicyRevised':
+        case 'critical-illness.PolicyRevised':
+        case 'assistance.PolicyRevised':
+          if (e.data.region === region && e.data.year === year)
+            Object.assign(inForce, { [SECTIONS[e.type]]: { revision: e.data.revision, dto: e.data.policy } });
+          break;
+        case 'basic.CatalogueRevised':
+        case 'critical-illness.CatalogueRevised':
+          if (e.data.region === region && e.data.year === year)
+            Object.assign(inForce, { [SECTIONS[e.type]]: { revision: e.data.revision, dto: e.data.catalogue } });
+          break;
+        default:
+          break;
+      }
+    }
+    for (const row of hospitals) {
+      const e = upcast(row);
+      if (e.type === 'basic.HospitalRegistered') inForce.hospitals.set(e.data.hospitalId, e.data.hospital);
+    }
+    return inForce;
+  }
+
+  /** The person-years from the cursor, a batch of whole person-years at a time (a person cut by a fetch waits for the next one). */
+  private async *personYears(tx: Tx): AsyncGenerator<RecordedPersonYear[]> {
+    let pending: { person: string; events: AnyEnvelope[] } | null = null;
+    for (;;) {
+      const rows = await tx.query<ClaimRow>(`FETCH ${this.batchRows} FROM what_if_claims`);
+      const complete: { person: string; events: AnyEnvelope[] }[] = [];
+      for (const row of rows) {
+        if (pending === null || pending.person !== row.person) {
+          if (pending !== null) complete.push(pending);
+          pending = { person: row.person, events: [] };
+        }
+        pending.events.push(upcast(row));
+      }
+      const done = rows.length < this.batchRows;
+      if (done && pending !== null) {
+        complete.push(pending);
+        pending = null;
+      }
+      if (complete.length > 0) yield await this.withWindows(tx, complete);
+      if (done) return;
+    }
+  }
+
+  /** Each person's eligibility windows at their latest revision (none: no window). */
+  private async withWindows(tx: Tx, people: { person: string; events: AnyEnvelope[] }[]): Promise<RecordedPersonYear[]> {
+    const rows = await tx.query<LoggedRow & { subject: string }>(
+      `SELECT DISTINCT ON (subject) subject, type, (envelope->>'version')::int AS version, envelope->'data' AS data
+       FROM audit_log WHERE subject = ANY($1::text[]) AND type = ANY($2::text[])
+       ORDER BY subject, (envelope->'data'->>'eligibilityRevision')::int DESC, seq DESC`,
+      [people.map((p) => p.person), ELIGIBILITY_TYPES],
+    );
+    const windows = new Map<string, EligibilityWindowDto[]>();
+    for (const row of rows) {
+      const e = upcast(row);
+      if (e.type === 'assistance.EligibilityGranted' || e.type === 'assistance.EligibilityRevoked')
+        windows.set(e.data.personId, e.data.windows);
+    }
+    return people
+      .map((p) => ({ personId: p.person, claims: liveClaims(p.events), windows: windows.get(p.person) ?? [] }))
+      .filter((p) => p.claims.length > 0);
+  }
+}
