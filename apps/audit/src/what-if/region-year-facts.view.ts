@@ -147,11 +147,22 @@ export class RegionYearFactsView {
     return inForce;
   }
 
-  /** The person-years from the cursor, a batch of whole person-years at a time (a person cut by a fetch waits for the next one). */
+  /**
+   * The person-years from the cursor, a batch of whole person-years at a time (a person cut by a
+   * fetch waits for the next one). The next rows are asked for before a batch is handed on, so
+   * that Postgres reads them while this process settles the batch.
+   */
   private async *personYears(tx: Tx): AsyncGenerator<RecordedPersonYear[]> {
+    const fetchRows = () => {
+      const rows = tx.query<ClaimRow>(`FETCH ${this.batchRows} FROM what_if_claims`);
+      rows.catch(() => undefined); // awaited below; a batch abandoned by an error is not left unhandled
+      return rows;
+    };
     let pending: { person: string; events: AnyEnvelope[] } | null = null;
-    for (;;) {
-      const rows = await tx.query<ClaimRow>(`FETCH ${this.batchRows} FROM what_if_claims`);
+    let next: Promise<ClaimRow[]> | null = fetchRows();
+    while (next !== null) {
+      const rows: ClaimRow[] = await next;
+      const done = rows.length < this.batchRows;
       const complete: { person: string; events: AnyEnvelope[] }[] = [];
       for (const row of rows) {
         if (pending === null || pending.person !== row.person) {
@@ -160,18 +171,20 @@ export class RegionYearFactsView {
         }
         pending.events.push(upcast(row));
       }
-      const done = rows.length < this.batchRows;
       if (done && pending !== null) {
         complete.push(pending);
         pending = null;
       }
-      if (complete.length > 0) yield await this.withWindows(tx, complete);
-      if (done) return;
+      const batch = this.withWindows(tx, complete);
+      next = done ? null : fetchRows(); // queued on the connection behind the windows
+      const people = await batch;
+      if (people.length > 0) yield people;
     }
   }
 
   /** Each person's eligibility windows at their latest revision (none: no window). */
   private async withWindows(tx: Tx, people: { person: string; events: AnyEnvelope[] }[]): Promise<RecordedPersonYear[]> {
+    if (people.length === 0) return [];
     const rows = await tx.query<LoggedRow & { subject: string }>(
       `SELECT DISTINCT ON (subject) subject, type, (envelope->>'version')::int AS version, envelope->'data' AS data
        FROM audit_log WHERE subject = ANY($1::text[]) AND type = ANY($2::text[])

@@ -8,6 +8,7 @@ import {
   criticalIllnessPolicyFromWire,
   hospitalFromWire,
   PoliciesInForce,
+  settlePersonYear,
 } from '@msb/settlement';
 import { demoPolicies, generateWorkload, loadScenario } from '@msb/testing';
 import {
@@ -19,6 +20,7 @@ import {
   PersonYearOutcome,
   RecordedPersonYear,
   resolvePersonYear,
+  settleBoth,
   UnknownHospital,
   WhatIfTally,
 } from './what-if.fold';
@@ -214,5 +216,62 @@ describe('the largest changes', () => {
     // the sums and the count are over every figure
     expect(result.changedPersons).toBe(15);
     expect(result.delta.assistance).toBe(fold([...changes, onlyAssistance]).delta.assistance);
+  });
+});
+
+describe('settling both sides in stages', () => {
+  const workload = generateWorkload({ seed: 5, tag: 'S', regions: ['R1'], year: 2024, people: 120, claims: 300, eligibleShare: 0.4 });
+  const demo = demoPolicies();
+  const covered = criticalIllnessCatalogueFromWire(workload.criticalIllnessCatalogue);
+  const current: PoliciesInForce = {
+    basic: basicPolicyFromWire(demo.basic),
+    criticalIllness: criticalIllnessPolicyFromWire(demo.criticalIllness),
+    assistance: assistancePolicyFromWire(demo.assistance),
+    criticalIllnessCatalogue: covered,
+  };
+  const replaced = {
+    basic: basicPolicyFromWire({ ...demo.basic, classBSelfPayRatio: '0.25' }),
+    criticalIllness: criticalIllnessPolicyFromWire({ ...demo.criticalIllness, threshold: '3000' }),
+    assistance: assistancePolicyFromWire({
+      ...demo.assistance,
+      categories: { ...demo.assistance.categories, MINIMUM_LIVING: { threshold: '0', bands: [{ rate: '0.95' }] } },
+    }),
+  };
+  const catalogue = basicCatalogueFromWire(workload.catalogue);
+  const hospitals = new Map(workload.hospitals.map((h) => [h.hospitalId, hospitalFromWire(h.hospital)]));
+  const people = [...new Set(workload.claims.map((c) => c.personId))].map((personId) => ({
+    personId,
+    claims: resolvePersonYear(
+      { personId, claims: workload.claims.filter((c) => c.personId === personId).map((claim) => ({ claim, version: 1 })), windows: [] },
+      catalogue,
+      hospitals,
+    ),
+    windows: workload.grants.filter((g) => g.personId === personId),
+  }));
+  const outcome = (p: PoliciesInForce, person: (typeof people)[number]) => {
+    const s = settlePersonYear(p, person.claims, person.windows);
+    return {
+      figures: { basic: s.basic, criticalIllness: s.criticalIllness, assistance: s.assistance, selfPay: s.selfPay },
+      category: s.assistanceCategory,
+    };
+  };
+
+  it.each([
+    [[]],
+    [['basic']],
+    [['criticalIllness']],
+    [['assistance']],
+    [['criticalIllness', 'assistance']],
+    [['basic', 'criticalIllness', 'assistance']],
+  ] as const)('given drafts of %j, then each side equals settlePersonYear under its own policies', (sections) => {
+    const draft: PoliciesInForce = { ...current, ...Object.fromEntries(sections.map((k) => [k, replaced[k]])) };
+    let changed = 0;
+    for (const person of people) {
+      const both = settleBoth({ current, draft: sections.length === 0 ? current : draft }, person.personId, person.claims, person.windows);
+      expect(both.current).toEqual(outcome(current, person));
+      expect(both.draft).toEqual(outcome(draft, person));
+      if (!both.draft.figures.selfPay.eq(both.current.figures.selfPay)) changed += 1;
+    }
+    if (sections.length > 0) expect(changed).toBeGreaterThan(0);
   });
 });

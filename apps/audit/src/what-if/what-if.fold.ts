@@ -7,9 +7,12 @@ import {
   Claim,
   EligibilitySpan,
   HospitalRecord,
+  assistanceStage,
+  basicStage,
+  criticalIllnessStage,
   PoliciesInForce,
   resolveClaim,
-  settlePersonYear,
+  SettledPersonYear,
 } from '@msb/settlement';
 
 /**
@@ -77,9 +80,8 @@ export interface PersonYearOutcome {
   category: Category | null;
 }
 
-/** One person-year under one set of policies (libs/settlement's reference, as the payers decide), conservation asserted. */
-export function settleUnder(policies: PoliciesInForce, personId: string, claims: readonly Claim[], windows: readonly EligibilitySpan[]) {
-  const settled = settlePersonYear(policies, claims, windows);
+/** A person-year's figures from its settlement, conservation asserted. */
+function outcomeOf(personId: string, settled: SettledPersonYear): PersonYearOutcome {
   const figures: Figures = {
     basic: settled.basic,
     criticalIllness: settled.criticalIllness,
@@ -233,6 +235,33 @@ export interface WhatIfPolicies {
   draft: PoliciesInForce;
 }
 
+/**
+ * One person-year under both sets of policies, with libs/settlement's reference (settlePersonYear,
+ * as the payers decide) in its three stages: the draft is settled again only from the first stage
+ * whose policy it replaces (an assistance draft reuses both insurances' years).
+ */
+export function settleBoth(
+  policies: WhatIfPolicies,
+  personId: string,
+  claims: readonly Claim[],
+  windows: readonly EligibilitySpan[],
+): { current: PersonYearOutcome; draft: PersonYearOutcome } {
+  const { current: c, draft: d } = policies;
+  const basic = basicStage(c, claims);
+  const draftBasic = d.basic === c.basic && d.criticalIllnessCatalogue === c.criticalIllnessCatalogue ? basic : basicStage(d, claims);
+  const insurances = criticalIllnessStage(basic, c.criticalIllness, windows);
+  const draftInsurances =
+    draftBasic === basic && d.criticalIllness === c.criticalIllness
+      ? insurances
+      : criticalIllnessStage(draftBasic, d.criticalIllness, windows);
+  const current = outcomeOf(personId, assistanceStage(insurances, c.assistance, windows));
+  const draft =
+    draftInsurances === insurances && d.assistance === c.assistance
+      ? current
+      : outcomeOf(personId, assistanceStage(draftInsurances, d.assistance, windows));
+  return { current, draft };
+}
+
 /** Fold one recorded person-year into the tally: resolved once, settled under both sets of policies. */
 export function addPersonYear(
   tally: WhatIfTally,
@@ -241,7 +270,6 @@ export function addPersonYear(
   recorded: RecordedPersonYear,
 ): void {
   const claims = resolvePersonYear(recorded, terms.catalogue, terms.hospitals);
-  const current = settleUnder(policies.current, recorded.personId, claims, recorded.windows);
-  const draft = policies.draft === policies.current ? current : settleUnder(policies.draft, recorded.personId, claims, recorded.windows);
+  const { current, draft } = settleBoth(policies, recorded.personId, claims, recorded.windows);
   tally.add(recorded.personId, current, draft);
 }
