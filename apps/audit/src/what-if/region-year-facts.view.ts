@@ -43,9 +43,27 @@ interface LoggedRow {
 
 const upcast = (r: LoggedRow): AnyEnvelope => readLogged({ type: r.type, version: r.version, data: r.data });
 
-/** A claim event of the region-year, in (person, log) order. */
-interface ClaimRow extends LoggedRow {
+/** A claim event of the region-year, in (person, log) order, its data as logged (JSON text, parsed by whoever settles it). */
+export interface ClaimEventRow {
+  type: string;
+  version: number;
+  data: string;
+}
+interface ClaimRow extends ClaimEventRow {
   person: string;
+}
+
+/** One person-year's rows as read: its claim events in log order and the person's windows of their latest eligibility revision. */
+export interface PersonYearRows {
+  personId: string;
+  events: ClaimEventRow[];
+  windows: EligibilityWindowDto[];
+}
+
+/** A person-year's rows as the rules read them: the events upcast, each claim at its latest version, reversed ones left out. */
+export function recordedPersonYear(rows: PersonYearRows): RecordedPersonYear {
+  const events = rows.events.map((e) => upcast({ type: e.type, version: e.version, data: JSON.parse(e.data) }));
+  return { personId: rows.personId, claims: liveClaims(events), windows: rows.windows };
 }
 
 /**
@@ -54,12 +72,12 @@ interface ClaimRow extends LoggedRow {
  */
 const CLAIMS_IN_PERSON_ORDER = `
   SELECT person, type, version, data FROM (
-    SELECT envelope->'data'->'claim'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, envelope->'data' AS data
+    SELECT envelope->'data'->'claim'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, (envelope->'data')::text AS data
     FROM audit_log
     WHERE type IN ('basic.ClaimSubmitted', 'basic.ClaimCorrected')
       AND envelope->'data'->'claim'->>'region' = $1 AND envelope->'data'->>'year' = $2
     UNION ALL
-    SELECT envelope->'data'->'personYear'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, envelope->'data' AS data
+    SELECT envelope->'data'->'personYear'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, (envelope->'data')::text AS data
     FROM audit_log
     WHERE type = 'basic.ClaimReversed'
       AND envelope->'data'->'personYear'->>'region' = $1 AND envelope->'data'->'personYear'->>'year' = $2
@@ -83,7 +101,8 @@ export function liveClaims(events: readonly AnyEnvelope[]): { claim: ClaimDto; v
  * Reads a region-year from the log for a what-if, in one read-only snapshot (REPEATABLE READ):
  * the sections and catalogues in force, the hospital registry, then the person-years in person
  * order, a batch at a time from a server-side cursor, each with the person's eligibility windows
- * of their latest revision. Memory holds one batch, never the region-year.
+ * of their latest revision. Memory holds a batch or two, never the region-year; the claims are
+ * handed on as logged (JSON text), for whoever settles them to parse.
  */
 export class RegionYearFactsView {
   constructor(
@@ -94,7 +113,7 @@ export class RegionYearFactsView {
   async read<T>(
     region: string,
     year: number,
-    work: (inForce: RegionYearInForce, personYears: AsyncIterable<RecordedPersonYear[]>) => Promise<T>,
+    work: (inForce: RegionYearInForce, personYears: AsyncIterable<PersonYearRows[]>) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
@@ -152,24 +171,24 @@ export class RegionYearFactsView {
    * fetch waits for the next one). The next rows are asked for before a batch is handed on, so
    * that Postgres reads them while this process settles the batch.
    */
-  private async *personYears(tx: Tx): AsyncGenerator<RecordedPersonYear[]> {
+  private async *personYears(tx: Tx): AsyncGenerator<PersonYearRows[]> {
     const fetchRows = () => {
       const rows = tx.query<ClaimRow>(`FETCH ${this.batchRows} FROM what_if_claims`);
       rows.catch(() => undefined); // awaited below; a batch abandoned by an error is not left unhandled
       return rows;
     };
-    let pending: { person: string; events: AnyEnvelope[] } | null = null;
+    let pending: { person: string; events: ClaimEventRow[] } | null = null;
     let next: Promise<ClaimRow[]> | null = fetchRows();
     while (next !== null) {
       const rows: ClaimRow[] = await next;
       const done = rows.length < this.batchRows;
-      const complete: { person: string; events: AnyEnvelope[] }[] = [];
+      const complete: { person: string; events: ClaimEventRow[] }[] = [];
       for (const row of rows) {
         if (pending === null || pending.person !== row.person) {
           if (pending !== null) complete.push(pending);
           pending = { person: row.person, events: [] };
         }
-        pending.events.push(upcast(row));
+        pending.events.push({ type: row.type, version: row.version, data: row.data });
       }
       if (done && pending !== null) {
         complete.push(pending);
@@ -183,7 +202,7 @@ export class RegionYearFactsView {
   }
 
   /** Each person's eligibility windows at their latest revision (none: no window). */
-  private async withWindows(tx: Tx, people: { person: string; events: AnyEnvelope[] }[]): Promise<RecordedPersonYear[]> {
+  private async withWindows(tx: Tx, people: { person: string; events: ClaimEventRow[] }[]): Promise<PersonYearRows[]> {
     if (people.length === 0) return [];
     const rows = await tx.query<LoggedRow & { subject: string }>(
       `SELECT DISTINCT ON (subject) subject, type, (envelope->>'version')::int AS version, envelope->'data' AS data
@@ -197,8 +216,6 @@ export class RegionYearFactsView {
       if (e.type === 'assistance.EligibilityGranted' || e.type === 'assistance.EligibilityRevoked')
         windows.set(e.data.personId, e.data.windows);
     }
-    return people
-      .map((p) => ({ personId: p.person, claims: liveClaims(p.events), windows: windows.get(p.person) ?? [] }))
-      .filter((p) => p.claims.length > 0);
+    return people.map((p) => ({ personId: p.person, events: p.events, windows: windows.get(p.person) ?? [] }));
   }
 }

@@ -196,6 +196,23 @@ describe('the largest changes', () => {
     });
   });
 
+  it('gives the same answer when the person-years are folded in several tallies and absorbed into one (the worker threads)', () => {
+    const whole = fold(changes);
+    const merged = new WhatIfTally();
+    for (const part of [changes.slice(0, 4), changes.slice(4, 11), changes.slice(11)]) {
+      const tally = new WhatIfTally();
+      for (const c of part) tally.add(c.personId, c.current, { ...c.draft, category: c.personId < 'P05' ? 'LOW_INCOME' : null });
+      merged.absorb(tally.snapshot());
+    }
+    const single = new WhatIfTally();
+    for (const c of changes) single.add(c.personId, c.current, { ...c.draft, category: c.personId < 'P05' ? 'LOW_INCOME' : null });
+    expect(merged.result()).toEqual(single.result());
+    expect(merged.result().largestChanges).toEqual(whole.largestChanges);
+    expect(merged.result().byCategory).toEqual([
+      { category: 'LOW_INCOME', personYears: { current: 0, draft: 5 }, current: '0.00', draft: '504.00', delta: '504.00' },
+    ]);
+  });
+
   it('does not depend on the order the person-years arrive in', () => {
     const shuffled = [...changes].sort((a, b) => (a.personId.split('').reverse().join() < b.personId.split('').reverse().join() ? -1 : 1));
     expect(fold(shuffled)).toEqual(fold(changes));

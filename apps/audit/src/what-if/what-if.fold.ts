@@ -1,5 +1,5 @@
 import type { ClaimDto, WhatIfCategoryDto, WhatIfChangeDto, WhatIfFiguresDto } from '@msb/contracts';
-import { Decimal, print, ZERO } from '@msb/money';
+import { Decimal, money, print, ZERO } from '@msb/money';
 import {
   BasicCatalogue,
   Category,
@@ -130,6 +130,23 @@ export function byLargestChange(a: { size: Decimal; personId: string }, b: { siz
   return b.size.cmp(a.size) || (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0);
 }
 
+/** A tally in plain values: sums and figures as two-decimal strings. */
+export interface TallySnapshot {
+  personYears: number;
+  changed: number;
+  current: WhatIfFiguresDto;
+  draft: WhatIfFiguresDto;
+  categories: { category: Category; current: string; draft: string; currentCount: number; draftCount: number }[];
+  largest: { personId: string; current: WhatIfFiguresDto; draft: WhatIfFiguresDto }[];
+}
+
+const parseFigures = (f: WhatIfFiguresDto): Figures => ({
+  basic: money(f.basic),
+  criticalIllness: money(f.criticalIllness),
+  assistance: money(f.assistance),
+  selfPay: money(f.selfPay),
+});
+
 export interface WhatIfFigures {
   personYears: number;
   current: WhatIfFiguresDto;
@@ -172,11 +189,46 @@ export class WhatIfTally {
     this.category(draft.category, 'draft', draft.figures.assistance);
     const delta = minus(draft.figures, current.figures);
     if (FIGURES.some((k) => !delta[k].isZero())) this.changed += 1;
-    // a change the caller may not see is not listed: its place in the list would tell of it
-    if (this.shown.every((k) => delta[k].isZero())) return;
-    let size = ZERO;
-    for (const p of this.ranked) size = size.plus(delta[p]);
-    this.consider({ personId, current: current.figures, draft: draft.figures, delta, size: size.abs() });
+    this.consider(personId, current.figures, draft.figures, delta);
+  }
+
+  /** What this tally holds, in plain strings and numbers (for another thread's tally to absorb). */
+  snapshot(): TallySnapshot {
+    return {
+      personYears: this.personYears,
+      changed: this.changed,
+      current: printFigures(this.current),
+      draft: printFigures(this.draft),
+      categories: [...this.categories].map(([category, r]) => ({
+        category,
+        current: print(r.current),
+        draft: print(r.draft),
+        currentCount: r.currentCount,
+        draftCount: r.draftCount,
+      })),
+      largest: this.largest.map((c) => ({ personId: c.personId, current: printFigures(c.current), draft: printFigures(c.draft) })),
+    };
+  }
+
+  /** Add what another tally over other person-years of the same region-year holds: as if they had been folded here. */
+  absorb(other: TallySnapshot): void {
+    this.personYears += other.personYears;
+    this.changed += other.changed;
+    this.current = plus(this.current, parseFigures(other.current));
+    this.draft = plus(this.draft, parseFigures(other.draft));
+    for (const r of other.categories) {
+      const row = this.categories.get(r.category) ?? { current: ZERO, draft: ZERO, currentCount: 0, draftCount: 0 };
+      this.categories.set(r.category, {
+        current: row.current.plus(r.current),
+        draft: row.draft.plus(r.draft),
+        currentCount: row.currentCount + r.currentCount,
+        draftCount: row.draftCount + r.draftCount,
+      });
+    }
+    for (const c of other.largest) {
+      const [current, draft] = [parseFigures(c.current), parseFigures(c.draft)];
+      this.consider(c.personId, current, draft, minus(draft, current));
+    }
   }
 
   private category(category: Category | null, side: 'current' | 'draft', assistance: Decimal): void {
@@ -193,7 +245,12 @@ export class WhatIfTally {
     this.categories.set(category, row);
   }
 
-  private consider(change: Change): void {
+  private consider(personId: string, current: Figures, draft: Figures, delta: Figures): void {
+    // a change the caller may not see is not listed: its place in the list would tell of it
+    if (this.shown.every((k) => delta[k].isZero())) return;
+    let size = ZERO;
+    for (const p of this.ranked) size = size.plus(delta[p]);
+    const change: Change = { personId, current, draft, delta, size: size.abs() };
     if (this.top <= 0) return;
     if (this.largest.length === this.top && byLargestChange(change, this.largest[this.top - 1]) >= 0) return;
     let at = this.largest.length;
@@ -269,6 +326,8 @@ export function addPersonYear(
   terms: { catalogue: BasicCatalogue; hospitals: ReadonlyMap<string, HospitalRecord> },
   recorded: RecordedPersonYear,
 ): void {
+  // a person-year whose every claim was reversed pays nothing under any policy: it is not counted
+  if (recorded.claims.length === 0) return;
   const claims = resolvePersonYear(recorded, terms.catalogue, terms.hospitals);
   const { current, draft } = settleBoth(policies, recorded.personId, claims, recorded.windows);
   tally.add(recorded.personId, current, draft);
