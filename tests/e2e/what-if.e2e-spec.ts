@@ -160,6 +160,7 @@ describe('what-ifs (POST /what-ifs on audit) through the running system', () => 
   });
 
   it('refuses drafts that are not valid with 400, listing every problem, and changes nothing', async () => {
+    const footprintBefore = await footprint();
     const answer = await whatIf({
       region: 'not a region',
       year: 'next',
@@ -183,6 +184,7 @@ describe('what-ifs (POST /what-ifs on audit) through the running system', () => 
       ]),
     );
     expect((await whatIf([])).status).toBe(400);
+    expect(await footprint()).toEqual(footprintBefore);
   });
 
   it('lets an officer draft only its own agency’s section in its own regions (403 otherwise), and shows it only its agency’s figures', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AssistancePolicyDto,
   assistanceTotals,
@@ -9,12 +10,13 @@ import {
   criticalIllnessTotals,
   CriticalIllnessPolicyDto,
   Envelope,
+  EVENT_TYPES,
+  EventType,
   EligibilityWindowDto,
   personKey,
   sha256Hex,
   TOPICS,
 } from '@msb/contracts';
-import { envelope } from '@msb/eventing';
 import {
   assistancePolicyFromWire,
   basicCatalogueFromWire,
@@ -68,6 +70,22 @@ export interface AuditSeed {
 const DIAGNOSES = ['C34.9', 'C50.9', 'I21.9', 'I63.9', 'J18.9', 'N18.5', 'E11.9', 'K35.8'];
 const CATEGORIES: Category[] = ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'POVERTY_MONITORED', 'LOW_INCOME', 'ILLNESS_POVERTY'];
 const PARTITIONS = 6;
+
+/** An event as its agency publishes it: the shared envelope at the type's current version (libs/eventing's envelope(), which this library may not import). */
+function envelope(e: { type: EventType; source: string; subject: string; time: Date; data: unknown }): Envelope {
+  const id = randomUUID();
+  return {
+    id,
+    type: e.type,
+    version: EVENT_TYPES[e.type].version,
+    source: e.source,
+    subject: e.subject,
+    time: e.time.toISOString(),
+    correlationId: id,
+    causationId: null,
+    data: e.data,
+  };
+}
 const cents = (value: number) => (Math.round(value * 100) / 100).toFixed(2);
 const day = (year: number, dayOfYear: number) => new Date(Date.UTC(year, 0, 1 + dayOfYear)).toISOString().slice(0, 10);
 
