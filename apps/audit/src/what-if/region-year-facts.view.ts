@@ -43,46 +43,52 @@ interface LoggedRow {
 
 const upcast = (r: LoggedRow): AnyEnvelope => readLogged({ type: r.type, version: r.version, data: r.data });
 
-/** A claim event of the region-year, in (person, log) order, its data as logged (JSON text, parsed by whoever settles it). */
-export interface ClaimEventRow {
-  type: string;
-  version: number;
-  data: string;
-}
-interface ClaimRow extends ClaimEventRow {
-  person: string;
-}
-
-/** One person-year's rows as read: its claim events in log order and the person's windows of their latest eligibility revision. */
+/** One person-year's claim events as logged (envelopes as JSON text, parsed by whoever settles them) and the person's windows of their latest eligibility revision. */
 export interface PersonYearRows {
   personId: string;
-  events: ClaimEventRow[];
+  events: string[];
   windows: EligibilityWindowDto[];
 }
 
 /** A person-year's rows as the rules read them: the events upcast, each claim at its latest version, reversed ones left out. */
 export function recordedPersonYear(rows: PersonYearRows): RecordedPersonYear {
-  const events = rows.events.map((e) => upcast({ type: e.type, version: e.version, data: JSON.parse(e.data) }));
-  return { personId: rows.personId, claims: liveClaims(events), windows: rows.windows };
+  return { personId: rows.personId, claims: liveClaims(rows.events.map((e) => readLogged(JSON.parse(e)))), windows: rows.windows };
+}
+
+const PERSON = /"personId":"([^"\\]*)"/;
+const CLAIM = /"claimId":"([^"\\]*)"/;
+
+/**
+ * The person and the claim a logged claim version is about, read off its text without parsing
+ * it: in a claim event the keys `personId` and `claimId` occur once, in its claim, and their
+ * values are identifiers, which JSON writes without escapes (an escaped quote in another value
+ * cannot end a key). The rows are handed on unparsed; parsing is the settling thread's work.
+ */
+export function claimKeysOf(envelope: string): { personId: string; claimId: string } {
+  const person = PERSON.exec(envelope);
+  const claim = CLAIM.exec(envelope);
+  if (!person || !claim) throw new Error('a logged claim version names no person or claim');
+  return { personId: person[1], claimId: claim[1] };
+}
+
+/** A person whose claim rows have been read: the rows, and the ids of its claims. */
+interface PersonRows {
+  person: string;
+  events: string[];
+  claimIds: Set<string>;
 }
 
 /**
- * The claim versions and reversals of a region-year in person order, then log order: what the
- * person-year indexes of migration 1732400000440 serve (the two scans merge in that order).
+ * The claim versions of a region-year in person order, then log order: the order of the
+ * person-year index of migration 1732400000440, read without a sort, so that the first rows come
+ * at once. (A claim's reversal is looked up by its subject, the claim id, a batch at a time.)
  */
 const CLAIMS_IN_PERSON_ORDER = `
-  SELECT person, type, version, data FROM (
-    SELECT envelope->'data'->'claim'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, (envelope->'data')::text AS data
-    FROM audit_log
-    WHERE type IN ('basic.ClaimSubmitted', 'basic.ClaimCorrected')
-      AND envelope->'data'->'claim'->>'region' = $1 AND envelope->'data'->>'year' = $2
-    UNION ALL
-    SELECT envelope->'data'->'personYear'->>'personId' AS person, seq, type, (envelope->>'version')::int AS version, (envelope->'data')::text AS data
-    FROM audit_log
-    WHERE type = 'basic.ClaimReversed'
-      AND envelope->'data'->'personYear'->>'region' = $1 AND envelope->'data'->'personYear'->>'year' = $2
-  ) AS facts
-  ORDER BY person, seq`;
+  SELECT envelope::text AS envelope
+  FROM audit_log
+  WHERE type IN ('basic.ClaimSubmitted', 'basic.ClaimCorrected')
+    AND envelope->'data'->'claim'->>'region' = $1 AND envelope->'data'->>'year' = $2
+  ORDER BY envelope->'data'->'claim'->>'personId', seq`;
 
 /** The live claims of one person-year from its claim events in log order: each claim's latest version, reversed ones left out. */
 export function liveClaims(events: readonly AnyEnvelope[]): { claim: ClaimDto; version: number }[] {
@@ -173,37 +179,45 @@ export class RegionYearFactsView {
    */
   private async *personYears(tx: Tx): AsyncGenerator<PersonYearRows[]> {
     const fetchRows = () => {
-      const rows = tx.query<ClaimRow>(`FETCH ${this.batchRows} FROM what_if_claims`);
+      const rows = tx.query<{ envelope: string }>(`FETCH ${this.batchRows} FROM what_if_claims`);
       rows.catch(() => undefined); // awaited below; a batch abandoned by an error is not left unhandled
       return rows;
     };
-    let pending: { person: string; events: ClaimEventRow[] } | null = null;
-    let next: Promise<ClaimRow[]> | null = fetchRows();
+    let pending: PersonRows | null = null;
+    let next: Promise<{ envelope: string }[]> | null = fetchRows();
     while (next !== null) {
-      const rows: ClaimRow[] = await next;
+      const rows: { envelope: string }[] = await next;
       const done = rows.length < this.batchRows;
-      const complete: { person: string; events: ClaimEventRow[] }[] = [];
-      for (const row of rows) {
-        if (pending === null || pending.person !== row.person) {
+      const complete: PersonRows[] = [];
+      for (const { envelope } of rows) {
+        const { personId, claimId } = claimKeysOf(envelope);
+        if (pending === null || pending.person !== personId) {
           if (pending !== null) complete.push(pending);
-          pending = { person: row.person, events: [] };
+          pending = { person: personId, events: [], claimIds: new Set() };
         }
-        pending.events.push({ type: row.type, version: row.version, data: row.data });
+        pending.events.push(envelope);
+        pending.claimIds.add(claimId);
       }
       if (done && pending !== null) {
         complete.push(pending);
         pending = null;
       }
-      const batch = this.withWindows(tx, complete);
+      const batch = this.completed(tx, complete);
       next = done ? null : fetchRows(); // queued on the connection behind the windows
       const people = await batch;
       if (people.length > 0) yield people;
     }
   }
 
-  /** Each person's eligibility windows at their latest revision (none: no window). */
-  private async withWindows(tx: Tx, people: { person: string; events: ClaimEventRow[] }[]): Promise<PersonYearRows[]> {
+  /** Each person-year with its claims' reversals (a reversal's subject is its claim) and the person's windows of their latest eligibility revision. */
+  private async completed(tx: Tx, people: PersonRows[]): Promise<PersonYearRows[]> {
     if (people.length === 0) return [];
+    const claimIds = people.flatMap((p) => [...p.claimIds]);
+    const reversals = await tx.query<{ subject: string; envelope: string }>(
+      `SELECT subject, envelope::text AS envelope
+       FROM audit_log WHERE subject = ANY($1::text[]) AND type = 'basic.ClaimReversed' ORDER BY seq`,
+      [claimIds],
+    );
     const rows = await tx.query<LoggedRow & { subject: string }>(
       `SELECT DISTINCT ON (subject) subject, type, (envelope->>'version')::int AS version, envelope->'data' AS data
        FROM audit_log WHERE subject = ANY($1::text[]) AND type = ANY($2::text[])
@@ -216,6 +230,11 @@ export class RegionYearFactsView {
       if (e.type === 'assistance.EligibilityGranted' || e.type === 'assistance.EligibilityRevoked')
         windows.set(e.data.personId, e.data.windows);
     }
-    return people.map((p) => ({ personId: p.person, events: p.events, windows: windows.get(p.person) ?? [] }));
+    const reversalsOf = new Map<string, string[]>();
+    for (const r of reversals) reversalsOf.set(r.subject, [...(reversalsOf.get(r.subject) ?? []), r.envelope]);
+    return people.map((p) => {
+      const reversed = [...p.claimIds].flatMap((id) => reversalsOf.get(id) ?? []);
+      return { personId: p.person, events: [...p.events, ...reversed], windows: windows.get(p.person) ?? [] };
+    });
   }
 }
