@@ -45,7 +45,11 @@ class SettlingWorker {
   private failure?: Error;
 
   constructor(terms: WhatIfTerms) {
-    this.worker = new Worker(join(__dirname, 'what-if.worker.js'), { workerData: terms });
+    this.worker = new Worker(join(__dirname, 'what-if.worker.js'), {
+      workerData: terms,
+      // a worker holds a batch or two: a bound keeps a what-if's memory that of a few batches, not of a heap left to grow
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
+    });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'settled') this.inFlight -= 1;
       const next = this.waiting.shift();
