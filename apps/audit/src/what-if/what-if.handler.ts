@@ -20,6 +20,7 @@ import type { WhatIfTerms } from './what-if.settler';
 @QueryHandler(WhatIfQuery)
 export class WhatIfHandler implements IQueryHandler<WhatIfQuery, WhatIfAnswerDto> {
   private readonly view: RegionYearFactsView;
+  private readonly workers = workersFor();
 
   constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {
     this.view = new RegionYearFactsView(runtime.db);
@@ -43,8 +44,7 @@ export class WhatIfHandler implements IQueryHandler<WhatIfQuery, WhatIfAnswerDto
         hospitals: [...inForce.hospitals],
         shown,
       };
-      const workers = workersFor();
-      return workers > 0 ? settleInWorkers(terms, personYears, workers) : settleHere(terms, personYears);
+      return this.workers > 0 ? settleInWorkers(terms, personYears, this.workers) : settleHere(terms, personYears);
     });
     const tally = new WhatIfTally(shown);
     for (const part of settled) tally.absorb(part.tally);

@@ -12,15 +12,16 @@ export type Settled = { tally: TallySnapshot; notReplayed: number }[];
 const IN_FLIGHT = 2;
 
 /**
- * How many threads settle a what-if: WHAT_IF_WORKERS, else one per core (at most 4). The
- * workers run the compiled code: where the service runs from its TypeScript sources (the
- * tests' ts-jest), it settles in its own thread.
+ * How many worker threads settle a what-if: WHAT_IF_WORKERS (0 or 1: none, the request's own
+ * thread), else one per core, at most 4. Read once at start; a value that is not a whole number
+ * stops the service, as a bad configuration does. The workers run the compiled code: where the
+ * service runs from its TypeScript sources (the tests' ts-jest), it settles in its own thread.
  */
-export function workersFor(env: NodeJS.ProcessEnv = process.env): number {
-  if (!__filename.endsWith('.js')) return 0;
-  const given = Number(env.WHAT_IF_WORKERS);
-  const workers = Number.isInteger(given) && given >= 0 ? given : Math.min(4, availableParallelism());
-  return workers > 1 ? workers : 0;
+export function workersFor(env: NodeJS.ProcessEnv = process.env, compiled = __filename.endsWith('.js')): number {
+  const raw = env.WHAT_IF_WORKERS;
+  if (raw !== undefined && !/^\d{1,2}$/.test(raw)) throw new Error(`WHAT_IF_WORKERS must be a whole number of threads, not ${raw}`);
+  const workers = raw === undefined ? Math.min(4, availableParallelism()) : Number(raw);
+  return compiled && workers > 1 ? workers : 0;
 }
 
 /** Settle every batch in this thread. */
