@@ -25,9 +25,10 @@ const SERVICES = ['basic-insurance', 'critical-illness', 'medical-assistance', '
 const ROLE_AUDIENCES = {
   // claims at basic; each payer's statement and reconciliation (对账) at that payer
   hospital: ['basic-insurance', 'critical-illness', 'medical-assistance'],
-  'basic-officer': ['basic-insurance'],
-  'insurer-officer': ['critical-illness'],
-  'civil-affairs-officer': ['medical-assistance'],
+  // and audit for a what-if (POST /what-ifs) of their own section
+  'basic-officer': ['basic-insurance', 'audit'],
+  'insurer-officer': ['critical-illness', 'audit'],
+  'civil-affairs-officer': ['medical-assistance', 'audit'],
   auditor: SERVICES,
   operator: SERVICES,
   // read-only: /metrics (what Prometheus scrapes with)

@@ -14,6 +14,8 @@ import { ReplayController } from './replay/replay.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ChainVerifier } from './verify/chain.verifier';
 import { VerifyController } from './verify/verify.controller';
+import { WhatIfController } from './what-if/what-if.controller';
+import { WhatIfHandler } from './what-if/what-if.handler';
 
 @Module({})
 export class AuditModule {
@@ -30,8 +32,17 @@ export class AuditModule {
         ProofsController,
         ReportsController,
         ConsoleController,
+        WhatIfController,
       ],
-      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLog, ChainVerifier, CheckpointSigner, Checkpointer, AnalysisService],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        AuditLog,
+        ChainVerifier,
+        CheckpointSigner,
+        Checkpointer,
+        AnalysisService,
+        WhatIfHandler,
+      ],
       exports: [AuditLog, Checkpointer],
     };
   }

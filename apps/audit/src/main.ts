@@ -6,6 +6,7 @@ import { AuditTables1732400000400 } from './migrations/1732400000400-audit-table
 import { AuditCheckpoints1732400000410 } from './migrations/1732400000410-audit-checkpoints';
 import { AuditSignedCheckpoints1732400000420 } from './migrations/1732400000420-audit-signed-checkpoints';
 import { AuditLogAppendOnly1732400000430 } from './migrations/1732400000430-audit-log-append-only';
+import { AuditPersonYearIndex1732400000440 } from './migrations/1732400000440-audit-person-year-index';
 import { AUDIT_GRANTS } from './migrations/audit.grants';
 import { Checkpointer } from './checkpoints/checkpoint.service';
 import { signerSettings } from './checkpoints/checkpoint.signer';
@@ -25,6 +26,7 @@ export const auditService: ServiceDefinition = {
     AuditCheckpoints1732400000410,
     AuditSignedCheckpoints1732400000420,
     AuditLogAppendOnly1732400000430,
+    AuditPersonYearIndex1732400000440,
   ],
   grants: AUDIT_GRANTS,
   produces: [TOPICS.auditCheckpoints],

@@ -1,4 +1,6 @@
+import { whatIfRequestSchema } from '@msb/contracts';
 import { PAGE_QUERY, type RouteDoc } from '@msb/platform';
+import { WHAT_IF_ROLES } from './what-if/what-if.rules';
 
 /** Every authenticated role but the metrics scraper's and basic's own service token: the public summary (信息公开). */
 const ANY_PERSON = ['auditor', 'hospital', 'basic-officer', 'insurer-officer', 'civil-affairs-officer', 'operator'] as const;
@@ -135,4 +137,18 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: 'text/javascript' },
   },
   { method: 'get', path: '/console/console.css', summary: "The console's style sheet", roles: 'public', responses: { 200: 'text/css' } },
+  {
+    method: 'post',
+    path: '/what-ifs',
+    summary:
+      '精准测算: the region-year replayed with drafts of its policy sections (each in its payer’s PUT /policies schema; a section left out is the one in force): { region, year, personYears, current, draft, delta, byCategory, changedPersons, largestChanges, notReplayed, elapsedMs }; an officer drafts only its own section; nothing is stored or published',
+    roles: WHAT_IF_ROLES,
+    body: whatIfRequestSchema,
+    responses: {
+      200: 'the what-if',
+      400: 'invalid drafts (every problem listed)',
+      403: 'a section of another agency, or a region outside the officer’s',
+      422: 'no basic policy or catalogue in force',
+    },
+  },
 ];

@@ -20,3 +20,4 @@ export * from './bus.access';
 export * from './tolerant.schema';
 export * from './contract.compatibility';
 export * from './asyncapi.document';
+export * from './what-if.schema';

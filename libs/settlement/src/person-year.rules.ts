@@ -1,7 +1,7 @@
 import { Decimal, ZERO, sum } from '@msb/money';
 import { decideAssistanceYear } from './assistance.rules';
-import { decideBasicYear } from './basic.rules';
-import { decideCriticalIllnessYear } from './critical-illness.rules';
+import { BasicClaimResult, BasicYearResult, decideBasicYear } from './basic.rules';
+import { CriticalIllnessYearResult, decideCriticalIllnessYear } from './critical-illness.rules';
 import { assertConservation } from './conservation.rules';
 import { admittedByCriticalIllness } from './catalogue.rules';
 import type {
@@ -21,6 +21,13 @@ export interface PersonYearPolicies {
   /** What 大病 admits beyond basic scope (absent: nothing). */
   criticalIllnessCatalogue?: CriticalIllnessCatalogue;
 }
+
+/**
+ * The same where a downstream payer may have no policy yet: 大病 without one parks and pays
+ * nothing, and so does assistance, which follows 大病's decision; assistance without one parks.
+ */
+export type PoliciesInForce = Omit<PersonYearPolicies, 'criticalIllness' | 'assistance'> &
+  Partial<Pick<PersonYearPolicies, 'criticalIllness' | 'assistance'>>;
 
 export interface SettledClaim {
   claimId: string;
@@ -46,16 +53,23 @@ export interface SettledPersonYear {
   assistanceBase: Decimal;
 }
 
-/**
- * The three payers in their legal order (保险在先、救助在后) over one person-year's facts:
- * live claims (latest versions, reversals removed) and the person's grants. This is the
- * reference the services' deciders, the audit replay and the tests all agree with.
- */
-export function settlePersonYear(
-  policies: PersonYearPolicies,
+/** Basic's year, and each claim's base for 大病: what depends on basic's policy and 大病's catalogue alone. */
+export interface BasicStage {
+  basic: BasicYearResult;
+  /** Basic's claims with 大病's base: in-scope self-pay plus what 大病's catalogue admits beyond basic scope (ciExtra). */
+  forCriticalIllness: (BasicClaimResult & { compliantSelfPay: Decimal })[];
+}
+
+/** The insurances' part of a year: basic's stage and 大病's year on it (none without a 大病 policy). */
+export interface InsuranceStage extends BasicStage {
+  criticalIllness: CriticalIllnessYearResult | undefined;
+}
+
+/** Stage 1 of settlePersonYear: basic's year on the live claims, and 大病's base of each claim. */
+export function basicStage(
+  policies: Pick<PoliciesInForce, 'basic' | 'criticalIllnessCatalogue'>,
   liveClaims: readonly Claim[],
-  grants: readonly EligibilitySpan[],
-): SettledPersonYear {
+): BasicStage {
   const basic = decideBasicYear(policies.basic, liveClaims);
   const covered = policies.criticalIllnessCatalogue ?? new Set<string>();
   // 大病's base adds what its catalogue admits beyond basic scope (ciExtra) to basic's in-scope self-pay
@@ -63,11 +77,30 @@ export function settlePersonYear(
     ...c,
     compliantSelfPay: c.compliantSelfPay.plus(admittedByCriticalIllness(c.outOfScopeItems, covered)),
   }));
-  const ci = decideCriticalIllnessYear(policies.criticalIllness, forCriticalIllness, grants);
-  const ciById = new Map(ci.claims.map((c) => [c.claimId, c.criticalIllness]));
+  return { basic, forCriticalIllness };
+}
+
+/** Stage 2: 大病's year on basic's figures (a 大病 without a policy parks: no decision). */
+export function criticalIllnessStage(
+  stage: BasicStage,
+  policy: CriticalIllnessPolicy | undefined,
+  grants: readonly EligibilitySpan[],
+): InsuranceStage {
+  return { ...stage, criticalIllness: policy && decideCriticalIllnessYear(policy, stage.forCriticalIllness, grants) };
+}
+
+/** Stage 3: assistance on what both insurances left (保险在先、救助在后), and each claim settled, conservation asserted. */
+export function assistanceStage(
+  stage: InsuranceStage,
+  policy: AssistancePolicy | undefined,
+  grants: readonly EligibilitySpan[],
+): SettledPersonYear {
+  const { basic, forCriticalIllness, criticalIllness: ci } = stage;
+  const ciById = new Map(ci?.claims.map((c) => [c.claimId, c.criticalIllness]));
   const assistanceInput = forCriticalIllness.map((c) => ({ ...c, criticalIllness: ciById.get(c.claimId) ?? ZERO }));
-  const assistance = decideAssistanceYear(policies.assistance, assistanceInput, grants);
-  const assistanceById = new Map(assistance.claims.map((c) => [c.claimId, c.assistance]));
+  // 保险在先、救助在后: no 大病 decision, no assistance
+  const assistance = ci && policy && decideAssistanceYear(policy, assistanceInput, grants);
+  const assistanceById = new Map(assistance?.claims.map((c) => [c.claimId, c.assistance]));
 
   const claims = basic.claims.map((b): SettledClaim => {
     const criticalIllness = ciById.get(b.claimId) ?? ZERO;
@@ -90,13 +123,33 @@ export function settlePersonYear(
   return {
     claims,
     basic: basic.basic,
-    criticalIllness: ci.entitlement,
-    assistance: assistance.entitlement,
+    criticalIllness: ci?.entitlement ?? ZERO,
+    assistance: assistance?.entitlement ?? ZERO,
     total: sum(claims.map((c) => c.total)),
     selfPay: sum(claims.map((c) => c.selfPay)),
-    tilted: ci.tilted,
-    assistanceCategory: assistance.category,
-    criticalIllnessBase: ci.base,
-    assistanceBase: assistance.base,
+    tilted: ci?.tilted ?? false,
+    assistanceCategory: assistance?.category ?? null,
+    criticalIllnessBase: ci?.base ?? ZERO,
+    assistanceBase: assistance?.base ?? ZERO,
   };
+}
+
+/**
+ * The three payers in their legal order (保险在先、救助在后) over one person-year's facts:
+ * live claims (latest versions, reversals removed) and the person's grants. This is the
+ * reference the services' deciders, the audit replay and the tests all agree with. A payer
+ * without a policy pays nothing (it parks), and assistance never pays before 大病 has decided.
+ * In three stages, each on the one before, so that a caller comparing policies can settle again
+ * only from the first stage whose policy differs.
+ */
+export function settlePersonYear(
+  policies: PoliciesInForce,
+  liveClaims: readonly Claim[],
+  grants: readonly EligibilitySpan[],
+): SettledPersonYear {
+  return assistanceStage(
+    criticalIllnessStage(basicStage(policies, liveClaims), policies.criticalIllness, grants),
+    policies.assistance,
+    grants,
+  );
 }

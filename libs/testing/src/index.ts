@@ -12,3 +12,4 @@ export * from './fault.injector';
 export * from './chaos.checker';
 export * from './expected-slips.rules';
 export * from './fhir.validator';
+export * from './audit-log.seeder';
