@@ -35,8 +35,9 @@ import { Client } from 'pg';
  */
 const long = process.env.CHAOS_PROFILE === 'long';
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
-const DURATION_MS = Number(process.env.CHAOS_DURATION_MS ?? (long ? 600_000 : 75_000));
-const CLAIMS = Number(process.env.CHAOS_CLAIMS ?? (long ? 6000 : 500));
+// the short schedule still applies every kind of fault once at least (faultSchedule); the long one many times
+const DURATION_MS = Number(process.env.CHAOS_DURATION_MS ?? (long ? 600_000 : 55_000));
+const CLAIMS = Number(process.env.CHAOS_CLAIMS ?? (long ? 6000 : 320));
 const REPLICAS = 2;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

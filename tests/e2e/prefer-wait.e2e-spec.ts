@@ -125,9 +125,11 @@ describe('Prefer: wait on a quiet system', () => {
     await system.caughtUp();
   }, 60_000);
 
-  it('POST → 201 with Prefer: wait=10 over 100 sequential claims: p50 and p99', async () => {
+  // the latency itself is the bench's to measure (npm run bench: the counter at 50 claims/s); here every answer is a 201 in time
+  const SEQUENTIAL = Number(process.env.PREFER_WAIT_CLAIMS ?? 30);
+  it(`POST → 201 with Prefer: wait=10 over ${SEQUENTIAL} sequential claims: p50 and p99`, async () => {
     const millis: number[] = [];
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < SEQUENTIAL; i++) {
       const { answer, ms } = await timed(() => hospital().post('/claims', claimOf(ids, `PW-LAT-${i}`, `PL${i}`), { prefer: 'wait=10' }));
       expect(answer.status).toBe(201);
       millis.push(ms);
@@ -135,7 +137,7 @@ describe('Prefer: wait on a quiet system', () => {
     millis.sort((a, b) => a - b);
     const figures = { n: millis.length, p50: percentile(millis, 50), p99: percentile(millis, 99), max: millis[millis.length - 1] };
     console.log(
-      `POST /claims → 201 with Prefer: wait=10, 100 sequential claims: ${JSON.stringify(figures, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ms`,
+      `POST /claims → 201 with Prefer: wait=10, ${SEQUENTIAL} sequential claims: ${JSON.stringify(figures, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ms`,
     );
     expect(figures.p99).toBeLessThan(10_000);
   }, 300_000);

@@ -28,7 +28,7 @@ import { Client } from 'pg';
  * region-year once), no person-year decided twice on the revision. REPLICAS_SEED reproduces.
  */
 const seed = Number(process.env.REPLICAS_SEED ?? Date.now() % 100_000);
-const CLAIMS = Number(process.env.REPLICAS_CLAIMS ?? 400);
+const CLAIMS = Number(process.env.REPLICAS_CLAIMS ?? 240); // a kill lands mid-workload either way; REPLICAS_CLAIMS=1000 for a longer one
 const REPLICAS = 2;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
