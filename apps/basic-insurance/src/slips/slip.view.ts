@@ -3,6 +3,7 @@ import { money, print, sum, ZERO } from '@msb/money';
 import { Caller, ClaimOwner, maySeeClaim, Problem, recordAccess, RUNTIME, ServiceRuntime } from '@msb/platform';
 import { conservationProblems } from '@msb/settlement';
 import type { BasicFigures } from './slip.projection';
+import { pendingShares } from './pending-shares.rules';
 
 export type SlipStatus = 'PENDING' | 'SETTLED' | 'REVERSED';
 
@@ -114,11 +115,12 @@ export class SlipView {
     const settled = personYearSettled(r);
     const live = r.status === 'LIVE';
     const total = money(r.total);
-    const basic = money(r.basic);
-    const criticalIllness = money(r.critical_illness);
-    const assistance = money(r.assistance);
-    const selfPay = total.minus(basic).minus(criticalIllness).minus(assistance);
     const status: SlipStatus = !settled ? 'PENDING' : live ? 'SETTLED' : 'REVERSED';
+    // settled: the payers' own figures; pending: no payer above what those before it left (pendingShares)
+    const own = { basic: money(r.basic), criticalIllness: money(r.critical_illness), assistance: money(r.assistance) };
+    const { basic, criticalIllness, assistance, selfPay } = settled
+      ? { ...own, selfPay: total.minus(own.basic).minus(own.criticalIllness).minus(own.assistance) }
+      : pendingShares(total, own.basic, own.criticalIllness, own.assistance);
     if (status === 'SETTLED') {
       const problems = conservationProblems({ claimId: r.claim_id, total, basic, criticalIllness, assistance, selfPay });
       if (problems.length > 0) this.runtime.log.error({ claimId: r.claim_id, problems }, 'conservation violated on a settled slip');
