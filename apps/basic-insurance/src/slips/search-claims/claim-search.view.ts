@@ -1,28 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME, ServiceRuntime } from '@msb/platform';
-import { PERSON_YEAR_SETTLED_SQL, SLIP_COLUMNS, SLIP_FROM, SlipRow, SlipStatus, SlipView } from '../slip.view';
+import { PERSON_YEAR_SETTLED_SQL, Slip, SLIP_COLUMNS, SLIP_FROM, SlipRow, SlipStatus, SlipView } from '../slip.view';
 import { ClaimSearch, page, SearchScope, SortKey } from './claim-search.params';
 
 /** A claim in a list: ids, dates, status and the payers' figures as its slip shows them; no diagnosis, no item, no category. */
-export interface ClaimListed {
-  claimId: string;
-  personId: string;
-  region: string;
-  year: number;
-  version: number;
+export type ClaimListed = Omit<Slip, 'notInCatalogue' | 'adjustments'> & {
   hospitalId: string;
   serviceDate: string;
   receivedAt: string;
-  status: SlipStatus;
-  total: string;
-  policyScope: string;
-  basic: string;
-  criticalIllness: string;
-  assistance: string;
-  selfPay: string;
-  outOfScope: string;
-  deductiblePaid: string;
-}
+};
 
 interface SearchRow extends SlipRow {
   hospital_id: string;
