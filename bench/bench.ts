@@ -7,7 +7,11 @@
  *   BENCH_RATE_SECONDS  seconds at 100 claims/s for the latency run (default 30)
  *   BENCH_PERSON_YEARS  person-years for the policy revision (default 100000)
  *   BENCH_COUNTER_SECONDS seconds at 50 claims/s for the counter run: preview, then POST with Prefer: wait (default 20)
- *   BENCH_ONLY          comma list of phases: baselines,throughput,latency,counter,revision,replay
+ *   BENCH_GROWTH_CLAIMS claims of the one person-year whose 1,000th claim is timed against its 10th (default 1000)
+ *   BENCH_ONLY          comma list of phases: baselines,throughput,latency,counter,growth,replay,revision
+ *
+ * The headline figures are top-level keys of the JSON (claimsPerSecond, p99Ms, growthRatio,
+ * replayEventsPerSecond, revisionSeconds, peakRssMb, baselines); each phase's detail is under its name.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ClaimDto } from '@msb/contracts';
@@ -19,6 +23,7 @@ import {
   inParallel,
   randomTag,
   repoRoot,
+  SERVICE_NAMES,
   startTestInfrastructure,
   TestSystem,
   applyStep,
@@ -28,9 +33,11 @@ import {
 } from '@msb/testing';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { seedPersonYears } from './seed-person-years';
+import { cpuBetween, peakRssMb, readCpu } from './cpu.sampler';
+import { onePersonYear } from './one-person-year';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const only = (process.env.BENCH_ONLY ?? 'baselines,throughput,latency,counter,revision,replay').split(',');
+const only = (process.env.BENCH_ONLY ?? 'baselines,throughput,latency,counter,growth,replay,revision').split(',');
 const results: Record<string, unknown> = {};
 
 function percentile(sorted: number[], p: number): number {
@@ -46,11 +53,14 @@ async function throughput(system: TestSystem) {
   for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
+  const databases = new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
+  const cpuBefore = readCpu(databases);
   const t0 = performance.now();
   await inParallel(workload.claims, 64, (claim) => applyStep(system.clients, { op: 'submitClaim', claim }));
   const accepted = performance.now();
   await system.caughtUp(1800000);
   const settled = performance.now();
+  const cpuSeconds = cpuBetween(cpuBefore, readCpu(databases));
   let notSettled = 0;
   await inParallel(
     workload.claims.filter((_, i) => i % 20 === 0),
@@ -68,7 +78,25 @@ async function throughput(system: TestSystem) {
     settleSeconds: +seconds.toFixed(2),
     claimsPerSecond: Math.round(claims / seconds),
     sampledNotSettled: notSettled,
+    // where the two cores went while the claims were settled: CPU seconds per process group
+    cpuSeconds,
+    // the most memory each service has held since it started (VmHWM), setup and this run included
+    peakRssMb: Object.fromEntries(SERVICE_NAMES.map((n) => [n, peakRssMb(system.pid(n))])),
   };
+}
+
+/**
+ * Cost as a person's year grows: POST → SETTLED of one person-year's claims submitted one after
+ * the other; the mean of the 10 claims ending at the last one over the mean of claims 6 to 15
+ * (the 1,000th claim against the 10th).
+ */
+async function growth(system: TestSystem) {
+  const n = Number(process.env.BENCH_GROWTH_CLAIMS ?? 1000);
+  const { latenciesMs } = await onePersonYear(system, n);
+  const mean = (list: number[]) => list.reduce((a, b) => a + b, 0) / list.length;
+  const early = mean(latenciesMs.slice(5, 15));
+  const late = mean(latenciesMs.slice(-10));
+  return { claims: n, msAround10th: Math.round(early), msAroundLast: Math.round(late), ratio: +(late / early).toFixed(3) };
 }
 
 /**
@@ -203,33 +231,66 @@ async function revision(system: TestSystem) {
   };
 }
 
+/** The issue's figures at the top of the JSON, next to the baselines of the same run. */
+function headline(r: Record<string, unknown>): void {
+  const t = r.throughput as { claimsPerSecond: number; peakRssMb: Record<string, number | null> } | undefined;
+  const l = r.latency as { p99Ms: number } | undefined;
+  const g = r.growth as { ratio: number } | undefined;
+  const a = r.replay as { eventsPerSecond: number } | undefined;
+  const v = r.revision as { throughAssistanceSeconds: number } | undefined;
+  Object.assign(r, {
+    claimsPerSecond: t?.claimsPerSecond ?? null,
+    p99Ms: l?.p99Ms ?? null,
+    growthRatio: g?.ratio ?? null,
+    replayEventsPerSecond: a?.eventsPerSecond ?? null,
+    revisionSeconds: v?.throughAssistanceSeconds ?? null,
+    peakRssMb: t?.peakRssMb ?? null,
+  });
+}
+
 function markdown(r: Record<string, unknown>): string {
-  const lines = ['# Benchmark', '', `Run ${r.at} on ${r.machine}.`, '', '| figure | value | baseline | ratio |', '|---|---|---|---|'];
+  const lines = [
+    '# Benchmark',
+    '',
+    `Run ${r.at} on ${r.machine}. Figures, never pass/fail; a ratio is the figure over the baseline measured in the same run.`,
+    '',
+    '| figure | value | target | baseline | ratio |',
+    '|---|---|---|---|---|',
+  ];
   const b = r.baselines as
     { postgres?: { txPerSecond: number }; kafka?: { producePerSecond: number; consumePerSecond: number } } | undefined;
-  const row = (name: string, value: unknown, baseline?: number) =>
+  const row = (name: string, value: unknown, target = '', baseline?: number) =>
     lines.push(
-      `| ${name} | ${value ?? 'n/a'} | ${baseline ?? ''} | ${baseline && typeof value === 'number' ? (value / baseline).toFixed(3) : ''} |`,
+      `| ${name} | ${value ?? 'n/a'} | ${target} | ${baseline ?? ''} | ${baseline && typeof value === 'number' ? (value / baseline).toFixed(3) : ''} |`,
     );
-  row('raw Postgres single-row tx/s', b?.postgres?.txPerSecond);
+  row('raw Postgres single-row tx/s (8 clients)', b?.postgres?.txPerSecond);
   row('raw Kafka produce msgs/s', b?.kafka?.producePerSecond);
   row('raw Kafka consume msgs/s', b?.kafka?.consumePerSecond);
-  const t = r.throughput as { claimsPerSecond?: number } | undefined;
-  row('claims/s settled end to end', t?.claimsPerSecond, b?.postgres?.txPerSecond);
+  const t = r.throughput as { claims?: number; cpuSeconds?: Record<string, number> } | undefined;
+  row(`claims/s settled end to end (${t?.claims ?? '?'} claims)`, r.claimsPerSecond, '≥ 1000', b?.postgres?.txPerSecond);
   const l = r.latency as { p50Ms?: number; p99Ms?: number } | undefined;
   row('p50 ms POST → SETTLED at 100/s', l?.p50Ms);
-  row('p99 ms POST → SETTLED at 100/s', l?.p99Ms);
+  row('p99 ms POST → SETTLED at 100/s', r.p99Ms, '≤ 300');
   const c = r.counter as { preview?: { p50Ms: number; p99Ms: number }; preferWait?: { p50Ms: number; p99Ms: number } } | undefined;
   row('p50 ms POST /claims/preview at 50/s', c?.preview?.p50Ms);
   row('p99 ms POST /claims/preview at 50/s', c?.preview?.p99Ms);
   row('p50 ms POST /claims Prefer: wait at 50/s', c?.preferWait?.p50Ms);
-  row('p99 ms POST /claims Prefer: wait at 50/s', c?.preferWait?.p99Ms);
-  const v = r.revision as
-    { personYears?: number; criticalIllnessPersonYearsPerSecond?: number; throughAssistancePersonYearsPerSecond?: number } | undefined;
-  row(`大病 revision person-years/s (${v?.personYears ?? '?'})`, v?.criticalIllnessPersonYearsPerSecond, b?.postgres?.txPerSecond);
-  row('revision through assistance person-years/s', v?.throughAssistancePersonYearsPerSecond, b?.postgres?.txPerSecond);
-  const a = r.replay as { eventsPerSecond?: number } | undefined;
-  row('audit replay events/s', a?.eventsPerSecond, b?.kafka?.consumePerSecond);
+  row('p99 ms POST /claims Prefer: wait at 50/s', c?.preferWait?.p99Ms, '≤ 1000');
+  const g = r.growth as { claims?: number; msAround10th?: number; msAroundLast?: number } | undefined;
+  row(`POST → SETTLED ms around a person-year's 10th claim`, g?.msAround10th);
+  row(`POST → SETTLED ms around its ${g?.claims ?? '?'}th claim`, g?.msAroundLast);
+  row('growth ratio (last / 10th)', r.growthRatio, '≤ 1.2');
+  row('audit replay events/s (database to differences)', r.replayEventsPerSecond, '≥ 100000', b?.kafka?.consumePerSecond);
+  const v = r.revision as { personYears?: number; criticalIllnessRecalculationSeconds?: number } | undefined;
+  row(`大病 revision seconds, 大病 alone (${v?.personYears ?? '?'} person-years)`, v?.criticalIllnessRecalculationSeconds);
+  row('大病 revision seconds, through assistance', r.revisionSeconds, '≤ 20');
+  const rss = (r.peakRssMb ?? {}) as Record<string, number | null>;
+  for (const [service, mb] of Object.entries(rss)) row(`peak RSS MB, ${service} (throughput run)`, mb, '≤ 300');
+  if (t?.cpuSeconds) {
+    lines.push('', 'CPU seconds while the throughput run settled its claims:', '');
+    lines.push(`| ${Object.keys(t.cpuSeconds).join(' | ')} |`, `|${Object.keys(t.cpuSeconds).map(() => '---').join('|')}|`);
+    lines.push(`| ${Object.values(t.cpuSeconds).join(' | ')} |`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -261,6 +322,11 @@ async function main() {
       out('at the counter, 50 claims/s: preview, then Prefer: wait…');
       results.counter = await counter(system);
       out(JSON.stringify(results.counter));
+    }
+    if (only.includes('growth')) {
+      out('one person-year, claim after claim…');
+      results.growth = await growth(system);
+      out(JSON.stringify(results.growth));
     }
     if (only.includes('replay')) {
       out('audit replay…');
@@ -301,6 +367,7 @@ async function main() {
   await infra.stop();
   const dir = join(repoRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
+  headline(results);
   const stamp = String(results.at).replace(/[:.]/g, '-');
   writeFileSync(join(dir, `${stamp}.json`), JSON.stringify(results, null, 2));
   const md = markdown(results);

@@ -13,18 +13,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ClaimDto } from '@msb/contracts';
-import {
-  applyStep,
-  demoPolicies,
-  kafkaAs,
-  randomTag,
-  startTestInfrastructure,
-  TestSystem,
-  workloadCatalogue,
-  workloadCriticalIllnessCatalogue,
-} from '@msb/testing';
+import { kafkaAs, randomTag, startTestInfrastructure, TestSystem } from '@msb/testing';
 import { Client } from 'pg';
+import { onePersonYear } from './one-person-year';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const DECISION_TOPICS = ['basic.decisions', 'critical-illness.decisions', 'assistance.decisions'] as const;
@@ -125,26 +116,6 @@ async function auditFigures(system: TestSystem, subject: string, claims: number)
   }
 }
 
-/** The k-th outpatient-chronic claim of the person's year: service dates in order over the year. */
-function chronicClaim(tag: string, region: string, personId: string, hospitalId: string, k: number, n: number): ClaimDto {
-  const day = Math.floor((k * 360) / n);
-  const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
-  const amount = 300 + ((k * 37) % 500);
-  return {
-    claimId: `${tag}-C${String(k + 1).padStart(6, '0')}`,
-    personId,
-    region,
-    hospital: { id: hospitalId },
-    visitType: 'OUTPATIENT_CHRONIC',
-    serviceDate: date,
-    diagnosis: ['E11.9'],
-    items: [
-      { code: 'A-DRUGS', amount: (amount * 0.7).toFixed(2) },
-      { code: 'B-TREATMENT', amount: (amount * 0.3).toFixed(2) },
-    ],
-  };
-}
-
 async function main() {
   const n = Number(process.env.GROWTH_CLAIMS ?? 1000);
   const at = new Set((process.env.GROWTH_AT ?? `10,${n}`).split(',').map(Number));
@@ -154,47 +125,10 @@ async function main() {
   const system = await TestSystem.start({ env: { LOG_LEVEL: 'warn' } });
   const results: Record<string, unknown>[] = [];
   try {
-    const tag = `G${randomTag(4).toUpperCase()}`;
-    const region = `610100${tag}`.slice(0, 12);
-    const personId = `${tag}-P1`;
-    const subject = `${region}:${personId}:2024`;
-    const hospitalId = `${tag}-H11`;
-    await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
-    await applyStep(system.clients, {
-      op: 'putCatalogue',
-      region,
-      year: 2024,
-      basic: workloadCatalogue(),
-      criticalIllness: workloadCriticalIllnessCatalogue(),
-    });
-    await applyStep(system.clients, {
-      op: 'putHospital',
-      hospitalId,
-      hospital: { name: 'Town Health Centre', level: 1, region, designated: true },
-    });
-    await applyStep(system.clients, {
-      op: 'grantEligibility',
-      grantId: `${tag}-G1`,
-      personId,
-      category: 'MINIMUM_LIVING',
-      validFrom: '2024-01-01',
-    });
-    await system.caughtUp();
-    const latencies: number[] = [];
     const started = performance.now();
-    for (let k = 0; k < n; k++) {
-      const claim = chronicClaim(tag, region, personId, hospitalId, k, n);
-      const sent = performance.now();
-      await applyStep(system.clients, { op: 'submitClaim', claim });
-      for (;;) {
-        const slip = await system.clients.basic.get<{ status: string }>(`/claims/${claim.claimId}`);
-        if (slip.body.status === 'SETTLED') break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      latencies.push(performance.now() - sent);
-      const count = k + 1;
+    await onePersonYear(system, n, async (count, _ms, latencies, subject) => {
       if (count % 100 === 0) out(`${count} claims settled, ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      if (!at.has(count)) continue;
+      if (!at.has(count)) return;
       await system.caughtUp(600000);
       const topics: Record<string, TopicFigures> = {};
       for (const t of DECISION_TOPICS) topics[t] = await readTopic(system, t);
@@ -208,7 +142,7 @@ async function main() {
       };
       results.push(row);
       out(JSON.stringify(row));
-    }
+    });
   } finally {
     await system.stop();
     await infra.stop();
