@@ -65,6 +65,15 @@ export interface ConsumerRunnerOptions {
   afterCommit?: (envelopes: AnyEnvelope[]) => void;
 }
 
+/**
+ * Partitions handled at once, and chunks merged into one transaction: every partition a consumer
+ * reads (two topics of 12 partitions here, with room). kafkajs fetches again only once every batch
+ * of a fetch is handled, so with fewer at once a fetch's batches wait for each other's
+ * transactions in turns (measured: basic's slips consumer at 100 claims/s lagged 2.1 s with 6 at
+ * once, 0.75 s with all), while a transaction costs nearly the same for 1 chunk or 24.
+ */
+const ALL_PARTITIONS = 48;
+
 /** One partition's chunk, waiting to share a transaction with other partitions' chunks. */
 interface ChunkWork {
   topic: string;
@@ -123,7 +132,10 @@ export class ConsumerRunner {
    * Chunks of the partitions being consumed at the same moment share one transaction (group
    * commit): each partition still commits its own offsets, after that transaction.
    */
-  private readonly merger = new Batcher<ChunkWork, AnyEnvelope[]>((works) => this.processMerged(works), { maxBatch: 12, maxInFlight: 2 });
+  private readonly merger = new Batcher<ChunkWork, AnyEnvelope[]>((works) => this.processMerged(works), {
+    maxBatch: ALL_PARTITIONS,
+    maxInFlight: 2,
+  });
   /** Partitions paused by a temporary failure, for /status. */
   readonly stalls: PartitionStalls;
 
@@ -172,7 +184,7 @@ export class ConsumerRunner {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? ALL_PARTITIONS,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }

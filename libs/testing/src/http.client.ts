@@ -16,7 +16,13 @@ export class ServiceClient {
   constructor(
     readonly baseUrl: string,
     private readonly auth: { tokens?: TokenSource; identity?: Identity } = {},
+    private readonly timeoutMs = 30000,
   ) {}
+
+  /** The same client, waiting up to `ms` for each answer (a long replay, a big report). */
+  withTimeout(ms: number): ServiceClient {
+    return new ServiceClient(this.baseUrl, this.auth, ms);
+  }
 
   get identity(): Identity | undefined {
     return this.auth.identity;
@@ -25,15 +31,16 @@ export class ServiceClient {
   /** The same service, called as `identity` (a role, or a role with a hospital, regions, audience). */
   as(identity: Identity | string): ServiceClient {
     if (!this.auth.tokens) throw new Error(`the client of ${this.baseUrl} has no token source`);
-    return new ServiceClient(this.baseUrl, {
-      tokens: this.auth.tokens,
-      identity: typeof identity === 'string' ? { role: identity } : identity,
-    });
+    return new ServiceClient(
+      this.baseUrl,
+      { tokens: this.auth.tokens, identity: typeof identity === 'string' ? { role: identity } : identity },
+      this.timeoutMs,
+    );
   }
 
   /** The same service, called without a token. */
   anonymous(): ServiceClient {
-    return new ServiceClient(this.baseUrl, { tokens: this.auth.tokens });
+    return new ServiceClient(this.baseUrl, { tokens: this.auth.tokens }, this.timeoutMs);
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
@@ -50,7 +57,7 @@ export class ServiceClient {
             string
           >,
           body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-          signal: AbortSignal.timeout(30000),
+          signal: AbortSignal.timeout(this.timeoutMs),
         });
         const text = await res.text();
         let parsed: unknown = text;

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AnyEnvelope, canonicalJson } from '@msb/contracts';
 import type { Consumed, Tx } from '@msb/eventing';
 import { RUNTIME, ServiceRuntime } from '@msb/platform';
-import { chainOf, claimsOf, entryHash, GENESIS } from './audit.chain';
+import { chainOf, claimsOf, entryHashOfText, GENESIS } from './audit.chain';
 
 /**
  * Records every event of every agency once, appended to its partition's hash chain in the
  * consumer's transaction (a redelivered message, already in the inbox or already logged,
- * changes nothing). A chunk comes from one partition: one chain, one head to move.
+ * changes nothing).
  */
 @Injectable()
 export class AuditLog {
@@ -19,73 +19,88 @@ export class AuditLog {
     return prefix && topic.startsWith(`${prefix}.`) ? topic.slice(prefix.length + 1) : topic;
   }
 
+  /**
+   * Append a batch to its chains in a fixed number of statements, whatever the number of chains:
+   * the heads created if new and locked, the repeats and the next leaf index read, every entry
+   * inserted, every head moved, the claim index written.
+   */
   async recordBatch(tx: Tx, messages: Consumed[]): Promise<void> {
     // one writer at a time: recording order is commit order, so checkpoints read a prefix
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('audit-log'))");
     const byChain = new Map<string, Consumed[]>();
     for (const m of messages) {
       const chain = chainOf(this.logicalTopic(m.context.topic), m.context.partition);
-      byChain.set(chain, [...(byChain.get(chain) ?? []), m]);
+      let list = byChain.get(chain);
+      if (!list) byChain.set(chain, (list = []));
+      list.push(m);
     }
-    // leaf indexes are dense and in recording order: the order of the Merkle tree's leaves
-    const [{ next }] = await tx.query<{ next: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS next FROM audit_log');
-    let leaf = BigInt(next);
-    for (const [chain, list] of byChain) leaf = await this.append(tx, chain, list, leaf);
-  }
-
-  /** Append to one chain from leaf index `leaf` on; returns the next free leaf index. */
-  private async append(tx: Tx, chain: string, messages: Consumed[], leaf: bigint): Promise<bigint> {
-    await tx.execute('INSERT INTO chain_heads (chain, length, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING', [chain, GENESIS]);
-    const [head] = await tx.query<{ length: string; hash: string }>('SELECT length, hash FROM chain_heads WHERE chain = $1 FOR UPDATE', [
-      chain,
-    ]);
-    const seen = new Set(
-      (
-        await tx.query<{ event_id: string }>('SELECT event_id FROM audit_log WHERE event_id = ANY($1::uuid[])', [
-          messages.map((m) => m.envelope.id),
-        ])
-      ).map((r) => r.event_id),
+    const chains = [...byChain.keys()].sort();
+    // a head created if missing, and locked: the no-op update returns the row as it stands
+    const heads = await tx.query<{ chain: string; length: string; hash: string }>(
+      `INSERT INTO chain_heads (chain, length, hash) SELECT c, 0, $2 FROM unnest($1::text[]) AS t(c) ORDER BY c
+       ON CONFLICT (chain) DO UPDATE SET length = chain_heads.length
+       RETURNING chain, length::text AS length, hash`,
+      [chains, GENESIS],
     );
-    let previous = head.hash;
-    let length = BigInt(head.length);
+    const headOf = new Map(heads.map((h) => [h.chain, h]));
+    // leaf indexes are dense and in recording order: the order of the Merkle tree's leaves
+    const [state] = await tx.query<{ next: string; seen: string[] | null }>(
+      `SELECT (SELECT coalesce(max(leaf_index) + 1, 0)::text FROM audit_log) AS next,
+              (SELECT array_agg(event_id::text) FROM audit_log WHERE event_id = ANY($1::uuid[])) AS seen`,
+      [messages.map((m) => m.envelope.id)],
+    );
+    const seen = new Set(state.seen ?? []);
+    let leaf = BigInt(state.next);
     const rows: unknown[][] = Array.from({ length: 16 }, () => []);
     const entries: AnyEnvelope[] = [];
-    for (const { envelope, context, published } of messages) {
-      if (seen.has(envelope.id)) continue; // the same event published twice (a relay retry): stored once
-      seen.add(envelope.id);
-      // the event as it was published, an old version too (upcast only when the log is read)
-      const recorded = published ?? envelope;
-      const hash = entryHash(previous, recorded);
-      length += 1n;
-      [
-        envelope.id,
-        chain,
-        length.toString(),
-        this.logicalTopic(context.topic),
-        context.partition,
-        context.offset,
-        envelope.type,
-        envelope.source,
-        envelope.subject,
-        envelope.time,
-        envelope.correlationId,
-        envelope.causationId,
-        canonicalJson(recorded),
-        previous,
-        hash,
-        (leaf + BigInt(entries.length)).toString(),
-      ].forEach((v, i) => rows[i].push(v));
-      entries.push(envelope);
-      previous = hash;
+    const moved: { chain: string; length: string; hash: string }[] = [];
+    for (const chain of chains) {
+      const head = headOf.get(chain)!;
+      let previous = head.hash;
+      let length = BigInt(head.length);
+      for (const { envelope, context, published } of byChain.get(chain)!) {
+        if (seen.has(envelope.id)) continue; // the same event published twice (a relay retry): stored once
+        seen.add(envelope.id);
+        // the event as it was published, an old version too (upcast only when the log is read)
+        const text = canonicalJson(published ?? envelope);
+        const hash = entryHashOfText(previous, text);
+        length += 1n;
+        [
+          envelope.id,
+          chain,
+          length.toString(),
+          this.logicalTopic(context.topic),
+          context.partition,
+          context.offset,
+          envelope.type,
+          envelope.source,
+          envelope.subject,
+          envelope.time,
+          envelope.correlationId,
+          envelope.causationId,
+          text,
+          previous,
+          hash,
+          leaf.toString(),
+        ].forEach((v, i) => rows[i].push(v));
+        leaf += 1n;
+        entries.push(envelope);
+        previous = hash;
+      }
+      if (previous !== head.hash) moved.push({ chain, length: length.toString(), hash: previous });
     }
-    if (entries.length === 0) return leaf;
+    if (entries.length === 0) return;
     const inserted = await tx.query<{ seq: string; event_id: string }>(
       `INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, causation_id, envelope, prev_hash, hash, leaf_index)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::json[], $14::text[], $15::text[], $16::bigint[])
        RETURNING seq, event_id`,
       rows,
     );
-    await tx.execute('UPDATE chain_heads SET length = $2, hash = $3 WHERE chain = $1', [chain, length.toString(), previous]);
+    await tx.execute(
+      `UPDATE chain_heads AS h SET length = m.length, hash = m.hash
+       FROM unnest($1::text[], $2::bigint[], $3::text[]) AS m(chain, length, hash) WHERE h.chain = m.chain`,
+      [moved.map((m) => m.chain), moved.map((m) => m.length), moved.map((m) => m.hash)],
+    );
     const seqOf = new Map(inserted.map((r) => [r.event_id, r.seq]));
     const claimIds: string[] = [];
     const seqs: string[] = [];
@@ -101,6 +116,5 @@ export class AuditLog {
         seqs,
       ]);
     }
-    return leaf + BigInt(entries.length);
   }
 }

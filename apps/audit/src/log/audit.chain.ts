@@ -5,7 +5,12 @@ export const GENESIS = '0'.repeat(64);
 
 /** entry hash = SHA-256(previous hash ‖ canonical form of the event). */
 export function entryHash(previous: string, envelope: unknown): string {
-  return sha256Hex(previous + canonicalJson(envelope));
+  return entryHashOfText(previous, canonicalJson(envelope));
+}
+
+/** The same, from the event's canonical text already made (the recorder stores that text too). */
+export function entryHashOfText(previous: string, canonicalText: string): string {
+  return sha256Hex(previous + canonicalText);
 }
 
 /** One chain per topic partition: Kafka fixes the order within it, so a rebuild gives the same chain. */
