@@ -4,11 +4,12 @@
  * bench/results/<time>.json and bench/results/latest.md.
  *
  *   BENCH_CLAIMS        claims for the throughput run (default 10000)
+ *   BENCH_LATENCY_RATE  claims/s of the latency run (default 100)
  *   BENCH_RATE_SECONDS  seconds of each steady-rate latency run: 100 claims/s, and half the throughput run's rate (default 30)
  *   BENCH_PERSON_YEARS  person-years for the policy revision (default 100000)
  *   BENCH_COUNTER_SECONDS seconds at 50 claims/s for the counter run: preview, then POST with Prefer: wait (default 20)
  *   BENCH_GROWTH_CLAIMS claims of the one person-year whose 1,000th claim is timed against its 10th (default 1000)
- *   BENCH_ONLY          comma list of phases: baselines,throughput,latency,half,counter,growth,replay,revision
+ *   BENCH_ONLY          comma list of phases: baselines,idle,throughput,latency,half,counter,growth,replay,revision
  *
  * The headline figures are top-level keys of the JSON (claimsPerSecond, p99Ms, growthRatio,
  * replayEventsPerSecond, revisionSeconds, peakRssMb, baselines); each phase's detail is under its name.
@@ -17,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ClaimDto } from '@msb/contracts';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   demoPolicies,
@@ -34,11 +36,11 @@ import {
 } from '@msb/testing';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { seedPersonYears } from './seed-person-years';
-import { cpuBetween, peakRssMb, readCpu } from './cpu.sampler';
+import { coresBetween, CpuByGroup, cpuBetween, peakRssMb, readCpu, readMachine } from './cpu.sampler';
 import { onePersonYear } from './one-person-year';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const only = (process.env.BENCH_ONLY ?? 'baselines,throughput,latency,half,counter,growth,replay,revision').split(',');
+const only = (process.env.BENCH_ONLY ?? 'baselines,idle,throughput,latency,half,counter,growth,replay,revision').split(',');
 const results: Record<string, unknown> = {};
 
 function percentile(sorted: number[], p: number): number {
@@ -56,12 +58,14 @@ async function throughput(system: TestSystem) {
   await system.caughtUp(300000);
   const databases = new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
   const cpuBefore = readCpu(databases);
+  const machineBefore = readMachine();
   const t0 = performance.now();
   await inParallel(workload.claims, 64, (claim) => applyStep(system.clients, { op: 'submitClaim', claim }));
   const accepted = performance.now();
   await system.caughtUp(1800000);
   const settled = performance.now();
   const cpuSeconds = cpuBetween(cpuBefore, readCpu(databases));
+  const coresUsed = coresBetween(machineBefore, readMachine(), os.cpus().length);
   let notSettled = 0;
   await inParallel(
     workload.claims.filter((_, i) => i % 20 === 0),
@@ -81,9 +85,21 @@ async function throughput(system: TestSystem) {
     sampledNotSettled: notSettled,
     // where the two cores went while the claims were settled: CPU seconds per process group
     cpuSeconds,
+    coresUsed,
     // the most memory each service has held since it started (VmHWM), setup and this run included
     peakRssMb: Object.fromEntries(SERVICE_NAMES.map((n) => [n, peakRssMb(system.pid(n))])),
   };
+}
+
+/** What the four services, Kafka and Postgres use of the cores with nothing to do (polls, fetches, timers). */
+async function idle(system: TestSystem, seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 10)) {
+  await system.caughtUp(300000);
+  const databases = new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
+  const before = readCpu(databases);
+  const machine = readMachine();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpuSeconds = cpuBetween(before, readCpu(databases));
+  return { seconds, coresUsed: coresBetween(machine, readMachine(), os.cpus().length), cpuSeconds };
 }
 
 /**
@@ -106,7 +122,7 @@ async function growth(system: TestSystem) {
  */
 async function atRate(
   system: TestSystem,
-  o: { seed: number; tagPrefix: string; regionCode: string; rate: number; seconds: number },
+  o: { seed: number; tagPrefix: string; regionCode: string; rate: number; seconds: number; ready?: () => void },
   perClaim: (claim: ClaimDto) => Promise<void>,
 ): Promise<number> {
   const tag = `${o.tagPrefix}${randomTag(4).toUpperCase()}`;
@@ -116,6 +132,7 @@ async function atRate(
   for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
+  o.ready?.();
   const start = performance.now();
   await Promise.all(
     workload.claims.map(async (claim, i) => {
@@ -147,25 +164,56 @@ async function steadyLatency(system: TestSystem, rate: number, seconds: number, 
   const latencies: number[] = [];
   const claimIds: string[] = [];
   let answered202 = 0;
-  const claims = await atRate(system, { seed, tagPrefix, regionCode, rate, seconds }, async (claim) => {
-    claimIds.push(claim.claimId);
-    const hospital = system.clients.basic.as({ role: 'hospital', hospital: claim.hospital.id });
-    const sent = performance.now();
-    const posted = await hospital.post('/claims', claim, { prefer: 'wait=10' });
-    if (posted.status !== 201) {
-      answered202 += 1;
-      for (;;) {
-        const slip = await system.clients.basic.get<{ status: string }>(`/claims/${claim.claimId}`);
-        if (slip.body.status === 'SETTLED') break;
-        await new Promise((r) => setTimeout(r, 100));
+  const databases = new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
+  let cpuBefore: CpuByGroup = {};
+  let machineBefore = readMachine();
+  const claims = await atRate(
+    system,
+    {
+      seed,
+      tagPrefix,
+      regionCode,
+      rate,
+      seconds,
+      ready: () => {
+        cpuBefore = readCpu(databases);
+        machineBefore = readMachine();
+      },
+    },
+    async (claim) => {
+      claimIds.push(claim.claimId);
+      const hospital = system.clients.basic.as({ role: 'hospital', hospital: claim.hospital.id });
+      const sent = performance.now();
+      const posted = await hospital.post('/claims', claim, { prefer: 'wait=10' });
+      if (posted.status !== 201) {
+        answered202 += 1;
+        for (;;) {
+          const slip = await system.clients.basic.get<{ status: string }>(`/claims/${claim.claimId}`);
+          if (slip.body.status === 'SETTLED') break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
       }
-    }
-    latencies.push(performance.now() - sent);
-  });
+      latencies.push(performance.now() - sent);
+    },
+  );
+  // the cores the run kept busy, from its first claim to its last answer (the machine's own count)
+  const cpu = cpuBetween(cpuBefore, readCpu(databases));
+  const coresUsed = coresBetween(machineBefore, readMachine(), os.cpus().length);
   latencies.sort((a, b) => a - b);
   const { p50Ms, p99Ms, maxMs } = spread(latencies);
   const hopsMs = await hops(system, claimIds);
-  return { rate, claims, p50Ms, p90Ms: Math.round(percentile(latencies, 90)), p99Ms, maxMs, answered202, hopsMs };
+  return {
+    rate,
+    claims,
+    p50Ms,
+    p90Ms: Math.round(percentile(latencies, 90)),
+    p99Ms,
+    maxMs,
+    answered202,
+    hopsMs,
+    coresUsed,
+    cpuSeconds: cpu,
+  };
 }
 
 /**
@@ -190,8 +238,7 @@ async function hops(system: TestSystem, claimIds: string[]): Promise<Record<stri
       [claimIds],
     );
     const at = new Map<string, Record<string, number>>();
-    for (const s of slips.rows)
-      at.set(s.claim_id, { submitted: s.submitted_at.getTime(), settled: s.settled_at?.getTime() ?? Number.NaN });
+    for (const s of slips.rows) at.set(s.claim_id, { submitted: s.submitted_at.getTime(), settled: s.settled_at?.getTime() ?? Number.NaN });
     for (const d of decided.rows) {
       const times = at.get(d.claim_id);
       if (times) times[d.type] = d.at.getTime();
@@ -205,7 +252,12 @@ async function hops(system: TestSystem, claimIds: string[]): Promise<Record<stri
     const out: Record<string, number> = {};
     for (const [name, from, to] of steps) {
       const gaps = [...at.values()].map((t) => t[to] - t[from]).filter((g) => Number.isFinite(g));
-      out[name] = Math.round(percentile(gaps.sort((a, b) => a - b), 50));
+      out[name] = Math.round(
+        percentile(
+          gaps.sort((a, b) => a - b),
+          50,
+        ),
+      );
     }
     return out;
   } finally {
@@ -214,7 +266,14 @@ async function hops(system: TestSystem, claimIds: string[]): Promise<Record<stri
 }
 
 async function latency(system: TestSystem) {
-  return steadyLatency(system, 100, Number(process.env.BENCH_RATE_SECONDS ?? 30), 11, 'L', '500112');
+  return steadyLatency(
+    system,
+    Number(process.env.BENCH_LATENCY_RATE ?? 100),
+    Number(process.env.BENCH_RATE_SECONDS ?? 30),
+    11,
+    'L',
+    '500112',
+  );
 }
 
 /** The same at half the rate the throughput run reached (the issue's "≤ 1 s at 50% of the measured maximum"). */
@@ -355,7 +414,12 @@ function markdown(r: Record<string, unknown>): string {
   for (const [service, mb] of Object.entries(rss)) row(`peak RSS MB, ${service} (throughput run)`, mb, '≤ 300');
   if (t?.cpuSeconds) {
     lines.push('', 'CPU seconds while the throughput run settled its claims:', '');
-    lines.push(`| ${Object.keys(t.cpuSeconds).join(' | ')} |`, `|${Object.keys(t.cpuSeconds).map(() => '---').join('|')}|`);
+    lines.push(
+      `| ${Object.keys(t.cpuSeconds).join(' | ')} |`,
+      `|${Object.keys(t.cpuSeconds)
+        .map(() => '---')
+        .join('|')}|`,
+    );
     lines.push(`| ${Object.values(t.cpuSeconds).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
@@ -365,7 +429,6 @@ async function main() {
   const infra = await startTestInfrastructure();
   process.env.KAFKA_BROKERS = infra.kafkaBrokers;
   process.env.DATABASE_URL = infra.databaseUrl;
-  const os = await import('node:os');
   results.at = new Date().toISOString();
   results.machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   if (only.includes('baselines')) {
@@ -375,6 +438,11 @@ async function main() {
   }
   const system = await TestSystem.start({ env: { LOG_LEVEL: 'warn' } });
   try {
+    if (only.includes('idle')) {
+      out('idle…');
+      results.idle = await idle(system);
+      out(JSON.stringify(results.idle));
+    }
     if (only.includes('throughput')) {
       out('throughput…');
       results.throughput = await throughput(system);

@@ -37,6 +37,24 @@ export function readCpu(databases: Map<string, string>): CpuByGroup {
   return out;
 }
 
+/** The machine's CPU seconds so far from /proc/stat: busy (user, nice, system, irq, softirq, steal) and all (idle and iowait too). */
+export function readMachine(): { busy: number; all: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / TICKS_PER_SECOND, all: (busy + idle + iowait) / TICKS_PER_SECOND };
+}
+
+/** Cores in use on average between two machine readings (out of every core of the machine). */
+export function coresBetween(before: { busy: number; all: number }, after: { busy: number; all: number }, cores: number): number {
+  const all = after.all - before.all;
+  return all > 0 ? +(((after.busy - before.busy) / all) * cores).toFixed(2) : 0;
+}
+
 /** CPU seconds each group used between two readings (groups that used under 0.05 s left out). */
 export function cpuBetween(before: CpuByGroup, after: CpuByGroup): CpuByGroup {
   const out: CpuByGroup = {};

@@ -22,9 +22,12 @@ const NOTIFY_CHANNEL = 'outbox';
 export async function enqueue(tx: Tx, messages: OutgoingMessage[]): Promise<void> {
   if (messages.length === 0) return;
   const traces = messages.map((m) => injectTrace(traceContextFor(tx, m.envelope)));
-  await tx.execute(
-    `INSERT INTO outbox (topic, message_key, message_id, payload, traceparent, tracestate)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
+  // the rows and the wake-up in one statement (one round trip fewer in every writing transaction)
+  await tx.query(
+    `WITH queued AS (
+       INSERT INTO outbox (topic, message_key, message_id, payload, traceparent, tracestate)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[]) RETURNING 1)
+     SELECT pg_notify('${NOTIFY_CHANNEL}', '') FROM (SELECT count(*) FROM queued) AS n`,
     [
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
@@ -34,7 +37,6 @@ export async function enqueue(tx: Tx, messages: OutgoingMessage[]): Promise<void
       traces.map((t) => t.tracestate ?? null),
     ],
   );
-  await tx.execute(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
 }
 
 export interface RelayOptions {

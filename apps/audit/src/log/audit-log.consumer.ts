@@ -20,9 +20,9 @@ export class AuditLog {
   }
 
   /**
-   * Append a batch to its chains in a fixed number of statements, whatever the number of chains:
-   * the heads created if new and locked, the repeats and the next leaf index read, every entry
-   * inserted, every head moved, the claim index written.
+   * Append a batch to its chains in four statements, whatever the number of chains and entries:
+   * the log's lock; the heads created if new and locked; the repeats and the next leaf index
+   * read; every entry inserted with its heads moved and the claim index written.
    */
   async recordBatch(tx: Tx, messages: Consumed[]): Promise<void> {
     // one writer at a time: recording order is commit order, so checkpoints read a prefix
@@ -90,31 +90,34 @@ export class AuditLog {
       if (previous !== head.hash) moved.push({ chain, length: length.toString(), hash: previous });
     }
     if (entries.length === 0) return;
-    const inserted = await tx.query<{ seq: string; event_id: string }>(
-      `INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, causation_id, envelope, prev_hash, hash, leaf_index)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::json[], $14::text[], $15::text[], $16::bigint[])
-       RETURNING seq, event_id`,
-      rows,
-    );
-    await tx.execute(
-      `UPDATE chain_heads AS h SET length = m.length, hash = m.hash
-       FROM unnest($1::text[], $2::bigint[], $3::text[]) AS m(chain, length, hash) WHERE h.chain = m.chain`,
-      [moved.map((m) => m.chain), moved.map((m) => m.length), moved.map((m) => m.hash)],
-    );
-    const seqOf = new Map(inserted.map((r) => [r.event_id, r.seq]));
+    // the entries, the heads moved and the claim index, in one statement
     const claimIds: string[] = [];
-    const seqs: string[] = [];
+    const claimEvents: string[] = [];
     for (const e of entries) {
       for (const claimId of new Set(claimsOf(e))) {
         claimIds.push(claimId);
-        seqs.push(seqOf.get(e.id)!);
+        claimEvents.push(e.id);
       }
     }
-    if (claimIds.length > 0) {
-      await tx.execute('INSERT INTO audit_claims (claim_id, seq) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING', [
+    await tx.execute(
+      `WITH logged AS (
+         INSERT INTO audit_log (event_id, chain, chain_seq, topic, partition, "offset", type, source, subject, event_time, correlation_id, causation_id, envelope, prev_hash, hash, leaf_index)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::json[], $14::text[], $15::text[], $16::bigint[])
+         RETURNING seq, event_id),
+       heads AS (
+         UPDATE chain_heads AS h SET length = m.length, hash = m.hash
+         FROM unnest($17::text[], $18::bigint[], $19::text[]) AS m(chain, length, hash) WHERE h.chain = m.chain)
+       INSERT INTO audit_claims (claim_id, seq)
+       SELECT c.claim_id, l.seq FROM unnest($20::text[], $21::uuid[]) AS c(claim_id, event_id) JOIN logged l USING (event_id)
+       ON CONFLICT DO NOTHING`,
+      [
+        ...rows,
+        moved.map((m) => m.chain),
+        moved.map((m) => m.length),
+        moved.map((m) => m.hash),
         claimIds,
-        seqs,
-      ]);
-    }
+        claimEvents,
+      ],
+    );
   }
 }
