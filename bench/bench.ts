@@ -66,6 +66,9 @@ async function throughput(system: TestSystem) {
   const settled = performance.now();
   const cpuSeconds = cpuBetween(cpuBefore, readCpu(databases));
   const coresUsed = coresBetween(machineBefore, readMachine(), os.cpus().length);
+  // basic's intake: transactions written, requests they carried, milliseconds spent in them (since start)
+  const status = await system.clients.basic.as('operator').get<{ intake?: { batches: number; requests: number; millis: number } }>('/status');
+  const intake = status.body.intake;
   let notSettled = 0;
   await inParallel(
     workload.claims.filter((_, i) => i % 20 === 0),
@@ -86,6 +89,11 @@ async function throughput(system: TestSystem) {
     // where the two cores went while the claims were settled: CPU seconds per process group
     cpuSeconds,
     coresUsed,
+    intake: intake && {
+      ...intake,
+      requestsPerBatch: +(intake.requests / Math.max(1, intake.batches)).toFixed(1),
+      msPerBatch: Math.round(intake.millis / Math.max(1, intake.batches)),
+    },
     // the most memory each service has held since it started (VmHWM), setup and this run included
     peakRssMb: Object.fromEntries(SERVICE_NAMES.map((n) => [n, peakRssMb(system.pid(n))])),
   };

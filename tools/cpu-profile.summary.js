@@ -61,7 +61,7 @@ if (callersOf) {
   for (const [id, t] of self) {
     if (byId.get(id).callFrame.functionName !== callersOf) continue;
     const chain = [];
-    for (let p = parent.get(id); p !== undefined && chain.length < 14; p = parent.get(p)) {
+    for (let p = parent.get(id); p !== undefined && chain.length < 4; p = parent.get(p)) {
       const f = byId.get(p).callFrame;
       if (f.url && !f.url.startsWith("node:")) chain.push(`${f.functionName || '(anonymous)'} ${owner(f)}:${f.lineNumber + 1}`);
     }

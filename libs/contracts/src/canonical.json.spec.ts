@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from './canonical.json';
+import { canonicalJson, sameJson } from './canonical.json';
 
 /** The definition: keys sorted, no whitespace, undefined members dropped (the form every stored hash was made with). */
 function reference(value: unknown): string {
@@ -13,6 +13,54 @@ function reference(value: unknown): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
 }
+
+const jsonValue = fc.letrec((tie) => ({
+  any: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.boolean(),
+    fc.constantFrom(0, -0, 1, 1.5, 1e21),
+    fc.integer({ min: -3, max: 3 }),
+    fc.constantFrom('', 'a', '1', 'null'),
+    fc.array(tie('any'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('any'), { maxKeys: 3 }),
+  ),
+})).any;
+
+/** The same value with its keys in another order and undefined members added: the same canonical JSON. */
+function reshuffled(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reshuffled);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = { zz: undefined };
+  for (const key of Object.keys(value).reverse()) out[key] = reshuffled((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+describe('sameJson', () => {
+  it('says what comparing the canonical JSON says, on any two values', () => {
+    fc.assert(
+      fc.property(jsonValue, jsonValue, (a, b) => {
+        expect(sameJson(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('holds a value the same as itself reshuffled, and tells one change apart', () => {
+    fc.assert(
+      fc.property(jsonValue, (a) => {
+        expect(sameJson(a, reshuffled(a))).toBe(true);
+        expect(sameJson({ v: a }, { v: a, extra: 1 })).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses a number JSON cannot carry', () => {
+    expect(() => sameJson({ a: Number.NaN }, { a: 1 })).toThrow(TypeError);
+  });
+});
 
 describe('canonicalJson', () => {
   it('is the reference definition on any JSON value, with undefined members and array holes among them', () => {

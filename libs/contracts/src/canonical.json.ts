@@ -51,3 +51,60 @@ export function sha256Hex(text: string): string {
 export function contentHash(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
+
+type JsonKind = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';
+
+/** What a value is in canonical JSON (undefined, a function, a symbol: null, as canonicalJson writes them). */
+function jsonKind(value: unknown): JsonKind {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return typeof value as JsonKind;
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('non-finite number in canonical JSON');
+      return 'number';
+    case 'object':
+      return Array.isArray(value) ? 'array' : 'object';
+    case 'bigint':
+      throw new TypeError('a BigInt has no JSON form');
+    default:
+      return 'null';
+  }
+}
+
+/**
+ * Whether two values have the same canonical JSON, without writing it: the comparison the
+ * payers make of every claim of a decision against the previous one, and replay of every
+ * decision against the log (canonical.json.spec.ts holds it to `canonicalJson(a) === canonicalJson(b)`).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b && typeof a !== 'number') return true;
+  const kind = jsonKind(a);
+  if (kind !== jsonKind(b)) return false;
+  switch (kind) {
+    case 'null':
+      return true;
+    case 'array': {
+      const x = a as unknown[];
+      const y = b as unknown[];
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
+      return true;
+    }
+    case 'object': {
+      const x = a as Record<string, unknown>;
+      const y = b as Record<string, unknown>;
+      let members = 0;
+      for (const key of Object.keys(x)) {
+        if (x[key] === undefined) continue; // dropped from the canonical form
+        members += 1;
+        if (!Object.prototype.hasOwnProperty.call(y, key) || y[key] === undefined || !sameJson(x[key], y[key])) return false;
+      }
+      for (const key of Object.keys(y)) if (y[key] !== undefined) members -= 1;
+      return members === 0;
+    }
+    default:
+      return a === b; // -0 and 0 are one number in JSON
+  }
+}

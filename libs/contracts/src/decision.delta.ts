@@ -1,5 +1,5 @@
 import { money, print, sum } from '@msb/money';
-import { canonicalJson } from './canonical.json';
+import { sameJson } from './canonical.json';
 import {
   AssistanceDecidedClaim,
   AssistanceDecisionTotals,
@@ -54,12 +54,12 @@ export function inTheOrderOf(claims: readonly DecidedClaim[]): ClaimOrder<Decide
 export function diffDecision<C extends DecidedClaim>(previous: { claims: readonly C[] } | null, next: { claims: readonly C[] }): C[] {
   if (previous === null) return [...next.claims];
   const present = new Set(next.claims.map((c) => c.claimId));
-  const before = new Map<string, string>();
+  const before = new Map<string, C>();
   for (const c of previous.claims) {
     if (!present.has(c.claimId)) throw new RangeError(`claim ${c.claimId} is missing from the next decision: claims are never removed`);
-    before.set(c.claimId, canonicalJson(c));
+    before.set(c.claimId, c);
   }
-  return next.claims.filter((c) => before.get(c.claimId) !== canonicalJson(c));
+  return next.claims.filter((c) => !before.has(c.claimId) || !sameJson(before.get(c.claimId), c));
 }
 
 /** A full list of claims with a delta merged in: by claim id, the delta's figures winning, in the payer's order. */
@@ -152,7 +152,7 @@ export const ASSISTANCE_DECISION: DecisionShape<AssistanceDecidedClaim, Assistan
 
 /** Whether a full decision's totals are the sums over its claims. */
 export function totalsHold<C extends DecidedClaim, T>(shape: DecisionShape<C, T>, full: { claims: readonly C[]; totals: T }): boolean {
-  return canonicalJson(shape.totals(full.claims)) === canonicalJson(full.totals);
+  return sameJson(shape.totals(full.claims), full.totals);
 }
 
 /** v1 → v2 of a person-year decision: all its claims are the delta, it follows revision − 1, totals computed from its claims. */

@@ -1,4 +1,4 @@
-import { canonicalJson, Payment, ReasonCode } from '@msb/contracts';
+import { Payment, ReasonCode, sameJson } from '@msb/contracts';
 import { Decimal, money, print } from '@msb/money';
 
 /** What a payer has paid on one claim so far. */
@@ -93,7 +93,7 @@ export function reasonFromUpstream(reason: ReasonCode): ReasonCode {
  * its keys otherwise).
  */
 export function decisionChanged(payments: readonly Payment[], decided: unknown, previous: unknown): boolean {
-  return payments.length > 0 || canonicalJson(decided) !== canonicalJson(previous);
+  return payments.length > 0 || !sameJson(decided, previous);
 }
 
 /** Payments as a payer's events: the first decision on a claim `settled`, every later change `adjusted`. */

@@ -1,7 +1,7 @@
 import {
   ASSISTANCE_DECISION,
   BASIC_DECISION,
-  canonicalJson,
+  sameJson,
   CRITICAL_ILLNESS_DECISION,
   DecidedClaim,
   diffDecision,
@@ -150,7 +150,7 @@ function differencesBetween(
   const found: Difference[] = [];
   const fields = (kind: Difference['kind'], a: Record<string, unknown>, b: Record<string, unknown>, claimId?: string) => {
     for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (field === 'claims' || canonicalJson(a[field]) === canonicalJson(b[field])) continue;
+      if (field === 'claims' || sameJson(a[field], b[field])) continue;
       found.push({ kind, ...at, ...(claimId ? { claimId } : {}), field, recorded: a[field], replayed: b[field] });
     }
   };
@@ -273,7 +273,7 @@ export function replay(index: LogIndex): ReplayResult {
         payments: d.payments,
       };
       const derived = { summary: delta(outcome.summary), payments: outcome.payments };
-      if (canonicalJson(wrote) !== canonicalJson(derived))
+      if (!sameJson(wrote, derived))
         differences.push(...differencesBetween(wrote, derived, { payer, personYear: py, eventId }));
       paidBefore.set(py, applyPayments(paid, outcome.payments));
       derivedBefore.set(py, { revision: d.revision, summary: outcome.summary });

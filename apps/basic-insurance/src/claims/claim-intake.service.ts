@@ -31,9 +31,11 @@ const claimIdOf = (r: ClaimRequest) => (r.kind === 'reverse' ? r.claimId : r.cla
  */
 @Injectable()
 export class ClaimIntake {
+  // four transactions at once: a batch spends most of its time waiting on the database (its
+  // round trips, row locks the slip's downstream consumer holds), while the cores have room
   private readonly batcher = new Batcher<Traced<ClaimRequest>, ClaimAccepted>((requests) => this.runBatch(requests), {
     maxBatch: 200,
-    maxInFlight: 2,
+    maxInFlight: 4,
     lingerMs: 3,
   });
 

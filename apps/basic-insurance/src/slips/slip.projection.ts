@@ -1,4 +1,4 @@
-import { contentHash, Payer } from '@msb/contracts';
+import { contentHash, Payer, sameJson } from '@msb/contracts';
 import type { Tx } from '@msb/eventing';
 import type { Decided } from '@msb/platform';
 import { money, print, sum } from '@msb/money';
@@ -147,28 +147,48 @@ function figuresOf(d: BasicPersonYearState['decided'][number]): BasicFigures {
   };
 }
 
-function claimsShown(state: BasicPersonYearState): BasicClaimShown[] {
+/**
+ * The claims whose row changes between two states of a person-year: a claim new or of another
+ * version or status, decided otherwise, or paid otherwise. The others' rows already show them
+ * (each row is written whenever its claim changes), so a year's 1,000th claim writes its own
+ * row and the few it moved, not 1,000 rows.
+ */
+function claimsChanged(before: BasicPersonYearState, after: BasicPersonYearState): Set<string> {
+  const decidedBefore = new Map(before.decided.map((d) => [d.claimId, d]));
+  const changed = new Set<string>();
+  for (const d of after.decided) if (!sameJson(decidedBefore.get(d.claimId), d)) changed.add(d.claimId);
+  for (const [claimId, record] of Object.entries(after.claims)) {
+    const was = before.claims[claimId];
+    if (!was || was.version !== record.version || was.status !== record.status) changed.add(claimId);
+    if (before.paid[claimId]?.paid !== after.paid[claimId]?.paid) changed.add(claimId);
+  }
+  return changed;
+}
+
+function claimsShown(state: BasicPersonYearState, only: Set<string>): BasicClaimShown[] {
   const decided = new Map(state.decided.map((d) => [d.claimId, d]));
-  return Object.values(state.claims).map((record) => {
-    const d = decided.get(record.claim.claimId);
-    return {
-      claimId: record.claim.claimId,
-      streamId: streamIdOf(state.key),
-      region: state.key.region,
-      personId: state.key.personId,
-      year: state.key.year,
-      version: record.version,
-      status: record.status,
-      serviceDate: record.claim.serviceDate,
-      visitType: record.claim.visitType,
-      hospitalId: record.claim.hospital.id,
-      total: print(sum(record.claim.items.map((i) => money(i.amount)))),
-      policyScope: d && d.status === 'LIVE' ? d.policyScope : null,
-      basic: state.paid[record.claim.claimId]?.paid ?? '0.00',
-      figures: d && d.status === 'LIVE' ? JSON.stringify(figuresOf(d)) : null,
-      hash: contentHash(record.claim),
-    };
-  });
+  return Object.values(state.claims)
+    .filter((record) => only.has(record.claim.claimId))
+    .map((record) => {
+      const d = decided.get(record.claim.claimId);
+      return {
+        claimId: record.claim.claimId,
+        streamId: streamIdOf(state.key),
+        region: state.key.region,
+        personId: state.key.personId,
+        year: state.key.year,
+        version: record.version,
+        status: record.status,
+        serviceDate: record.claim.serviceDate,
+        visitType: record.claim.visitType,
+        hospitalId: record.claim.hospital.id,
+        total: print(sum(record.claim.items.map((i) => money(i.amount)))),
+        policyScope: d && d.status === 'LIVE' ? d.policyScope : null,
+        basic: state.paid[record.claim.claimId]?.paid ?? '0.00',
+        figures: d && d.status === 'LIVE' ? JSON.stringify(figuresOf(d)) : null,
+        hash: contentHash(record.claim),
+      };
+    });
 }
 
 /**
@@ -180,6 +200,9 @@ function claimsShown(state: BasicPersonYearState): BasicClaimShown[] {
 export async function projectBasicSlips(tx: Tx, touched: Decided<BasicPersonYearState, BasicEvent>[]): Promise<void> {
   if (touched.length === 0) return;
   const latest = [...new Map(touched.map((d) => [streamIdOf(d.state.key), d.state])).values()];
+  // each person-year as it was before the batch's first decision on it, and as the batch left it
+  const first = new Map<string, BasicPersonYearState>();
+  for (const d of touched) if (!first.has(streamIdOf(d.state.key))) first.set(streamIdOf(d.state.key), d.before);
 
   const personYears = unnest(
     latest.map(({ key, revision }): BasicPersonYearShown => ({
@@ -198,7 +221,10 @@ export async function projectBasicSlips(tx: Tx, touched: Decided<BasicPersonYear
     personYears.params,
   );
 
-  const claims = unnest(latest.flatMap(claimsShown), CLAIM_TYPES);
+  const claims = unnest(
+    latest.flatMap((state) => claimsShown(state, claimsChanged(first.get(streamIdOf(state.key))!, state))),
+    CLAIM_TYPES,
+  );
   await tx.execute(
     `INSERT INTO claims (claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, policy_scope, basic, basic_figures, first_hash, latest_hash)
      SELECT claim_id, stream_id, region, person_id, year, version, status, service_date, visit_type, hospital_id, total, coalesce(policy_scope, 0), basic, figures, hash, hash

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalJson, FundSettled, personKey, TOPICS } from '@msb/contracts';
+import { FundSettled, personKey, sameJson, TOPICS } from '@msb/contracts';
 import { appendToStream, enqueue, envelope, Tx } from '@msb/eventing';
 
 /** One year-end settlement as kept: the event's figures and the last payment row they counted. */
@@ -19,7 +19,7 @@ type Query = Pick<Tx, 'query'>;
 export function sameClose(a: FundSettlementRecord, b: FundSettlementRecord): boolean {
   const { revision: _ra, settledAt: _sa, ...x } = a.settlement;
   const { revision: _rb, settledAt: _sb, ...y } = b.settlement;
-  return a.paymentsThrough === b.paymentsThrough && canonicalJson(x) === canonicalJson(y);
+  return a.paymentsThrough === b.paymentsThrough && sameJson(x, y);
 }
 
 /**
