@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AssistancePersonYearDecided, CriticalIllnessPersonYearDecided, releasable } from '@msb/contracts';
-import type { Consumed, Tx } from '@msb/eventing';
+import { ConcurrencyError, type Consumed, type Tx } from '@msb/eventing';
 import { streamIdOf } from '../person-years/basic-person-year.stream';
 import { AdjustmentRow, ColumnTypes, recordAdjustments, unnest } from './slip.projection';
 import { notifySettledSlips, recordSettledClaims } from './settled-claims.projection';
@@ -80,6 +80,13 @@ const ASSISTANCE: DownstreamPayer<AssistancePersonYearDecided, AssistanceShown> 
   paid: (d) => d.claims.map((c) => ({ claimId: c.claimId, amount: c.assistance })),
 };
 
+/** The revisions one payer's applied decisions put on the slip rows, written last (showRevisions). */
+interface SlipUpdate {
+  streams: string[];
+  sql: string;
+  params: unknown[][];
+}
+
 /** A decision that reached the slip after a gap, as slip_held_decisions keeps it. */
 interface HeldRow {
   stream_id: string;
@@ -94,7 +101,8 @@ interface HeldRow {
  * the one it follows: a revision already shown (or older) changes nothing; one after a gap is
  * kept in slip_held_decisions, and applied with the ones after it once the missing one arrives
  * (meanwhile the slip shows the last revision it could apply). Only person-years basic has
- * decided (a slip_person_years row) are shown. Rows are locked in stream_id order. A person-year
+ * decided (a slip_person_years row) are shown; their rows are locked, in stream_id order, only to
+ * write the revisions at the end (showRevisions). A person-year
  * whose slip is then settled is announced at commit (notifySettledSlips) to the requests waiting
  * for it (Prefer: wait, slip-settled.waiter.ts).
  */
@@ -107,31 +115,51 @@ export class DownstreamDecisions {
       if (e.type === 'critical-illness.PersonYearDecided') criticalIllness.push({ data: e.data, at: new Date(e.time) });
       else if (e.type === 'assistance.PersonYearDecided') assistance.push({ data: e.data, at: new Date(e.time) });
     }
-    await this.apply(tx, CRITICAL_ILLNESS, criticalIllness);
-    await this.apply(tx, ASSISTANCE, assistance);
+    const updates = [await this.apply(tx, CRITICAL_ILLNESS, criticalIllness), await this.apply(tx, ASSISTANCE, assistance)].filter(
+      (u): u is SlipUpdate => u !== undefined,
+    );
+    await this.showRevisions(tx, updates);
     const touched = [...criticalIllness, ...assistance].map((d) => streamIdOf(d.data.personYear));
     await recordSettledClaims(tx, touched);
     await notifySettledSlips(tx, touched);
+  }
+
+  /**
+   * The slip rows take the revisions applied, last in the transaction: the rows locked in
+   * stream_id order (the intake's order) only now, so that the intake, which writes the same rows
+   * with basic's revision, waits for these few statements and not for the whole chunk. Each row
+   * must still show the revision this transaction read (an unlocked read): if another
+   * transaction moved it meanwhile (two owners of a partition during a rebalance), this one is
+   * tried again from the start.
+   */
+  private async showRevisions(tx: Tx, updates: SlipUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    const streams = [...new Set(updates.flatMap((u) => u.streams))].sort();
+    await tx.query('SELECT stream_id FROM slip_person_years WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE', [streams]);
+    for (const u of updates) {
+      const updated = await tx.execute(u.sql, u.params);
+      if (updated !== u.streams.length) throw new ConcurrencyError('a slip row moved while its downstream decisions were applied');
+    }
   }
 
   private async apply<D extends Decision, S extends { streamId: string }>(
     tx: Tx,
     payer: DownstreamPayer<D, S>,
     decisions: Arrival<D>[],
-  ): Promise<void> {
-    if (decisions.length === 0) return;
+  ): Promise<SlipUpdate | undefined> {
+    if (decisions.length === 0) return undefined;
     const streamOf = (d: Arrival<D>) => streamIdOf(d.data.personYear);
     const streams = [...new Set(decisions.map(streamOf))];
     const shown = new Map(
       (
         await tx.query<{ stream_id: string; revision: number }>(
-          `SELECT stream_id, ${payer.revisionColumn} AS revision FROM slip_person_years WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+          `SELECT stream_id, ${payer.revisionColumn} AS revision FROM slip_person_years WHERE stream_id = ANY($1::text[])`,
           [streams],
         )
       ).map((r) => [r.stream_id, r.revision]),
     );
     const known = streams.filter((s) => shown.has(s));
-    if (known.length === 0) return;
+    if (known.length === 0) return undefined;
     const held = await tx.query<HeldRow>(
       'SELECT stream_id, decision, decided_at FROM slip_held_decisions WHERE payer = $1 AND stream_id = ANY($2::text[]) ORDER BY stream_id, revision',
       [payer.payer, known],
@@ -155,15 +183,20 @@ export class DownstreamDecisions {
       if (apply.length > 0) released.push({ streamId, upTo: apply[apply.length - 1].data.revision });
     }
     await this.hold(tx, payer.payer, released, newlyHeld);
-    if (applied.length === 0) return;
+    if (applied.length === 0) return undefined;
     const latest = [...new Map(applied.map((d) => [streamOf(d), d.data])).values()];
 
-    const personYears = unnest(latest.map(payer.shown), payer.shownTypes);
-    const set = personYears.columns.filter((c) => c !== 'stream_id').map((c) => `${c} = x.${c}`);
-    await tx.execute(
-      `UPDATE slip_person_years p SET ${set.join(', ')} FROM ${personYears.from} WHERE p.stream_id = x.stream_id`,
-      personYears.params,
+    const personYears = unnest(
+      latest.map((d) => ({ ...payer.shown(d), readRevision: shown.get(streamIdOf(d.personYear))! })),
+      { ...payer.shownTypes, readRevision: 'int' } as ColumnTypes<S & { readRevision: number }>,
     );
+    const set = personYears.columns.filter((c) => c !== 'stream_id' && c !== 'read_revision').map((c) => `${c} = x.${c}`);
+    const update: SlipUpdate = {
+      streams: latest.map((d) => streamIdOf(d.personYear)),
+      sql: `UPDATE slip_person_years p SET ${set.join(', ')} FROM ${personYears.from}
+            WHERE p.stream_id = x.stream_id AND p.${payer.revisionColumn} = x.read_revision`,
+      params: personYears.params,
+    };
 
     // each claim's amount from the newest applied decision that changed it
     const paid = [...new Map(applied.flatMap((d) => payer.paid(d.data)).map((c) => [c.claimId, c])).values()];
@@ -190,6 +223,7 @@ export class DownstreamDecisions {
           })),
       ),
     );
+    return update;
   }
 
   private pool<V>(pools: Map<string, Map<number, V>>, streamId: string): Map<number, V> {
