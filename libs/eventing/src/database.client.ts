@@ -28,6 +28,18 @@ class RunnerTx implements Tx {
   }
 }
 
+/**
+ * Rows for one `json_to_recordset($1::json) AS x(col type, …)`: the whole batch as one JSON
+ * document, documents inside it (an event's data, a snapshot's state, an envelope) nested as
+ * JSON, not as text. One JSON.stringify, and Postgres parses it once; an array parameter of
+ * JSON texts instead makes the driver escape every quote of every document into an array
+ * literal (the largest item of a recalculation's profile) and the server unescape it. A `json`
+ * column of the record keeps its value's text exactly as written here.
+ */
+export function jsonRows(rows: readonly object[]): string {
+  return JSON.stringify(rows);
+}
+
 /** Postgres error codes that mean "try the transaction again". */
 const RETRYABLE = new Set(['40001', '40P01']);
 

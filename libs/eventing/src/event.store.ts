@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError, pgCode, Tx } from './database.client';
+import { ConcurrencyError, jsonRows, pgCode, Tx } from './database.client';
 
 export interface NewEvent {
   type: string;
@@ -31,28 +31,19 @@ export interface StreamAppend {
  * the optimistic concurrency check: a writer that read an old version fails here.
  */
 export async function appendToStreams(tx: Tx, appends: StreamAppend[]): Promise<void> {
-  const streamIds: string[] = [];
-  const versions: number[] = [];
-  const ids: string[] = [];
-  const types: string[] = [];
-  const data: string[] = [];
-  const metadata: string[] = [];
+  const rows: { s: string; v: number; id: string; t: string; d: unknown; m: unknown }[] = [];
   for (const a of appends) {
     a.events.forEach((e, i) => {
-      streamIds.push(a.streamId);
-      versions.push(a.expectedVersion + i + 1);
-      ids.push(e.eventId ?? randomUUID());
-      types.push(e.type);
-      data.push(JSON.stringify(e.data));
-      metadata.push(JSON.stringify(e.metadata ?? {}));
+      rows.push({ s: a.streamId, v: a.expectedVersion + i + 1, id: e.eventId ?? randomUUID(), t: e.type, d: e.data, m: e.metadata ?? {} });
     });
   }
-  if (streamIds.length === 0) return;
+  if (rows.length === 0) return;
+  const streamIds = rows.map((r) => r.s);
   try {
     await tx.execute(
       `INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::json[], $6::json[])`,
-      [streamIds, versions, ids, types, data, metadata],
+       SELECT s, v, id, t, d, m FROM json_to_recordset($1::json) AS x(s text, v int, id uuid, t text, d json, m json)`,
+      [jsonRows(rows)],
     );
   } catch (error) {
     if (pgCode(error) === '23505' && String((error as Error).message).includes('events_stream_version')) {

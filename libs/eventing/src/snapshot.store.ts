@@ -1,5 +1,5 @@
 import type { PersonYearRef } from '@msb/contracts';
-import { ConcurrencyError, pgCode, Tx } from './database.client';
+import { ConcurrencyError, jsonRows, pgCode, Tx } from './database.client';
 import { appendToStreams, NewEvent } from './event.store';
 
 /**
@@ -81,16 +81,20 @@ export class SnapshotStore<S> {
     if (existing.length > 0) {
       const updated = await tx.execute(
         `UPDATE ${this.table} AS p SET version = u.version, revision = u.revision, parked = u.parked, held = u.held, state = u.state, updated_at = now()
-         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::boolean[], $6::json[], $7::boolean[]) AS u(stream_id, expected, version, revision, parked, state, held)
+         FROM json_to_recordset($1::json) AS u(stream_id text, expected int, version int, revision int, parked boolean, state json, held boolean)
          WHERE p.stream_id = u.stream_id AND p.version = u.expected`,
         [
-          existing.map((c) => c.streamId),
-          existing.map((c) => c.expectedVersion),
-          existing.map((c) => c.expectedVersion + c.events.length),
-          existing.map((c) => c.revision),
-          existing.map((c) => c.parked),
-          existing.map((c) => JSON.stringify(c.state)),
-          existing.map((c) => c.held ?? false),
+          jsonRows(
+            existing.map((c) => ({
+              stream_id: c.streamId,
+              expected: c.expectedVersion,
+              version: c.expectedVersion + c.events.length,
+              revision: c.revision,
+              parked: c.parked,
+              state: c.state,
+              held: c.held ?? false,
+            })),
+          ),
         ],
       );
       if (updated !== existing.length) throw new ConcurrencyError('a person-year snapshot was changed concurrently');
@@ -99,18 +103,22 @@ export class SnapshotStore<S> {
       try {
         await tx.execute(
           `INSERT INTO ${this.table} (stream_id, region, person_id, year, version, revision, parked, held, state, updated_at)
-           SELECT s, r, p, y, v, rv, pk, h, st, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::boolean[], $8::json[], $9::boolean[])
-             AS t(s, r, p, y, v, rv, pk, st, h)`,
+           SELECT s, r, p, y, v, rv, pk, h, st, now()
+           FROM json_to_recordset($1::json) AS t(s text, r text, p text, y int, v int, rv int, pk boolean, st json, h boolean)`,
           [
-            fresh.map((c) => c.streamId),
-            fresh.map((c) => c.key.region),
-            fresh.map((c) => c.key.personId),
-            fresh.map((c) => c.key.year),
-            fresh.map((c) => c.events.length),
-            fresh.map((c) => c.revision),
-            fresh.map((c) => c.parked),
-            fresh.map((c) => JSON.stringify(c.state)),
-            fresh.map((c) => c.held ?? false),
+            jsonRows(
+              fresh.map((c) => ({
+                s: c.streamId,
+                r: c.key.region,
+                p: c.key.personId,
+                y: c.key.year,
+                v: c.events.length,
+                rv: c.revision,
+                pk: c.parked,
+                st: c.state,
+                h: c.held ?? false,
+              })),
+            ),
           ],
         );
       } catch (error) {
