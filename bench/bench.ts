@@ -67,7 +67,9 @@ async function throughput(system: TestSystem) {
   const cpuSeconds = cpuBetween(cpuBefore, readCpu(databases));
   const coresUsed = coresBetween(machineBefore, readMachine(), os.cpus().length);
   // basic's intake: transactions written, requests they carried, milliseconds spent in them (since start)
-  const status = await system.clients.basic.as('operator').get<{ intake?: { batches: number; requests: number; millis: number } }>('/status');
+  const status = await system.clients.basic
+    .as('operator')
+    .get<{ intake?: { batches: number; requests: number; millis: number } }>('/status');
   const intake = status.body.intake;
   let notSettled = 0;
   await inParallel(

@@ -49,7 +49,13 @@ export async function onePersonYear(
     hospitalId,
     hospital: { name: 'Town Health Centre', level: 1, region, designated: true },
   });
-  await applyStep(system.clients, { op: 'grantEligibility', grantId: `${tag}-G1`, personId, category: 'MINIMUM_LIVING', validFrom: '2024-01-01' });
+  await applyStep(system.clients, {
+    op: 'grantEligibility',
+    grantId: `${tag}-G1`,
+    personId,
+    category: 'MINIMUM_LIVING',
+    validFrom: '2024-01-01',
+  });
   await system.caughtUp();
   const subject = `${region}:${personId}:2024`;
   const latenciesMs: number[] = [];

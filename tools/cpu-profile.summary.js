@@ -63,7 +63,7 @@ if (callersOf) {
     const chain = [];
     for (let p = parent.get(id); p !== undefined && chain.length < 4; p = parent.get(p)) {
       const f = byId.get(p).callFrame;
-      if (f.url && !f.url.startsWith("node:")) chain.push(`${f.functionName || '(anonymous)'} ${owner(f)}:${f.lineNumber + 1}`);
+      if (f.url && !f.url.startsWith('node:')) chain.push(`${f.functionName || '(anonymous)'} ${owner(f)}:${f.lineNumber + 1}`);
     }
     const k = chain.join(' < ');
     stacks.set(k, (stacks.get(k) ?? 0) + t);

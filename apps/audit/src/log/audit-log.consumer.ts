@@ -110,14 +110,7 @@ export class AuditLog {
        INSERT INTO audit_claims (claim_id, seq)
        SELECT c.claim_id, l.seq FROM unnest($20::text[], $21::uuid[]) AS c(claim_id, event_id) JOIN logged l USING (event_id)
        ON CONFLICT DO NOTHING`,
-      [
-        ...rows,
-        moved.map((m) => m.chain),
-        moved.map((m) => m.length),
-        moved.map((m) => m.hash),
-        claimIds,
-        claimEvents,
-      ],
+      [...rows, moved.map((m) => m.chain), moved.map((m) => m.length), moved.map((m) => m.hash), claimIds, claimEvents],
     );
   }
 }

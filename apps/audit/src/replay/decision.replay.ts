@@ -273,8 +273,7 @@ export function replay(index: LogIndex): ReplayResult {
         payments: d.payments,
       };
       const derived = { summary: delta(outcome.summary), payments: outcome.payments };
-      if (!sameJson(wrote, derived))
-        differences.push(...differencesBetween(wrote, derived, { payer, personYear: py, eventId }));
+      if (!sameJson(wrote, derived)) differences.push(...differencesBetween(wrote, derived, { payer, personYear: py, eventId }));
       paidBefore.set(py, applyPayments(paid, outcome.payments));
       derivedBefore.set(py, { revision: d.revision, summary: outcome.summary });
     }
