@@ -30,14 +30,12 @@ import {
   startTestInfrastructure,
   TestSystem,
   applyStep,
-  workloadCatalogue,
-  workloadCriticalIllnessCatalogue,
   workloadSetupSteps,
 } from '@msb/testing';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { seedPersonYears } from './seed-person-years';
 import { coresBetween, CpuByGroup, cpuBetween, peakRssMb, readCpu, readMachine } from './cpu.sampler';
-import { onePersonYear } from './one-person-year';
+import { onePersonYear, putDemoRegionYear } from './one-person-year';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const only = (process.env.BENCH_ONLY ?? 'baselines,idle,throughput,latency,half,counter,growth,replay,revision').split(',');
@@ -321,15 +319,7 @@ async function revision(system: TestSystem) {
   const tag = `R${randomTag(4).toUpperCase()}`;
   const region = `440300${tag}`.slice(0, 12);
   const policies = demoPolicies();
-  await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...policies });
-  // 大病's catalogue admits the negotiated drugs some of the seeded decisions list outside basic scope
-  await applyStep(system.clients, {
-    op: 'putCatalogue',
-    region,
-    year: 2024,
-    basic: workloadCatalogue(),
-    criticalIllness: workloadCriticalIllnessCatalogue(),
-  });
+  await putDemoRegionYear(system, region, 2024);
   const load = await seedPersonYears(system, region, 2024, personYears, tag);
   await system.caughtUp(3600000);
   const loaded = performance.now();

@@ -23,6 +23,21 @@ function chronicClaim(tag: string, region: string, personId: string, hospitalId:
 }
 
 /**
+ * A region-year with the demo policies of the three payers and the workload's catalogues (大病's
+ * admits the negotiated drugs some claims list outside basic scope).
+ */
+export async function putDemoRegionYear(system: TestSystem, region: string, year: number): Promise<void> {
+  await applyStep(system.clients, { op: 'putPolicy', region, year, ...demoPolicies() });
+  await applyStep(system.clients, {
+    op: 'putCatalogue',
+    region,
+    year,
+    basic: workloadCatalogue(),
+    criticalIllness: workloadCriticalIllnessCatalogue(),
+  });
+}
+
+/**
  * ONE person's year on a region of its own (demo policies, catalogues, a hospital, 低保 so that
  * all three payers pay): n claims submitted one after the other, each waited for until its slip
  * is SETTLED; `each` hears every claim's POST → SETTLED milliseconds as it settles.
@@ -36,14 +51,7 @@ export async function onePersonYear(
   const region = `610100${tag}`.slice(0, 12);
   const personId = `${tag}-P1`;
   const hospitalId = `${tag}-H11`;
-  await applyStep(system.clients, { op: 'putPolicy', region, year: 2024, ...demoPolicies() });
-  await applyStep(system.clients, {
-    op: 'putCatalogue',
-    region,
-    year: 2024,
-    basic: workloadCatalogue(),
-    criticalIllness: workloadCriticalIllnessCatalogue(),
-  });
+  await putDemoRegionYear(system, region, 2024);
   await applyStep(system.clients, {
     op: 'putHospital',
     hospitalId,
