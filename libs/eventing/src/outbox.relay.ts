@@ -134,13 +134,6 @@ export class OutboxRelay {
   private rowLimit: number;
   /** The last batch stopped at the byte bound: more rows are ready. */
   private full = false;
-  /**
-   * Rows are in the outbox but not yet readable: a transaction older than theirs (of any database
-   * of the server: the snapshot's xmin is the server's) still runs. Their NOTIFY has come and
-   * gone, so the relay looks again after `behindMs` (doubled up to `pollMs` while they stay held).
-   */
-  private behind = false;
-  private behindMs = 0;
   /** This relay holds the lock on a live connection. */
   leading = false;
   published = 0;
@@ -249,11 +242,7 @@ export class OutboxRelay {
       const why = lost();
       if (why) throw why;
       const published = await this.publishBatch(() => this.leading && lost() === undefined);
-      if (this.behind && published < this.rowLimit && !this.full) {
-        this.behindMs = published > 0 ? 1 : Math.min(this.pollMs, Math.max(1, this.behindMs * 2));
-        await this.waker.wait(this.behindMs);
-      } else if (published < this.rowLimit && !this.full) {
-        this.behindMs = 0;
+      if (published < this.rowLimit && !this.full) {
         await this.waker.wait(this.pollMs);
         // linger a moment after a wake-up: rows committed meanwhile go in the same send
         await sleep(this.lingerMs);
@@ -280,11 +269,7 @@ export class OutboxRelay {
       [this.rowLimit, this.maxBatchBytes, RECORD_OVERHEAD_BYTES],
     );
     this.full = false;
-    if (rows.length === 0) {
-      const [held] = await db.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox) AS waiting');
-      this.behind = held?.waiting === true;
-      return 0;
-    }
+    if (rows.length === 0) return 0;
     if (rows.length === 1 && rows[0].size > this.maxBatchBytes) {
       return this.putAside(rows[0], `TOO_LARGE: ${rows[0].size} bytes, over the relay's limit of ${this.maxBatchBytes} (maxBatchBytes)`);
     }
@@ -317,12 +302,7 @@ export class OutboxRelay {
     this.rowLimit = this.batchSize;
     const ids = rows.map((r) => r.id);
     await this.options.afterSend?.(ids);
-    const [left] = await db.query<{ more: boolean }>(
-      `WITH sent AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING id)
-       SELECT EXISTS (SELECT 1 FROM outbox WHERE NOT (id = ANY($1::bigint[]))) AS more`,
-      [ids],
-    );
-    this.behind = left?.more === true;
+    await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
     this.published += rows.length;
     return rows.length;
   }
