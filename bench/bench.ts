@@ -34,12 +34,17 @@ import {
 } from '@msb/testing';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { seedPersonYears } from './seed-person-years';
-import { coresBetween, CpuByGroup, cpuBetween, peakRssMb, readCpu, readMachine } from './cpu.sampler';
+import { cpuWindow, CpuWindow, peakRssMb } from './cpu.sampler';
 import { onePersonYear, putDemoRegionYear } from './one-person-year';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const only = (process.env.BENCH_ONLY ?? 'baselines,idle,throughput,latency,half,counter,growth,replay,revision').split(',');
 const results: Record<string, unknown> = {};
+
+/** Each service's database name, to tell its Postgres backends apart. */
+function databasesOf(system: TestSystem): Map<string, string> {
+  return new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -54,16 +59,13 @@ async function throughput(system: TestSystem) {
   for (const step of workloadSetupSteps(workload, demoPolicies())) await applyStep(system.clients, step);
   await inParallel(workload.grants, 16, (g) => applyStep(system.clients, { op: 'grantEligibility', ...g }));
   await system.caughtUp(300000);
-  const databases = new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
-  const cpuBefore = readCpu(databases);
-  const machineBefore = readMachine();
+  const measured = cpuWindow(databasesOf(system));
   const t0 = performance.now();
   await inParallel(workload.claims, 64, (claim) => applyStep(system.clients, { op: 'submitClaim', claim }));
   const accepted = performance.now();
   await system.caughtUp(1800000);
   const settled = performance.now();
-  const cpuSeconds = cpuBetween(cpuBefore, readCpu(databases));
-  const coresUsed = coresBetween(machineBefore, readMachine(), os.cpus().length);
+  const { cpuSeconds, coresUsed } = measured();
   // basic's intake: transactions written, requests they carried, milliseconds spent in them (since start)
   const status = await system.clients.basic
     .as('operator')
@@ -102,12 +104,10 @@ async function throughput(system: TestSystem) {
 /** What the four services, Kafka and Postgres use of the cores with nothing to do (polls, fetches, timers). */
 async function idle(system: TestSystem, seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 10)) {
   await system.caughtUp(300000);
-  const databases = new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
-  const before = readCpu(databases);
-  const machine = readMachine();
+  const measured = cpuWindow(databasesOf(system));
   await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpuSeconds = cpuBetween(before, readCpu(databases));
-  return { seconds, coresUsed: coresBetween(machine, readMachine(), os.cpus().length), cpuSeconds };
+  const { cpuSeconds, coresUsed } = measured();
+  return { seconds, coresUsed, cpuSeconds };
 }
 
 /**
@@ -172,9 +172,7 @@ async function steadyLatency(system: TestSystem, rate: number, seconds: number, 
   const latencies: number[] = [];
   const claimIds: string[] = [];
   let answered202 = 0;
-  const databases = new Map(SERVICE_NAMES.map((n) => [system.databaseName(n), n]));
-  let cpuBefore: CpuByGroup = {};
-  let machineBefore = readMachine();
+  let measured: () => CpuWindow = cpuWindow(databasesOf(system));
   const claims = await atRate(
     system,
     {
@@ -183,10 +181,7 @@ async function steadyLatency(system: TestSystem, rate: number, seconds: number, 
       regionCode,
       rate,
       seconds,
-      ready: () => {
-        cpuBefore = readCpu(databases);
-        machineBefore = readMachine();
-      },
+      ready: () => (measured = cpuWindow(databasesOf(system))),
     },
     async (claim) => {
       claimIds.push(claim.claimId);
@@ -205,8 +200,7 @@ async function steadyLatency(system: TestSystem, rate: number, seconds: number, 
     },
   );
   // the cores the run kept busy, from its first claim to its last answer (the machine's own count)
-  const cpu = cpuBetween(cpuBefore, readCpu(databases));
-  const coresUsed = coresBetween(machineBefore, readMachine(), os.cpus().length);
+  const { cpuSeconds: cpu, coresUsed } = measured();
   latencies.sort((a, b) => a - b);
   const { p50Ms, p99Ms, maxMs } = spread(latencies);
   const hopsMs = await hops(system, claimIds);

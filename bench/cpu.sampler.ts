@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 /** CPU seconds (user + system) of every process on this machine, grouped by what it is. */
 export type CpuByGroup = Record<string, number>;
@@ -74,4 +75,20 @@ export function peakRssMb(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** What a stretch of a run used: CPU seconds per group, and the machine's busy cores over it. */
+export interface CpuWindow {
+  cpuSeconds: CpuByGroup;
+  coresUsed: number;
+}
+
+/** Start measuring now (`databases`: database name → service); the function returned ends the stretch. */
+export function cpuWindow(databases: Map<string, string>): () => CpuWindow {
+  const cpu = readCpu(databases);
+  const machine = readMachine();
+  return () => ({
+    cpuSeconds: cpuBetween(cpu, readCpu(databases)),
+    coresUsed: coresBetween(machine, readMachine(), cpus().length),
+  });
 }
