@@ -202,7 +202,10 @@ export async function projectBasicSlips(tx: Tx, touched: Decided<BasicPersonYear
   const latest = [...new Map(touched.map((d) => [streamIdOf(d.state.key), d.state])).values()];
   // each person-year as it was before the batch's first decision on it, and as the batch left it
   const first = new Map<string, BasicPersonYearState>();
-  for (const d of touched) if (!first.has(streamIdOf(d.state.key))) first.set(streamIdOf(d.state.key), d.before);
+  for (const d of touched) {
+    const streamId = streamIdOf(d.state.key);
+    if (!first.has(streamId)) first.set(streamId, d.before);
+  }
 
   const personYears = unnest(
     latest.map(({ key, revision }): BasicPersonYearShown => ({
